@@ -1,0 +1,6 @@
+//! Reusable validation, stake accounts first.
+pub mod stake;
+pub mod stake_history;
+
+pub use stake::*;
+pub use stake_history::*;

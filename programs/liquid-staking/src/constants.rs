@@ -1,0 +1,51 @@
+//! Seeds, limits and protocol constants. Seeds are exported to the IDL (`#[constant]`) so that
+//! off-chain clients (the web app included) can derive every address from the IDL alone.
+use anchor_lang::prelude::*;
+
+/// Pool PDA: `[POOL_SEED, lst_mint]`. The pool signs as LST mint authority and as staker and
+/// withdrawer of every stake account it owns.
+#[constant]
+pub const POOL_SEED: &[u8] = b"pool";
+/// Reserve PDA: `[RESERVE_SEED, pool]`, a system account holding the unstaked SOL.
+#[constant]
+pub const RESERVE_SEED: &[u8] = b"reserve";
+/// A validator's main stake account: `[VALIDATOR_STAKE_SEED, pool, vote_account]`.
+#[constant]
+pub const VALIDATOR_STAKE_SEED: &[u8] = b"validator_stake";
+/// A validator's transient stake account (activating or deactivating):
+/// `[TRANSIENT_STAKE_SEED, pool, vote_account]`. At most one per validator at a time.
+#[constant]
+pub const TRANSIENT_STAKE_SEED: &[u8] = b"transient_stake";
+
+/// Capacity of a validator list.
+#[constant]
+pub const MAX_VALIDATORS: u32 = 20_000;
+
+/// Basis points in one whole.
+pub const BPS_DENOMINATOR: u64 = 10_000;
+/// On-chain cap on the reward fee: 10%.
+#[constant]
+pub const MAX_REWARD_FEE_BPS: u16 = 1_000;
+/// Cap on the share of the pool kept unstaked in the reserve: 50%.
+#[constant]
+pub const MAX_RESERVE_BUFFER_BPS: u16 = 5_000;
+
+/// The pool is created with at least this much SOL, whose LST is locked forever in the pool's own
+/// token account. With a permanent supply floor, rounding (at most one LST unit per deposit) can
+/// never be turned against a later depositor: moving the rate by one lamport per unit would cost
+/// an attacker a billion times the locked supply.
+#[constant]
+pub const MIN_INITIAL_DEPOSIT_LAMPORTS: u64 = 1_000_000_000;
+
+/// Smallest delegation the pool creates. The Stake program's own minimum is at most 1 SOL on every
+/// cluster (1 SOL once `stake_raise_minimum_delegation_to_1_sol` is active), and stake under 1 SOL
+/// earns no rewards. A constant rather than a GetMinimumDelegation CPI keeps the program free of
+/// return-data round trips; it is never below what the Stake program demands.
+#[constant]
+pub const MIN_STAKE_DELEGATION_LAMPORTS: u64 = 1_000_000_000;
+
+/// Size of a stake account (StakeStateV2).
+pub const STAKE_ACCOUNT_SPACE: u64 = 200;
+
+/// Current layout version of the Pool account.
+pub const POOL_VERSION: u8 = 1;

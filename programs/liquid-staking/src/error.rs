@@ -1,0 +1,87 @@
+//! One error enum for the whole program. Codes are part of the interface: only append.
+use anchor_lang::prelude::*;
+
+#[error_code]
+pub enum LiquidStakingError {
+    // --- amounts and math (6000..) ---
+    #[msg("Amount must be greater than zero")]
+    ZeroAmount,
+    #[msg("Arithmetic overflow: the amount is too large for the pool's totals")]
+    MathOverflow,
+    #[msg("Deposit too small: it would mint zero LST at the current rate")]
+    DepositTooSmall,
+    #[msg("Slippage: the LST minted would be below the minimum the caller accepts")]
+    SlippageExceeded,
+
+    // --- pool configuration (6004..) ---
+    #[msg("Reward fee above the on-chain cap (MAX_REWARD_FEE_BPS)")]
+    RewardFeeTooHigh,
+    #[msg("Reserve buffer above the cap (MAX_RESERVE_BUFFER_BPS)")]
+    ReserveBufferTooHigh,
+    #[msg("Initial deposit below MIN_INITIAL_DEPOSIT_LAMPORTS")]
+    InitialDepositTooSmall,
+    #[msg("Mint is not this pool's LST mint")]
+    WrongMint,
+    #[msg("Treasury token account does not hold this pool's LST")]
+    WrongTreasury,
+    #[msg("Validator list account is too small for MAX_VALIDATORS entries")]
+    ValidatorListTooSmall,
+
+    // --- freshness (6010..) ---
+    #[msg("Pool not updated this epoch: run the crank (observe then finalize) first")]
+    PoolStale,
+    #[msg("Epoch rewards are still being paid out; try again once the rewards period ends")]
+    EpochRewardsActive,
+    #[msg("Finalize refused: not every validator has been observed this epoch")]
+    ValidatorsNotObserved,
+
+    // --- validators (6013..) ---
+    #[msg("Account is not a vote account")]
+    InvalidVoteAccount,
+    #[msg("Validator already in the pool (its stake account exists)")]
+    ValidatorAlreadyAdded,
+    #[msg("Validator list is full")]
+    ValidatorListFull,
+    #[msg("Validator index out of range")]
+    ValidatorIndexOutOfRange,
+    #[msg("Vote account does not match the validator at this index")]
+    ValidatorIndexMismatch,
+    #[msg("Validator is being removed")]
+    ValidatorRemoving,
+    #[msg("Reserve holds too little SOL to fund the stake account")]
+    ReserveTooLow,
+
+    // --- stake accounts (6020..) ---
+    #[msg("Stake account is not the one derived for this pool and validator")]
+    StakeAccountMismatch,
+    #[msg("Transient stake account is not the one derived for this pool and validator")]
+    TransientStakeAccountMismatch,
+    #[msg("Stake account is not owned by the Stake program")]
+    StakeAccountNotOwnedByStakeProgram,
+    #[msg("Stake account data could not be read as a stake account")]
+    InvalidStakeAccountData,
+    #[msg("Stake account's staker or withdrawer is not the pool")]
+    WrongStakeAuthority,
+    #[msg("Stake account is delegated to a vote account other than the validator's")]
+    StakeDelegatedToWrongValidator,
+    #[msg("Stake account has a lockup")]
+    StakeLockedUp,
+    #[msg("Stake account is not delegated")]
+    StakeNotDelegated,
+    #[msg("Expected the validator and transient stake accounts in pairs after the fixed accounts")]
+    StakeAccountsNotInPairs,
+    #[msg("Stake history sysvar data is malformed")]
+    InvalidStakeHistory,
+
+    // --- authorities (6030..) ---
+    #[msg("Signer is not the pool's operator")]
+    NotOperator,
+    #[msg("Signer is not the pool's admin")]
+    NotAdmin,
+}
+
+impl From<crate::math::MathError> for LiquidStakingError {
+    fn from(_: crate::math::MathError) -> Self {
+        LiquidStakingError::MathOverflow
+    }
+}

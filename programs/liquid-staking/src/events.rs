@@ -1,0 +1,95 @@
+//! Events: every state change carries its inputs, outputs, and the totals behind the rate so an
+//! indexer can recompute it. A released event is never edited; add a V2 instead.
+use anchor_lang::prelude::*;
+
+#[event]
+pub struct PoolInitialized {
+    pub pool: Pubkey,
+    pub lst_mint: Pubkey,
+    pub admin: Pubkey,
+    pub operator: Pubkey,
+    pub treasury: Pubkey,
+    pub validator_list: Pubkey,
+    pub reward_fee_bps: u16,
+    pub reserve_buffer_bps: u16,
+    pub initial_deposit_lamports: u64,
+    pub epoch: u64,
+}
+
+#[event]
+pub struct ValidatorAdded {
+    pub pool: Pubkey,
+    pub vote_account: Pubkey,
+    pub index: u32,
+    pub weight: u32,
+    pub stake_lamports: u64,
+    pub validator_count: u32,
+}
+
+#[event]
+pub struct ValidatorRemovalStarted {
+    pub pool: Pubkey,
+    pub vote_account: Pubkey,
+    pub index: u32,
+    pub stake_lamports: u64,
+}
+
+#[event]
+pub struct ValidatorWeightSet {
+    pub pool: Pubkey,
+    pub vote_account: Pubkey,
+    pub old_weight: u32,
+    pub new_weight: u32,
+    pub total_weight: u64,
+}
+
+#[event]
+pub struct SolDeposited {
+    pub pool: Pubkey,
+    pub depositor: Pubkey,
+    pub recipient_lst: Pubkey,
+    pub lamports: u64,
+    pub lst_out: u64,
+    pub total_lamports: u64,
+    pub lst_supply: u64,
+}
+
+#[event]
+pub struct ValidatorsObserved {
+    pub pool: Pubkey,
+    pub epoch: u64,
+    pub first_index: u32,
+    pub count: u32,
+    pub newly_observed: u32,
+    pub removed: u32,
+    pub observed_count: u32,
+    pub validator_count: u32,
+    pub stake_lamports: u64,
+}
+
+#[event]
+pub struct EpochFinalized {
+    pub pool: Pubkey,
+    pub epoch: u64,
+    pub rewards_lamports: u64,
+    pub loss_lamports: u64,
+    pub fee_lamports: u64,
+    pub fee_lst: u64,
+    pub total_lamports: u64,
+    pub lst_supply: u64,
+    pub stake_lamports: u64,
+    pub previous_total_lamports: u64,
+    pub previous_lst_supply: u64,
+}
+
+#[event]
+pub struct ValidatorRebalanced {
+    pub pool: Pubkey,
+    pub vote_account: Pubkey,
+    pub index: u32,
+    pub epoch: u64,
+    pub staked_lamports: u64,
+    pub target_lamports: u64,
+    pub validator_lamports: u64,
+    pub stake_lamports: u64,
+}

@@ -1,0 +1,175 @@
+use crate::{constants::*, error::LiquidStakingError, events::PoolInitialized, state::*};
+use anchor_lang::prelude::*;
+use anchor_lang::system_program;
+use anchor_spl::associated_token::{self, get_associated_token_address, AssociatedToken};
+use anchor_spl::token::{self, Token};
+
+#[derive(Accounts)]
+pub struct InitializePool<'info> {
+    /// Pays every rent and the initial deposit.
+    #[account(mut)]
+    pub payer: Signer<'info>,
+    /// The new LST mint; a fresh keypair (its signature proves nobody else can create this pool).
+    /// CHECK: created and initialised as a classic SPL Token mint by this instruction.
+    #[account(mut, signer)]
+    pub lst_mint: UncheckedAccount<'info>,
+    #[account(init, payer = payer, space = Pool::SPACE, seeds = [POOL_SEED, lst_mint.key().as_ref()], bump)]
+    pub pool: Account<'info, Pool>,
+    #[account(mut, seeds = [RESERVE_SEED, pool.key().as_ref()], bump)]
+    pub reserve: SystemAccount<'info>,
+    /// Allocated by the caller (ValidatorList::SPACE bytes, owned by this program) in the same
+    /// transaction; claimed here.
+    #[account(zero)]
+    pub validator_list: AccountLoader<'info, ValidatorList>,
+    /// CHECK: any key; it becomes the admin.
+    pub admin: UncheckedAccount<'info>,
+    /// CHECK: any key; it becomes the operator.
+    pub operator: UncheckedAccount<'info>,
+    /// CHECK: any key; owner of the treasury token account.
+    pub treasury_owner: UncheckedAccount<'info>,
+    /// CHECK: the treasury owner's associated LST account, created here.
+    #[account(mut, address = get_associated_token_address(&treasury_owner.key(), &lst_mint.key()))]
+    pub treasury: UncheckedAccount<'info>,
+    /// CHECK: the pool's own associated LST account, created here; it holds the LST of the
+    /// initial deposit forever (no instruction moves it).
+    #[account(mut, address = get_associated_token_address(&pool.key(), &lst_mint.key()))]
+    pub locked_lst: UncheckedAccount<'info>,
+    pub token_program: Program<'info, Token>,
+    pub associated_token_program: Program<'info, AssociatedToken>,
+    pub system_program: Program<'info, System>,
+}
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct InitializePoolArgs {
+    pub reward_fee_bps: u16,
+    pub reserve_buffer_bps: u16,
+    /// At least MIN_INITIAL_DEPOSIT_LAMPORTS; its LST is locked in the pool forever.
+    pub initial_deposit_lamports: u64,
+}
+
+pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArgs) -> Result<()> {
+    require!(args.reward_fee_bps <= MAX_REWARD_FEE_BPS, LiquidStakingError::RewardFeeTooHigh);
+    require!(args.reserve_buffer_bps <= MAX_RESERVE_BUFFER_BPS, LiquidStakingError::ReserveBufferTooHigh);
+    require!(
+        args.initial_deposit_lamports >= MIN_INITIAL_DEPOSIT_LAMPORTS,
+        LiquidStakingError::InitialDepositTooSmall
+    );
+    require!(
+        ctx.accounts.validator_list.to_account_info().data_len() >= ValidatorList::SPACE,
+        LiquidStakingError::ValidatorListTooSmall
+    );
+    let a = &ctx.accounts;
+    let clock = Clock::get()?;
+    let rent = Rent::get()?;
+    let system = a.system_program.key();
+
+    // The LST mint: classic SPL Token, 9 decimals, the pool as mint authority, no freeze authority.
+    let mint_space = anchor_spl::token::Mint::LEN;
+    system_program::create_account(
+        CpiContext::new(
+            system,
+            system_program::CreateAccount { from: a.payer.to_account_info(), to: a.lst_mint.to_account_info() },
+        ),
+        rent.minimum_balance(mint_space),
+        mint_space as u64,
+        &token::ID,
+    )?;
+    token::initialize_mint2(
+        CpiContext::new(a.token_program.key(), token::InitializeMint2 { mint: a.lst_mint.to_account_info() }),
+        9,
+        &a.pool.key(),
+        None,
+    )?;
+    for (account, owner) in [(&a.treasury, &a.treasury_owner.to_account_info()), (&a.locked_lst, &a.pool.to_account_info())] {
+        associated_token::create_idempotent(CpiContext::new(
+            a.associated_token_program.key(),
+            associated_token::Create {
+                payer: a.payer.to_account_info(),
+                associated_token: account.to_account_info(),
+                authority: owner.clone(),
+                mint: a.lst_mint.to_account_info(),
+                system_program: a.system_program.to_account_info(),
+                token_program: a.token_program.to_account_info(),
+            },
+        ))?;
+    }
+
+    // The reserve: rent-exempt (not pool money) plus the initial deposit.
+    let reserve_rent_lamports = rent.minimum_balance(0);
+    system_program::transfer(
+        CpiContext::new(
+            system,
+            system_program::Transfer { from: a.payer.to_account_info(), to: a.reserve.to_account_info() },
+        ),
+        reserve_rent_lamports + args.initial_deposit_lamports,
+    )?;
+
+    let pool_key = a.pool.key();
+    let mint_key = a.lst_mint.key();
+    let bump = ctx.bumps.pool;
+    let seeds: &[&[u8]] = &[POOL_SEED, mint_key.as_ref(), &[bump]];
+    token::mint_to(
+        CpiContext::new_with_signer(
+            a.token_program.key(),
+            token::MintTo {
+                mint: a.lst_mint.to_account_info(),
+                to: a.locked_lst.to_account_info(),
+                authority: a.pool.to_account_info(),
+            },
+            &[seeds],
+        ),
+        args.initial_deposit_lamports,
+    )?;
+
+    let mut list = ctx.accounts.validator_list.load_init()?;
+    list.pool = pool_key;
+    list.count = 0;
+    drop(list);
+
+    let a = &mut ctx.accounts;
+    let pool = &mut a.pool;
+    pool.set_inner(Pool {
+        version: POOL_VERSION,
+        bump,
+        reserve_bump: ctx.bumps.reserve,
+        admin: a.admin.key(),
+        operator: a.operator.key(),
+        lst_mint: mint_key,
+        treasury: a.treasury.key(),
+        validator_list: a.validator_list.key(),
+        reward_fee_bps: args.reward_fee_bps,
+        reserve_buffer_bps: args.reserve_buffer_bps,
+        total_lamports: args.initial_deposit_lamports,
+        lst_supply: args.initial_deposit_lamports,
+        last_update_epoch: clock.epoch,
+        stake_lamports: 0,
+        reserve_rent_lamports,
+        validator_count: 0,
+        observed_count: 0,
+        observe_epoch: clock.epoch,
+        total_weight: 0,
+        previous_total_lamports: args.initial_deposit_lamports,
+        previous_lst_supply: args.initial_deposit_lamports,
+        previous_update_epoch: clock.epoch,
+        last_rewards_lamports: 0,
+        last_fee_lamports: 0,
+        created_epoch: clock.epoch,
+        initial_total_lamports: args.initial_deposit_lamports,
+        initial_lst_supply: args.initial_deposit_lamports,
+        _reserved: [0; 256],
+    });
+
+    emit!(PoolInitialized {
+        pool: pool_key,
+        lst_mint: mint_key,
+        admin: pool.admin,
+        operator: pool.operator,
+        treasury: pool.treasury,
+        validator_list: pool.validator_list,
+        reward_fee_bps: args.reward_fee_bps,
+        reserve_buffer_bps: args.reserve_buffer_bps,
+        initial_deposit_lamports: args.initial_deposit_lamports,
+        epoch: clock.epoch,
+    });
+    Ok(())
+}

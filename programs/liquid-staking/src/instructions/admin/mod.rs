@@ -1,0 +1,9 @@
+pub mod add_validator;
+pub mod initialize_pool;
+pub mod remove_validator;
+pub mod set_validator_weight;
+
+pub use add_validator::*;
+pub use initialize_pool::*;
+pub use remove_validator::*;
+pub use set_validator_weight::*;

@@ -1,0 +1,84 @@
+use super::super::require_epoch_rewards_inactive;
+use crate::{constants::*, error::LiquidStakingError, events::EpochFinalized, math, state::*};
+use anchor_lang::prelude::*;
+use anchor_spl::token::{self, Token};
+use anchor_spl::token_interface::{Mint, TokenAccount};
+
+#[derive(Accounts)]
+pub struct FinalizeEpoch<'info> {
+    #[account(mut)]
+    pub pool: Account<'info, Pool>,
+    #[account(mut, address = pool.lst_mint @ LiquidStakingError::WrongMint)]
+    pub lst_mint: InterfaceAccount<'info, Mint>,
+    #[account(seeds = [RESERVE_SEED, pool.key().as_ref()], bump = pool.reserve_bump)]
+    pub reserve: SystemAccount<'info>,
+    #[account(mut, address = pool.treasury @ LiquidStakingError::WrongTreasury)]
+    pub treasury: InterfaceAccount<'info, TokenAccount>,
+    pub token_program: Program<'info, Token>,
+}
+
+/// Crank step 2, permissionless. Once every validator was observed this epoch: SOL under
+/// management becomes reserve + observed stake; its increase is the epoch's rewards, of which
+/// the reward fee is minted to the treasury as LST. A second call in the same epoch does nothing.
+pub fn finalize_epoch(ctx: Context<FinalizeEpoch>) -> Result<()> {
+    let epoch = Clock::get()?.epoch;
+    let pool = &ctx.accounts.pool;
+    if pool.last_update_epoch == epoch {
+        msg!("pool already finalized in epoch {}", epoch);
+        return Ok(());
+    }
+    require_epoch_rewards_inactive()?;
+    require!(pool.all_validators_observed(epoch), LiquidStakingError::ValidatorsNotObserved);
+
+    let observed_total = math::checked_add(
+        pool.reserve_free_lamports(ctx.accounts.reserve.lamports()),
+        pool.stake_lamports,
+        "observed_total",
+    )
+    .map_err(LiquidStakingError::from)?;
+    // LST burned outside the program lowers the real supply; count the real one from here on.
+    let supply = ctx.accounts.lst_mint.supply.min(pool.lst_supply);
+    let settlement = math::settle_epoch(pool.total_lamports, observed_total, supply, pool.reward_fee_bps)
+        .map_err(LiquidStakingError::from)?;
+
+    if settlement.fee_lst > 0 {
+        let a = &ctx.accounts;
+        let seeds = a.pool.signer_seeds();
+        token::mint_to(
+            CpiContext::new_with_signer(
+                a.token_program.key(),
+                token::MintTo {
+                    mint: a.lst_mint.to_account_info(),
+                    to: a.treasury.to_account_info(),
+                    authority: a.pool.to_account_info(),
+                },
+                &[&seeds],
+            ),
+            settlement.fee_lst,
+        )?;
+    }
+
+    let pool = &mut ctx.accounts.pool;
+    pool.previous_total_lamports = pool.total_lamports;
+    pool.previous_lst_supply = pool.lst_supply;
+    pool.previous_update_epoch = pool.last_update_epoch;
+    pool.total_lamports = settlement.new_total_lamports;
+    pool.lst_supply = settlement.new_lst_supply;
+    pool.last_update_epoch = epoch;
+    pool.last_rewards_lamports = settlement.rewards_lamports;
+    pool.last_fee_lamports = settlement.fee_lamports;
+    emit!(EpochFinalized {
+        pool: pool.key(),
+        epoch,
+        rewards_lamports: settlement.rewards_lamports,
+        loss_lamports: settlement.loss_lamports,
+        fee_lamports: settlement.fee_lamports,
+        fee_lst: settlement.fee_lst,
+        total_lamports: pool.total_lamports,
+        lst_supply: pool.lst_supply,
+        stake_lamports: pool.stake_lamports,
+        previous_total_lamports: pool.previous_total_lamports,
+        previous_lst_supply: pool.previous_lst_supply,
+    });
+    Ok(())
+}

@@ -1,0 +1,73 @@
+use crate::{constants::*, error::LiquidStakingError, events::SolDeposited, math, state::*};
+use anchor_lang::prelude::*;
+use anchor_lang::system_program;
+use anchor_spl::token::{self, Token};
+use anchor_spl::token_interface::{Mint, TokenAccount};
+
+#[derive(Accounts)]
+pub struct DepositSol<'info> {
+    #[account(mut)]
+    pub depositor: Signer<'info>,
+    #[account(mut)]
+    pub pool: Account<'info, Pool>,
+    #[account(mut, address = pool.lst_mint @ LiquidStakingError::WrongMint)]
+    pub lst_mint: InterfaceAccount<'info, Mint>,
+    #[account(mut, seeds = [RESERVE_SEED, pool.key().as_ref()], bump = pool.reserve_bump)]
+    pub reserve: SystemAccount<'info>,
+    /// Receives the LST (any owner: a deposit may be made for someone else).
+    #[account(mut, constraint = recipient_lst.mint == pool.lst_mint @ LiquidStakingError::WrongMint)]
+    pub recipient_lst: InterfaceAccount<'info, TokenAccount>,
+    pub token_program: Program<'info, Token>,
+    pub system_program: Program<'info, System>,
+}
+
+/// SOL in, LST out at the current rate, rounded down. Refused unless the rate was computed this
+/// epoch, and if fewer than `min_lst_out` LST would be minted.
+pub fn deposit_sol(ctx: Context<DepositSol>, lamports: u64, min_lst_out: u64) -> Result<()> {
+    let clock = Clock::get()?;
+    let pool = &ctx.accounts.pool;
+    pool.require_fresh(clock.epoch)?;
+    require!(lamports > 0, LiquidStakingError::ZeroAmount);
+    let lst_out = math::lst_for_deposit(lamports, pool.total_lamports, pool.lst_supply)
+        .map_err(LiquidStakingError::from)?;
+    let new_total = math::checked_add(pool.total_lamports, lamports, "deposit_total").map_err(LiquidStakingError::from)?;
+    let new_supply = math::checked_add(pool.lst_supply, lst_out, "deposit_supply").map_err(LiquidStakingError::from)?;
+    require!(lst_out > 0, LiquidStakingError::DepositTooSmall);
+    require!(lst_out >= min_lst_out, LiquidStakingError::SlippageExceeded);
+
+    let a = &ctx.accounts;
+    system_program::transfer(
+        CpiContext::new(
+            a.system_program.key(),
+            system_program::Transfer { from: a.depositor.to_account_info(), to: a.reserve.to_account_info() },
+        ),
+        lamports,
+    )?;
+    let seeds = a.pool.signer_seeds();
+    token::mint_to(
+        CpiContext::new_with_signer(
+            a.token_program.key(),
+            token::MintTo {
+                mint: a.lst_mint.to_account_info(),
+                to: a.recipient_lst.to_account_info(),
+                authority: a.pool.to_account_info(),
+            },
+            &[&seeds],
+        ),
+        lst_out,
+    )?;
+
+    let pool = &mut ctx.accounts.pool;
+    pool.total_lamports = new_total;
+    pool.lst_supply = new_supply;
+    emit!(SolDeposited {
+        pool: pool.key(),
+        depositor: ctx.accounts.depositor.key(),
+        recipient_lst: ctx.accounts.recipient_lst.key(),
+        lamports,
+        lst_out,
+        total_lamports: new_total,
+        lst_supply: new_supply,
+    });
+    Ok(())
+}

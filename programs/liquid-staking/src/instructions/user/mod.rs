@@ -1,0 +1,3 @@
+pub mod deposit_sol;
+
+pub use deposit_sol::*;

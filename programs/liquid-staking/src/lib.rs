@@ -1,0 +1,84 @@
+//! # Liquid staking
+//!
+//! Stakers deposit SOL into a pool and receive its liquid-staking token (LST) at the exchange
+//! rate `total_lamports / lst_supply`. The pool spreads the SOL over many validators' stake
+//! accounts through the Stake program.
+//!
+//! ## Lifecycle
+//! - `initialize_pool` creates the pool, its reserve, the LST mint (classic SPL Token, 9
+//!   decimals, the pool as mint authority, no freeze authority), the validator list and the
+//!   treasury; an initial deposit's LST is locked forever so the rate cannot be inflated against
+//!   the next depositor.
+//! - The operator adds validators (`add_validator`), weights them (`set_validator_weight`) and
+//!   removes them (`remove_validator`: the stake deactivates and returns to the reserve through
+//!   the crank, never leaving the pool's total).
+//! - Stakers `deposit_sol` while the rate is fresh (computed this epoch).
+//!
+//! ## The crank, once per epoch, permissionless, idempotent
+//! 1. `observe_validators`: many validators per transaction; records balances, merges transient
+//!    stake that finished activating, returns deactivated stake to the reserve.
+//! 2. `finalize_epoch`: once all are observed and epoch rewards are paid, the increase of SOL
+//!    under management becomes the new rate, less the reward fee minted to the treasury.
+//! 3. `rebalance_validator`: stakes reserve SOL above the buffer towards target weights.
+#![allow(unexpected_cfgs)]
+
+use anchor_lang::prelude::*;
+
+pub mod checks;
+pub mod constants;
+pub mod error;
+pub mod events;
+pub mod instructions;
+pub mod math;
+pub mod pda;
+pub mod stake_cpi;
+pub mod state;
+
+use instructions::*;
+
+declare_id!("FtthUCQrNBRMFxTTGcBwN34V51gV4C8E62R4G26iAdx8");
+
+#[program]
+pub mod liquid_staking {
+    use super::*;
+
+    /// Creates a pool: LST mint, reserve, validator list, treasury, locked initial deposit.
+    pub fn initialize_pool(ctx: Context<InitializePool>, args: InitializePoolArgs) -> Result<()> {
+        instructions::initialize_pool(ctx, args)
+    }
+
+    /// Operator: adds a validator with a weight; its stake account is funded from the reserve.
+    pub fn add_validator(ctx: Context<AddValidator>, weight: u32) -> Result<()> {
+        instructions::add_validator(ctx, weight)
+    }
+
+    /// Operator: starts removing a validator (deactivates its stake).
+    pub fn remove_validator(ctx: Context<RemoveValidator>, index: u32) -> Result<()> {
+        instructions::remove_validator(ctx, index)
+    }
+
+    /// Operator: sets a validator's weight.
+    pub fn set_validator_weight(ctx: Context<SetValidatorWeight>, index: u32, weight: u32) -> Result<()> {
+        instructions::set_validator_weight(ctx, index, weight)
+    }
+
+    /// Staker: SOL in, LST out at the current rate (at least `min_lst_out`).
+    pub fn deposit_sol(ctx: Context<DepositSol>, lamports: u64, min_lst_out: u64) -> Result<()> {
+        instructions::deposit_sol(ctx, lamports, min_lst_out)
+    }
+
+    /// Crank 1: observe validators from `first_index` (stake accounts in remaining accounts).
+    pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, first_index: u32) -> Result<()> {
+        instructions::observe_validators(ctx, first_index)
+    }
+
+    /// Crank 2: fold the epoch's rewards into the rate, mint the reward fee.
+    pub fn finalize_epoch(ctx: Context<FinalizeEpoch>) -> Result<()> {
+        instructions::finalize_epoch(ctx)
+    }
+
+    /// Crank 3: stake reserve SOL into the validator at `index`, towards its target.
+    pub fn rebalance_validator(ctx: Context<RebalanceValidator>, index: u32) -> Result<()> {
+        instructions::rebalance_validator(ctx, index)
+    }
+}

@@ -1,0 +1,66 @@
+//! All money math of the protocol: pure integer functions, no Anchor account types.
+//!
+//! Rounding rule, everywhere: what a user (or the treasury) receives is rounded down, what a user
+//! pays is rounded up, so every rounding leaves the dust with the pool's holders.
+//! Intermediates are u128; every operation is checked and a failure names where it happened.
+
+pub mod allocation;
+pub mod rate;
+
+pub use allocation::*;
+pub use rate::*;
+
+/// A checked operation failed; `at` names the calculation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MathError {
+    pub at: &'static str,
+}
+
+pub type MathResult<T> = core::result::Result<T, MathError>;
+
+/// `a * b / c` rounded down, computed in u128, checked back into u64.
+pub fn mul_div_floor(a: u64, b: u64, c: u64, at: &'static str) -> MathResult<u64> {
+    if c == 0 {
+        return Err(MathError { at });
+    }
+    let q = (a as u128) * (b as u128) / (c as u128);
+    u64::try_from(q).map_err(|_| MathError { at })
+}
+
+/// `a * b / c` rounded up, computed in u128, checked back into u64.
+pub fn mul_div_ceil(a: u64, b: u64, c: u64, at: &'static str) -> MathResult<u64> {
+    if c == 0 {
+        return Err(MathError { at });
+    }
+    let q = ((a as u128) * (b as u128)).div_ceil(c as u128);
+    u64::try_from(q).map_err(|_| MathError { at })
+}
+
+pub fn checked_add(a: u64, b: u64, at: &'static str) -> MathResult<u64> {
+    a.checked_add(b).ok_or(MathError { at })
+}
+
+pub fn checked_sub(a: u64, b: u64, at: &'static str) -> MathResult<u64> {
+    a.checked_sub(b).ok_or(MathError { at })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mul_div_rounds_as_named() {
+        assert_eq!(mul_div_floor(10, 10, 3, "t"), Ok(33));
+        assert_eq!(mul_div_ceil(10, 10, 3, "t"), Ok(34));
+        assert_eq!(mul_div_ceil(10, 9, 3, "t"), Ok(30));
+        assert_eq!(mul_div_floor(u64::MAX, u64::MAX, u64::MAX, "t"), Ok(u64::MAX));
+    }
+
+    #[test]
+    fn mul_div_reports_where_it_failed() {
+        assert_eq!(mul_div_floor(1, 1, 0, "here"), Err(MathError { at: "here" }));
+        assert_eq!(mul_div_floor(u64::MAX, 2, 1, "big"), Err(MathError { at: "big" }));
+        assert_eq!(checked_add(u64::MAX, 1, "add"), Err(MathError { at: "add" }));
+        assert_eq!(checked_sub(0, 1, "sub"), Err(MathError { at: "sub" }));
+    }
+}

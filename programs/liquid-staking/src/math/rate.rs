@@ -1,0 +1,177 @@
+//! The exchange rate: SOL under management (`total_lamports`) over LST supply (`lst_supply`).
+//! The rate is never stored as a rounded number; it is the pair, and every conversion rounds
+//! in the pool's favour.
+
+use super::*;
+use crate::constants::BPS_DENOMINATOR;
+
+/// LST minted for a SOL deposit, rounded down (the depositor receives).
+/// An empty pool (no supply) mints one LST unit per lamport.
+pub fn lst_for_deposit(lamports: u64, total_lamports: u64, lst_supply: u64) -> MathResult<u64> {
+    if lst_supply == 0 || total_lamports == 0 {
+        return Ok(lamports);
+    }
+    mul_div_floor(lamports, lst_supply, total_lamports, "lst_for_deposit")
+}
+
+/// Lamports an amount of LST is worth, rounded down (the holder receives).
+pub fn lamports_for_lst(lst: u64, total_lamports: u64, lst_supply: u64) -> MathResult<u64> {
+    mul_div_floor(lst, total_lamports, lst_supply, "lamports_for_lst")
+}
+
+/// The outcome of folding one epoch's change in SOL under management into the rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EpochSettlement {
+    /// Increase of SOL under management since the last settlement (0 on a loss).
+    pub rewards_lamports: u64,
+    /// Decrease of SOL under management (a slash); 0 normally.
+    pub loss_lamports: u64,
+    /// Reward fee in lamports: `floor(rewards * fee_bps / 10_000)`.
+    pub fee_lamports: u64,
+    /// LST minted to the treasury for the fee:
+    /// `floor(fee * supply / (new_total - fee))`, so the treasury's new LST is worth at most
+    /// `fee_lamports` at the new rate and the holders keep every rounding remainder.
+    pub fee_lst: u64,
+    pub new_total_lamports: u64,
+    pub new_lst_supply: u64,
+}
+
+/// Settles an epoch: `observed_total_lamports` is what the pool holds now (reserve plus every
+/// stake account), `previous_total_lamports` what the rate was last computed on.
+pub fn settle_epoch(
+    previous_total_lamports: u64,
+    observed_total_lamports: u64,
+    lst_supply: u64,
+    reward_fee_bps: u16,
+) -> MathResult<EpochSettlement> {
+    let rewards_lamports = observed_total_lamports.saturating_sub(previous_total_lamports);
+    let loss_lamports = previous_total_lamports.saturating_sub(observed_total_lamports);
+    let fee_lamports = mul_div_floor(
+        rewards_lamports,
+        reward_fee_bps as u64,
+        BPS_DENOMINATOR,
+        "reward_fee_lamports",
+    )?;
+    let fee_lst = if fee_lamports == 0 || lst_supply == 0 {
+        0
+    } else {
+        let holders_lamports = checked_sub(observed_total_lamports, fee_lamports, "fee_lst")?;
+        mul_div_floor(fee_lamports, lst_supply, holders_lamports, "fee_lst")?
+    };
+    Ok(EpochSettlement {
+        rewards_lamports,
+        loss_lamports,
+        fee_lamports,
+        fee_lst,
+        new_total_lamports: observed_total_lamports,
+        new_lst_supply: checked_add(lst_supply, fee_lst, "new_lst_supply")?,
+    })
+}
+
+/// Lamports per whole LST (10^9 units), scaled by 10^9, rounded down: a display value only,
+/// never used to move money.
+pub fn rate_scaled(total_lamports: u64, lst_supply: u64) -> u128 {
+    if lst_supply == 0 {
+        return 1_000_000_000;
+    }
+    (total_lamports as u128) * 1_000_000_000 / (lst_supply as u128)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `a/b >= c/d` for non-negative rationals, exactly.
+    fn ratio_ge(a: u64, b: u64, c: u64, d: u64) -> bool {
+        (a as u128) * (d as u128) >= (c as u128) * (b as u128)
+    }
+
+    #[test]
+    fn first_deposit_is_one_to_one() {
+        assert_eq!(lst_for_deposit(5, 0, 0), Ok(5));
+    }
+
+    #[test]
+    fn deposit_rounds_down() {
+        // rate 3 lamports per 2 units: 10 lamports buy 6.66.. units -> 6
+        assert_eq!(lst_for_deposit(10, 3, 2), Ok(6));
+    }
+
+    #[test]
+    fn settlement_example() {
+        // 100 SOL, 100 LST, 1 SOL rewards, 10% fee
+        let s = settle_epoch(100_000_000_000, 101_000_000_000, 100_000_000_000, 1_000).unwrap();
+        assert_eq!(s.rewards_lamports, 1_000_000_000);
+        assert_eq!(s.fee_lamports, 100_000_000);
+        // 0.1 SOL * 100 LST / 100.9 SOL = 0.099108027 LST
+        assert_eq!(s.fee_lst, 99_108_027);
+        assert_eq!(s.new_lst_supply, 100_099_108_027);
+    }
+
+    #[test]
+    fn a_loss_takes_no_fee() {
+        let s = settle_epoch(100, 90, 100, 1_000).unwrap();
+        assert_eq!((s.rewards_lamports, s.loss_lamports, s.fee_lst), (0, 10, 0));
+    }
+
+    proptest! {
+        /// A deposit never mints LST worth more than the SOL paid, and never lowers the rate.
+        #[test]
+        fn deposit_creates_no_value(
+            total in 1u64..=u64::MAX / 4,
+            supply in 1u64..=u64::MAX / 4,
+            lamports in 1u64..=1u64 << 50,
+        ) {
+            prop_assume!(total.checked_add(lamports).is_some());
+            let minted = lst_for_deposit(lamports, total, supply).unwrap();
+            let new_total = total + lamports;
+            let new_supply = supply + minted;
+            // value of the minted LST at the new rate <= lamports paid
+            let value = lamports_for_lst(minted, new_total, new_supply).unwrap();
+            prop_assert!(value <= lamports);
+            // rate after >= rate before
+            prop_assert!(ratio_ge(new_total, new_supply, total, supply));
+            // and the depositor is short by less than one LST unit
+            let one_more = lst_for_deposit(lamports, total, supply).unwrap() + 1;
+            prop_assert!((one_more as u128) * (total as u128) > (lamports as u128) * (supply as u128));
+        }
+
+        /// Settling rewards: the treasury gets at most the fee's worth (and at most one unit less),
+        /// holders keep the rest, and the rate does not fall.
+        #[test]
+        fn settlement_pays_the_fee_exactly_and_never_lowers_the_rate(
+            total in 1_000_000_000u64..=1u64 << 60,
+            supply in 1_000_000_000u64..=1u64 << 60,
+            rewards in 0u64..=1u64 << 40,
+            fee_bps in 0u16..=1_000,
+        ) {
+            let observed = total + rewards;
+            let s = settle_epoch(total, observed, supply, fee_bps).unwrap();
+            prop_assert_eq!(s.rewards_lamports, rewards);
+            prop_assert_eq!(s.new_lst_supply, supply + s.fee_lst);
+            let fee = s.fee_lamports;
+            prop_assert!(fee as u128 * 10_000 <= rewards as u128 * fee_bps as u128);
+            // treasury value f * T' / (S + f) <= fee
+            prop_assert!((s.fee_lst as u128) * (observed as u128) <= (fee as u128) * (s.new_lst_supply as u128));
+            // one more unit would exceed the fee: the treasury is not short-changed by more than a unit
+            if fee > 0 {
+                let f1 = s.fee_lst as u128 + 1;
+                prop_assert!(f1 * (observed as u128) > (fee as u128) * (supply as u128 + f1));
+            }
+            prop_assert!(ratio_ge(observed, s.new_lst_supply, total, supply));
+        }
+
+        /// Redeeming what a deposit minted never returns more than was deposited.
+        #[test]
+        fn round_trip_never_profits(
+            total in 1u64..=1u64 << 62,
+            supply in 1u64..=1u64 << 62,
+            lamports in 1u64..=1u64 << 50,
+        ) {
+            let minted = lst_for_deposit(lamports, total, supply).unwrap();
+            let back = lamports_for_lst(minted, total + lamports, supply + minted).unwrap();
+            prop_assert!(back <= lamports);
+        }
+    }
+}

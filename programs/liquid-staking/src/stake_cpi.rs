@@ -1,0 +1,132 @@
+//! Calls into the Stake program, signed by the pool. anchor-spl wraps only withdraw and
+//! deactivate; initialize, delegate and merge are built with solana-stake-interface.
+use crate::constants::STAKE_ACCOUNT_SPACE;
+use anchor_lang::prelude::*;
+use anchor_lang::solana_program::program::invoke_signed;
+use anchor_lang::system_program;
+use solana_stake_interface::{
+    instruction as stake_ix,
+    state::{Authorized, Lockup},
+};
+
+/// The accounts every pool-signed stake operation needs.
+pub struct StakeCpi<'a, 'info> {
+    pub pool: AccountInfo<'info>,
+    pub pool_seeds: &'a [&'a [u8]],
+    pub clock: AccountInfo<'info>,
+    pub stake_history: AccountInfo<'info>,
+}
+
+impl<'info> StakeCpi<'_, 'info> {
+    pub fn delegate(
+        &self,
+        stake: &AccountInfo<'info>,
+        vote_account: &AccountInfo<'info>,
+        stake_config: &AccountInfo<'info>,
+    ) -> Result<()> {
+        invoke_signed(
+            &stake_ix::delegate_stake(stake.key, self.pool.key, vote_account.key),
+            &[
+                stake.clone(),
+                vote_account.clone(),
+                self.clock.clone(),
+                self.stake_history.clone(),
+                stake_config.clone(),
+                self.pool.clone(),
+            ],
+            &[self.pool_seeds],
+        )
+        .map_err(Into::into)
+    }
+
+    /// Merges `source` into `destination`; `source` is emptied and closed.
+    pub fn merge(&self, destination: &AccountInfo<'info>, source: &AccountInfo<'info>) -> Result<()> {
+        let ix = stake_ix::merge(destination.key, source.key, self.pool.key)
+            .pop()
+            .expect("merge builds one instruction");
+        invoke_signed(
+            &ix,
+            &[
+                destination.clone(),
+                source.clone(),
+                self.clock.clone(),
+                self.stake_history.clone(),
+                self.pool.clone(),
+            ],
+            &[self.pool_seeds],
+        )
+        .map_err(Into::into)
+    }
+
+    pub fn deactivate(&self, stake: &AccountInfo<'info>) -> Result<()> {
+        invoke_signed(
+            &stake_ix::deactivate_stake(stake.key, self.pool.key),
+            &[stake.clone(), self.clock.clone(), self.pool.clone()],
+            &[self.pool_seeds],
+        )
+        .map_err(Into::into)
+    }
+
+    /// Withdraws `lamports` to `to`; withdrawing the whole balance closes the stake account.
+    pub fn withdraw(&self, stake: &AccountInfo<'info>, to: &AccountInfo<'info>, lamports: u64) -> Result<()> {
+        invoke_signed(
+            &stake_ix::withdraw(stake.key, self.pool.key, to.key, lamports, None),
+            &[
+                stake.clone(),
+                to.clone(),
+                self.clock.clone(),
+                self.stake_history.clone(),
+                self.pool.clone(),
+            ],
+            &[self.pool_seeds],
+        )
+        .map_err(Into::into)
+    }
+}
+
+/// Creates a stake account at a PDA, funded from the reserve, with the pool as staker and
+/// withdrawer and no lockup. Transfer, allocate and assign (rather than create_account) so that
+/// lamports someone sent to the address beforehand cannot block the creation; they simply become
+/// part of the stake.
+#[allow(clippy::too_many_arguments)]
+pub fn create_pool_stake_account<'info>(
+    reserve: &AccountInfo<'info>,
+    reserve_seeds: &[&[u8]],
+    stake: &AccountInfo<'info>,
+    stake_seeds: &[&[u8]],
+    pool: &Pubkey,
+    lamports: u64,
+    rent_sysvar: &AccountInfo<'info>,
+    system_program_info: &AccountInfo<'info>,
+) -> Result<()> {
+    system_program::transfer(
+        CpiContext::new_with_signer(
+            system_program_info.key(),
+            system_program::Transfer { from: reserve.clone(), to: stake.clone() },
+            &[reserve_seeds],
+        ),
+        lamports,
+    )?;
+    system_program::allocate(
+        CpiContext::new_with_signer(
+            system_program_info.key(),
+            system_program::Allocate { account_to_allocate: stake.clone() },
+            &[stake_seeds],
+        ),
+        STAKE_ACCOUNT_SPACE,
+    )?;
+    system_program::assign(
+        CpiContext::new_with_signer(
+            system_program_info.key(),
+            system_program::Assign { account_to_assign: stake.clone() },
+            &[stake_seeds],
+        ),
+        &solana_stake_interface::program::ID,
+    )?;
+    invoke_signed(
+        &stake_ix::initialize(stake.key, &Authorized { staker: *pool, withdrawer: *pool }, &Lockup::default()),
+        &[stake.clone(), rent_sysvar.clone()],
+        &[],
+    )
+    .map_err(Into::into)
+}

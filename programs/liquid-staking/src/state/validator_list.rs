@@ -1,0 +1,93 @@
+use crate::{constants::MAX_VALIDATORS, error::LiquidStakingError};
+use anchor_lang::prelude::*;
+
+/// Validator is in the pool and receives stake by weight.
+pub const VALIDATOR_STATUS_ACTIVE: u8 = 0;
+/// Validator is leaving: its stake is deactivating and returns to the reserve once inactive;
+/// the entry disappears when both its stake accounts are empty.
+pub const VALIDATOR_STATUS_REMOVING: u8 = 1;
+
+/// Every validator of a pool, zero-copy (about 1.28 MB for MAX_VALIDATORS entries). Created by the
+/// client with system `create_account` (too large for a CPI) in the same transaction as
+/// `initialize_pool`, which claims it.
+#[account(zero_copy)]
+#[repr(C)]
+pub struct ValidatorList {
+    pub pool: Pubkey,
+    pub count: u32,
+    pub _padding: [u8; 4],
+    pub entries: [ValidatorEntry; MAX_VALIDATORS as usize],
+}
+
+/// One validator: 64 bytes.
+#[zero_copy]
+#[repr(C)]
+#[derive(Debug, PartialEq, Eq)]
+pub struct ValidatorEntry {
+    pub vote_account: Pubkey,
+    /// Lamports in the validator's main stake account when last observed (or moved by us).
+    pub active_stake_lamports: u64,
+    /// Lamports in its transient stake account when last observed (or moved by us).
+    pub transient_stake_lamports: u64,
+    pub last_observed_epoch: u64,
+    /// Relative share of the staked SOL this validator should hold.
+    pub weight: u32,
+    pub status: u8,
+    pub validator_stake_bump: u8,
+    pub transient_stake_bump: u8,
+    pub _padding: [u8; 1],
+}
+
+impl ValidatorEntry {
+    pub fn total_lamports(&self) -> u64 {
+        self.active_stake_lamports.saturating_add(self.transient_stake_lamports)
+    }
+}
+
+impl ValidatorList {
+    pub const SPACE: usize = 8 + core::mem::size_of::<ValidatorList>();
+
+    pub fn len(&self) -> usize {
+        self.count as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    pub fn entry(&self, index: u32) -> Result<&ValidatorEntry> {
+        require!(index < self.count, LiquidStakingError::ValidatorIndexOutOfRange);
+        Ok(&self.entries[index as usize])
+    }
+
+    pub fn entry_mut(&mut self, index: u32) -> Result<&mut ValidatorEntry> {
+        require!(index < self.count, LiquidStakingError::ValidatorIndexOutOfRange);
+        Ok(&mut self.entries[index as usize])
+    }
+
+    /// The entry at `index`, checked to be the one for `vote_account`.
+    pub fn entry_for_mut(&mut self, index: u32, vote_account: &Pubkey) -> Result<&mut ValidatorEntry> {
+        let entry = self.entry_mut(index)?;
+        require_keys_eq!(entry.vote_account, *vote_account, LiquidStakingError::ValidatorIndexMismatch);
+        Ok(entry)
+    }
+
+    pub fn push(&mut self, entry: ValidatorEntry) -> Result<()> {
+        require!(self.count < MAX_VALIDATORS, LiquidStakingError::ValidatorListFull);
+        self.entries[self.count as usize] = entry;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Removes the entry at `index` by moving the last entry into its place.
+    pub fn swap_remove(&mut self, index: u32) -> Result<()> {
+        require!(index < self.count, LiquidStakingError::ValidatorIndexOutOfRange);
+        let last = self.count - 1;
+        self.entries[index as usize] = self.entries[last as usize];
+        self.entries[last as usize] = ValidatorEntry::zeroed();
+        self.count = last;
+        Ok(())
+    }
+}
+
+use anchor_lang::__private::bytemuck::Zeroable;
