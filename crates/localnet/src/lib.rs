@@ -1,1 +1,10 @@
+//! An in-process chain for the protocol: solana-program-test's bank with our program registered
+//! natively (compiled for the host) beside the real Stake program (Core BPF) and SPL Token, and
+//! vote accounts that earn real inflation rewards when epochs pass.
 
+pub mod chain;
+pub mod crank;
+
+pub use chain::{LocalChain, SOL};
+pub use crank::{run_crank, CrankReport};
+pub mod setup;

@@ -1,0 +1,138 @@
+use anchor_lang::prelude::{AccountInfo, Pubkey};
+use anchor_lang::solana_program::entrypoint::ProgramResult;
+use liquid_staking_sdk::{decode, PoolKeys};
+use solana_account::Account;
+use solana_instruction::Instruction;
+use solana_keypair::Keypair;
+use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+
+pub const SOL: u64 = 1_000_000_000;
+
+/// Anchor's `entry` ties every lifetime together; the native processor wants independent ones.
+/// The lifetimes are the only thing the transmute changes.
+fn liquid_staking_processor(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
+    liquid_staking::entry(program_id, accounts, data)
+}
+
+/// Vote credits granted to every validator before each epoch boundary (enough for full rewards).
+const VOTE_CREDITS_PER_EPOCH: u64 = 1_000;
+
+pub struct LocalChain {
+    pub ctx: ProgramTestContext,
+    /// Vote accounts created at genesis, each with its own node identity.
+    pub vote_accounts: Vec<Pubkey>,
+}
+
+impl LocalChain {
+    /// Starts a chain with `validators` vote accounts (100% commission to nobody: 0%).
+    pub async fn start(validators: usize) -> Self {
+        // program-test turns on debug logging of every instruction unless RUST_LOG says otherwise.
+        if std::env::var_os("RUST_LOG").is_none() {
+            std::env::set_var("RUST_LOG", "error");
+        }
+        let mut pt = ProgramTest::new("liquid_staking", liquid_staking::ID, processor!(liquid_staking_processor));
+        pt.prefer_bpf(false);
+        let vote_accounts: Vec<Pubkey> = (0..validators).map(|_| Pubkey::new_unique()).collect();
+        for vote in &vote_accounts {
+            let node = Pubkey::new_unique();
+            let account = solana_vote_program::vote_state::create_v4_account_with_authorized(
+                &node, vote, vote, None, 0, 10 * SOL,
+            );
+            pt.add_account(*vote, account.into());
+        }
+        let ctx = pt.start_with_context().await;
+        Self { ctx, vote_accounts }
+    }
+
+    pub fn payer(&self) -> &Keypair {
+        &self.ctx.payer
+    }
+
+    pub fn payer_pubkey(&self) -> Pubkey {
+        self.ctx.payer.pubkey()
+    }
+
+    /// Signs with the payer and `signers`, sends, and waits for the result. Each call uses a new
+    /// blockhash, so sending the same instructions twice makes two distinct transactions.
+    pub async fn process(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<(), BanksClientError> {
+        let blockhash = self.ctx.get_new_latest_blockhash().await.map_err(BanksClientError::from)?;
+        let mut all: Vec<&Keypair> = vec![&self.ctx.payer];
+        all.extend_from_slice(signers);
+        let tx = Transaction::new_signed_with_payer(instructions, Some(&self.ctx.payer.pubkey()), &all, blockhash);
+        self.ctx.banks_client.process_transaction(tx).await
+    }
+
+    pub async fn account(&mut self, key: &Pubkey) -> Option<Account> {
+        self.ctx.banks_client.get_account(*key).await.expect("banks client answers")
+    }
+
+    pub async fn lamports(&mut self, key: &Pubkey) -> u64 {
+        self.account(key).await.map_or(0, |a| a.lamports)
+    }
+
+    pub async fn clock(&mut self) -> solana_clock::Clock {
+        self.ctx.banks_client.get_sysvar().await.expect("clock sysvar")
+    }
+
+    pub async fn epoch(&mut self) -> u64 {
+        self.clock().await.epoch
+    }
+
+    pub async fn rent_exempt_minimum(&mut self, bytes: usize) -> u64 {
+        let rent = self.ctx.banks_client.get_rent().await.expect("rent sysvar");
+        rent.minimum_balance(bytes)
+    }
+
+    /// Slots in a (normal) epoch of this chain.
+    pub fn slots_per_epoch(&self) -> u64 {
+        self.ctx.genesis_config().epoch_schedule.slots_per_epoch
+    }
+
+    /// Moves to the next epoch with real staking rewards: every vote account earns credits, the
+    /// runtime pays inflation rewards to the stake delegated to it at the boundary, and the
+    /// partitioned reward distribution is run to its end.
+    pub async fn advance_epoch(&mut self) -> u64 {
+        let epoch = self.epoch().await;
+        for vote in self.vote_accounts.clone() {
+            self.ctx.increment_vote_account_credits(&vote, VOTE_CREDITS_PER_EPOCH);
+        }
+        let schedule = self.ctx.genesis_config().epoch_schedule.clone();
+        let first_slot = schedule.get_first_slot_in_epoch(epoch + 1);
+        self.ctx.warp_to_slot(first_slot + 1).expect("warp to the next epoch");
+        self.ctx.warp_forward_force_reward_interval_end().expect("end the rewards interval");
+        epoch + 1
+    }
+
+    /// Sends SOL from the payer.
+    pub async fn fund(&mut self, to: &Pubkey, lamports: u64) {
+        let payer = self.payer_pubkey();
+        self.process(&[solana_system_interface::instruction::transfer(&payer, to, lamports)], &[])
+            .await
+            .expect("funding transfer");
+    }
+
+    pub async fn pool(&mut self, pool: &Pubkey) -> liquid_staking::state::Pool {
+        let account = self.account(pool).await.expect("pool account exists");
+        decode::pool(&account.data).expect("pool decodes")
+    }
+
+    pub async fn validator_list(&mut self, keys: &PoolKeys) -> decode::DecodedValidatorList {
+        let account = self.account(&keys.validator_list).await.expect("validator list exists");
+        decode::validator_list(&account.data).expect("validator list decodes")
+    }
+
+    pub async fn token_balance(&mut self, token_account: &Pubkey) -> u64 {
+        match self.account(token_account).await {
+            Some(a) if a.data.len() >= 72 => u64::from_le_bytes(a.data[64..72].try_into().expect("8 bytes")),
+            _ => 0,
+        }
+    }
+
+    pub async fn mint_supply(&mut self, mint: &Pubkey) -> u64 {
+        let a = self.account(mint).await.expect("mint exists");
+        u64::from_le_bytes(a.data[36..44].try_into().expect("8 bytes"))
+    }
+}

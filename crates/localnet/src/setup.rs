@@ -1,0 +1,123 @@
+//! Ready-made pools on the in-process chain, built only with SDK instructions.
+use crate::chain::{LocalChain, SOL};
+use anchor_lang::prelude::Pubkey;
+use liquid_staking_sdk::{addresses::lst_account, instructions as ix, state::ValidatorList, PoolKeys};
+use solana_keypair::Keypair;
+use solana_program_test::BanksClientError;
+use solana_signer::Signer;
+
+pub struct PoolConfig {
+    pub reward_fee_bps: u16,
+    pub reserve_buffer_bps: u16,
+    pub initial_deposit_lamports: u64,
+}
+
+impl Default for PoolConfig {
+    fn default() -> Self {
+        Self { reward_fee_bps: 500, reserve_buffer_bps: 1_000, initial_deposit_lamports: SOL }
+    }
+}
+
+/// A created pool and the keypairs of its authorities.
+pub struct CreatedPool {
+    pub keys: PoolKeys,
+    pub admin: Keypair,
+    pub operator: Keypair,
+    pub treasury_owner: Keypair,
+}
+
+/// The keypairs a new pool needs; separate so tests can create pools with bad inputs.
+pub struct NewPoolKeypairs {
+    pub lst_mint: Keypair,
+    pub validator_list: Keypair,
+    pub admin: Keypair,
+    pub operator: Keypair,
+    pub treasury_owner: Keypair,
+}
+
+impl NewPoolKeypairs {
+    pub fn generate() -> Self {
+        Self {
+            lst_mint: Keypair::new(),
+            validator_list: Keypair::new(),
+            admin: Keypair::new(),
+            operator: Keypair::new(),
+            treasury_owner: Keypair::new(),
+        }
+    }
+
+    pub fn keys(&self) -> PoolKeys {
+        PoolKeys::derive(self.lst_mint.pubkey(), self.validator_list.pubkey(), self.treasury_owner.pubkey())
+    }
+}
+
+/// The instructions creating a pool with these keypairs and config (payer: the chain's payer).
+pub async fn initialize_pool_instructions(
+    chain: &mut LocalChain,
+    kp: &NewPoolKeypairs,
+    config: &PoolConfig,
+) -> Vec<solana_instruction::Instruction> {
+    let validator_list_rent_lamports = chain.rent_exempt_minimum(ValidatorList::SPACE).await;
+    ix::initialize_pool(&ix::InitializePoolParams {
+        payer: chain.payer_pubkey(),
+        keys: kp.keys(),
+        admin: kp.admin.pubkey(),
+        operator: kp.operator.pubkey(),
+        treasury_owner: kp.treasury_owner.pubkey(),
+        validator_list_rent_lamports,
+        reward_fee_bps: config.reward_fee_bps,
+        reserve_buffer_bps: config.reserve_buffer_bps,
+        initial_deposit_lamports: config.initial_deposit_lamports,
+    })
+}
+
+pub async fn create_pool(chain: &mut LocalChain, config: &PoolConfig) -> Result<CreatedPool, BanksClientError> {
+    let kp = NewPoolKeypairs::generate();
+    let instructions = initialize_pool_instructions(chain, &kp, config).await;
+    chain.process(&instructions, &[&kp.lst_mint, &kp.validator_list]).await?;
+    Ok(CreatedPool { keys: kp.keys(), admin: kp.admin, operator: kp.operator, treasury_owner: kp.treasury_owner })
+}
+
+pub async fn add_validator(
+    chain: &mut LocalChain,
+    pool: &CreatedPool,
+    vote_account: Pubkey,
+    weight: u32,
+) -> Result<(), BanksClientError> {
+    let instruction = ix::add_validator(&ix::AddValidatorParams {
+        keys: pool.keys,
+        operator: pool.operator.pubkey(),
+        vote_account,
+        weight,
+    });
+    chain.process(&[instruction], &[&pool.operator]).await
+}
+
+/// A new wallet funded with `lamports` from the payer.
+pub async fn funded_wallet(chain: &mut LocalChain, lamports: u64) -> Keypair {
+    let wallet = Keypair::new();
+    chain.fund(&wallet.pubkey(), lamports).await;
+    wallet
+}
+
+/// Deposits SOL from `user` into its own associated LST account (created if needed).
+pub async fn deposit_sol(
+    chain: &mut LocalChain,
+    keys: &PoolKeys,
+    user: &Keypair,
+    lamports: u64,
+    min_lst_out: u64,
+) -> Result<(), BanksClientError> {
+    let recipient_lst = lst_account(&user.pubkey(), &keys.lst_mint);
+    let instructions = [
+        ix::create_lst_account(&user.pubkey(), &user.pubkey(), &keys.lst_mint),
+        ix::deposit_sol(&ix::DepositSolParams {
+            keys: *keys,
+            depositor: user.pubkey(),
+            recipient_lst,
+            lamports,
+            min_lst_out,
+        }),
+    ];
+    chain.process(&instructions, &[user]).await
+}

@@ -1,0 +1,49 @@
+//! Decoding the program's accounts from raw account data.
+use anchor_lang::{AccountDeserialize, Discriminator};
+use liquid_staking::state::{Pool, ValidatorEntry, ValidatorList};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Not the expected account type (discriminator) or too short.
+    WrongAccountType(&'static str),
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::WrongAccountType(t) => write!(f, "account data is not a {t}"),
+        }
+    }
+}
+impl std::error::Error for DecodeError {}
+
+pub fn pool(data: &[u8]) -> Result<Pool, DecodeError> {
+    Pool::try_deserialize(&mut &data[..]).map_err(|_| DecodeError::WrongAccountType("Pool"))
+}
+
+/// A validator list's header fields and its used entries.
+#[derive(Debug, Clone)]
+pub struct DecodedValidatorList {
+    pub pool: anchor_lang::prelude::Pubkey,
+    pub entries: Vec<ValidatorEntry>,
+}
+
+/// Decodes the header and the `count` used entries (copying; the account data need not be
+/// aligned).
+pub fn validator_list(data: &[u8]) -> Result<DecodedValidatorList, DecodeError> {
+    let wrong = DecodeError::WrongAccountType("ValidatorList");
+    if data.len() < ValidatorList::SPACE || &data[..8] != ValidatorList::DISCRIMINATOR {
+        return Err(wrong);
+    }
+    let body = &data[8..];
+    let pool_at = std::mem::offset_of!(ValidatorList, pool);
+    let count_at = std::mem::offset_of!(ValidatorList, count);
+    let header = std::mem::offset_of!(ValidatorList, entries);
+    let pool = anchor_lang::prelude::Pubkey::try_from(&body[pool_at..pool_at + 32]).map_err(|_| wrong.clone())?;
+    let count = u32::from_le_bytes(body[count_at..count_at + 4].try_into().expect("4 bytes")) as usize;
+    let size = std::mem::size_of::<ValidatorEntry>();
+    let entries = (0..count)
+        .map(|i| bytemuck::pod_read_unaligned::<ValidatorEntry>(&body[header + i * size..header + (i + 1) * size]))
+        .collect();
+    Ok(DecodedValidatorList { pool, entries })
+}

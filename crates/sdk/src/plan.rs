@@ -1,0 +1,100 @@
+//! The crank's plan for an epoch: which instructions, in which batches. Observe first (many
+//! validators per instruction), then finalize, then rebalance. Each plan is computed from a fresh
+//! read of the chain, so a crank that re-plans after every round never repeats work and is safe
+//! to run beside other cranks.
+use crate::{addresses::PoolKeys, instructions as ix, pack};
+use anchor_lang::prelude::Pubkey;
+use liquid_staking::{
+    constants::MIN_STAKE_DELEGATION_LAMPORTS,
+    math,
+    state::{Pool, ValidatorEntry, VALIDATOR_STATUS_ACTIVE},
+};
+use solana_instruction::Instruction;
+
+/// How many validators one observe instruction can carry in a transaction of its own.
+pub fn max_observe_batch(keys: &PoolKeys, payer: &Pubkey) -> usize {
+    let votes: Vec<Pubkey> = (0..64).map(|_| Pubkey::new_unique()).collect();
+    let mut n = 1;
+    while n < votes.len() {
+        let candidate = ix::observe_validators(&ix::ObserveValidatorsParams {
+            keys: *keys,
+            first_index: 0,
+            vote_accounts: &votes[..n + 1],
+        });
+        if !pack::fits(payer, &[candidate]) {
+            break;
+        }
+        n += 1;
+    }
+    n
+}
+
+/// Observe instructions for every validator not yet observed in `epoch`: consecutive runs of
+/// unobserved entries, cut into batches of at most `batch` validators.
+pub fn observe_instructions(keys: &PoolKeys, entries: &[ValidatorEntry], epoch: u64, batch: usize) -> Vec<Instruction> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < entries.len() {
+        if entries[i].last_observed_epoch == epoch {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < entries.len() && entries[i].last_observed_epoch != epoch && i - start < batch {
+            i += 1;
+        }
+        let votes: Vec<Pubkey> = entries[start..i].iter().map(|e| e.vote_account).collect();
+        out.push(ix::observe_validators(&ix::ObserveValidatorsParams {
+            keys: *keys,
+            first_index: start as u32,
+            vote_accounts: &votes,
+        }));
+    }
+    out
+}
+
+/// Whether finalize is due: the rate is from an earlier epoch.
+pub fn needs_finalize(pool: &Pool, epoch: u64) -> bool {
+    pool.last_update_epoch < epoch
+}
+
+/// Rebalance instructions that will stake something, predicted with the program's own math:
+/// validators in list order, each taking what it lacks from what the reserve holds above its
+/// buffer, as the program will.
+pub fn rebalance_instructions(
+    keys: &PoolKeys,
+    pool: &Pool,
+    entries: &[ValidatorEntry],
+    reserve_lamports: u64,
+    stake_account_rent_lamports: u64,
+) -> Vec<Instruction> {
+    let Ok(buffer) = math::buffer_target_lamports(pool.total_lamports, pool.reserve_buffer_bps) else {
+        return Vec::new();
+    };
+    let stakeable = pool.total_lamports.saturating_sub(buffer);
+    let mut available = pool.reserve_free_lamports(reserve_lamports).saturating_sub(buffer);
+    let minimum = stake_account_rent_lamports + MIN_STAKE_DELEGATION_LAMPORTS;
+    let mut out = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        if entry.status != VALIDATOR_STATUS_ACTIVE || entry.transient_stake_lamports > 0 {
+            continue;
+        }
+        let Ok(target) = math::validator_target_lamports(stakeable, entry.weight, pool.total_weight) else {
+            continue;
+        };
+        let amount = math::stake_increase_lamports(target, entry.total_lamports(), available, minimum);
+        if amount > 0 {
+            available -= amount;
+            out.push(ix::rebalance_validator(&ix::RebalanceValidatorParams {
+                keys: *keys,
+                index: index as u32,
+                vote_account: entry.vote_account,
+            }));
+        }
+    }
+    out
+}
+
+/// Rebalance instructions per transaction: each creates, funds, initialises and delegates a stake
+/// account (four CPIs), so the compute budget, not the size, is the first limit on a cluster.
+pub const MAX_REBALANCES_PER_TX: usize = 4;

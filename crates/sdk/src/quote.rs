@@ -1,0 +1,24 @@
+//! Quotes and display values, computed with the program's own math.
+use liquid_staking::{math, state::Pool};
+
+/// LST a deposit of `lamports` mints now (before the pool is stale).
+pub fn deposit(pool: &Pool, lamports: u64) -> Result<u64, math::MathError> {
+    math::lst_for_deposit(lamports, pool.total_lamports, pool.lst_supply)
+}
+
+/// Lamports per LST as a float, for display only.
+pub fn rate(total_lamports: u64, lst_supply: u64) -> f64 {
+    math::rate_scaled(total_lamports, lst_supply) as f64 / 1e9
+}
+
+/// Epochs in a year on mainnet-beta (432,000 slots of about 400 ms: about two days each).
+pub const MAINNET_EPOCHS_PER_YEAR: f64 = 365.25 * 24.0 * 3600.0 / (432_000.0 * 0.4);
+
+/// Annualised, compounded yield between two rates `epochs` apart, taking a year to be
+/// `epochs_per_year` epochs. For display only.
+pub fn apy(rate_start: f64, rate_end: f64, epochs: u64, epochs_per_year: f64) -> f64 {
+    if epochs == 0 || rate_start <= 0.0 {
+        return 0.0;
+    }
+    (rate_end / rate_start).powf(epochs_per_year / epochs as f64) - 1.0
+}
