@@ -1,1 +1,170 @@
+//! Test helpers around one `TestContext`: the in-process chain with the real Stake and SPL Token
+//! programs, a pool built through the SDK, snapshots to prove failed instructions change nothing,
+//! and the books check (reserve + stake accounts = SOL under management).
+use anchor_lang::prelude::Pubkey;
+use liquid_staking::error::LiquidStakingError;
+use liquid_staking_localnet::{
+    setup::{self, CreatedPool, PoolConfig},
+    LocalChain, SOL,
+};
+use liquid_staking_sdk::{addresses::lst_account, PoolKeys};
+use solana_account::Account;
+use solana_keypair::Keypair;
+use solana_program_test::BanksClientError;
+use solana_transaction_error::TransactionError;
 
+pub use liquid_staking_localnet::{plan_step, run_crank, CrankStep};
+
+pub struct TestContext {
+    pub chain: LocalChain,
+    pub pool: CreatedPool,
+}
+
+impl TestContext {
+    /// A chain with `validators` vote accounts and a fresh pool (default config, none added).
+    pub async fn new(validators: usize) -> Self {
+        Self::with_config(validators, &PoolConfig::default()).await
+    }
+
+    pub async fn with_config(validators: usize, config: &PoolConfig) -> Self {
+        let mut chain = LocalChain::start(validators).await;
+        let pool = setup::create_pool(&mut chain, config).await.expect("pool created");
+        Self { chain, pool }
+    }
+
+    /// A pool with `deposit_sol` deposited by one user, every vote account added with `weight`,
+    /// and the first crank run (stake is activating).
+    pub async fn staked(validators: usize, deposit_sol: u64) -> (Self, Keypair) {
+        let mut t = Self::new(validators).await;
+        let user = t.user_with_deposit(deposit_sol * SOL).await;
+        for vote in t.chain.vote_accounts.clone() {
+            t.add_validator(vote, 100).await.expect("validator added");
+        }
+        run_crank(&mut t.chain, &t.pool.keys).await.expect("first crank");
+        (t, user)
+    }
+
+    pub fn keys(&self) -> PoolKeys {
+        self.pool.keys
+    }
+
+    pub async fn add_validator(&mut self, vote: Pubkey, weight: u32) -> Result<(), BanksClientError> {
+        setup::add_validator(&mut self.chain, &self.pool, vote, weight).await
+    }
+
+    /// A new wallet that deposited `lamports` (and holds 10 SOL more for later use).
+    pub async fn user_with_deposit(&mut self, lamports: u64) -> Keypair {
+        let user = setup::funded_wallet(&mut self.chain, lamports + 10 * SOL).await;
+        let keys = self.keys();
+        setup::deposit_sol(&mut self.chain, &keys, &user, lamports, 0).await.expect("deposit");
+        user
+    }
+
+    pub fn lst_account_of(&self, owner: &Pubkey) -> Pubkey {
+        lst_account(owner, &self.pool.keys.lst_mint)
+    }
+
+    pub async fn pool_state(&mut self) -> liquid_staking::state::Pool {
+        let pool = self.pool.keys.pool;
+        self.chain.pool(&pool).await
+    }
+
+    /// Every account the pool consists of: pool, list, reserve, mint, treasury, and each
+    /// validator's stake and transient accounts.
+    pub async fn pool_accounts(&mut self) -> Vec<Pubkey> {
+        let keys = self.keys();
+        let mut out = vec![keys.pool, keys.validator_list, keys.reserve, keys.lst_mint, keys.treasury];
+        for vote in self.chain.vote_accounts.clone() {
+            out.push(keys.validator_stake(&vote));
+            out.push(keys.transient_stake(&vote));
+        }
+        out
+    }
+
+    pub async fn snapshot(&mut self, extra: &[Pubkey]) -> Snapshot {
+        let mut keys = self.pool_accounts().await;
+        keys.extend_from_slice(extra);
+        let mut accounts = Vec::new();
+        for k in keys {
+            accounts.push((k, self.chain.account(&k).await));
+        }
+        Snapshot(accounts)
+    }
+
+    /// Lamports the pool really holds: the reserve above its rent-exempt minimum plus every
+    /// stake account of every listed validator.
+    pub async fn holdings(&mut self) -> u64 {
+        let keys = self.keys();
+        let pool = self.pool_state().await;
+        let list = self.chain.validator_list(&keys).await;
+        let mut total = pool.reserve_free_lamports(self.chain.lamports(&keys.reserve).await);
+        for entry in &list.entries {
+            total += self.chain.lamports(&keys.validator_stake(&entry.vote_account)).await;
+            total += self.chain.lamports(&keys.transient_stake(&entry.vote_account)).await;
+        }
+        total
+    }
+
+    /// The books: what the pool holds equals SOL under management plus rewards the runtime paid
+    /// that the crank has not yet recognised, to the lamport; and the validator list's recorded
+    /// balances add up to the pool's stake total.
+    pub async fn assert_books(&mut self, unrecognised_rewards: u64) {
+        let keys = self.keys();
+        let pool = self.pool_state().await;
+        let holdings = self.holdings().await;
+        assert_eq!(
+            holdings,
+            pool.total_lamports + unrecognised_rewards,
+            "reserve + stake accounts must equal SOL under management (+ unrecognised rewards {unrecognised_rewards})"
+        );
+        let list = self.chain.validator_list(&keys).await;
+        let recorded: u64 = list.entries.iter().map(|e| e.total_lamports()).sum();
+        assert_eq!(recorded, pool.stake_lamports, "validator list and pool stake total disagree");
+    }
+}
+
+/// Accounts as they were at one moment.
+#[derive(Debug, PartialEq)]
+pub struct Snapshot(pub Vec<(Pubkey, Option<Account>)>);
+
+impl Snapshot {
+    /// Panics naming the first account that differs.
+    pub fn assert_same(&self, after: &Snapshot) {
+        for ((key, a), (_, b)) in self.0.iter().zip(after.0.iter()) {
+            assert_eq!(a, b, "account {key} changed");
+        }
+    }
+}
+
+/// The custom error code a failed transaction carries, if any.
+pub fn error_code(err: &BanksClientError) -> Option<u32> {
+    let tx_err = match err {
+        BanksClientError::TransactionError(e) => e,
+        BanksClientError::SimulationError { err, .. } => err,
+        _ => return None,
+    };
+    match tx_err {
+        TransactionError::InstructionError(_, solana_instruction_error::InstructionError::Custom(code)) => Some(*code),
+        _ => None,
+    }
+}
+
+/// Asserts that `result` failed with exactly `expected`.
+pub fn assert_error<T: std::fmt::Debug>(result: Result<T, BanksClientError>, expected: LiquidStakingError) {
+    let code = u32::from(expected) ;
+    match result {
+        Ok(v) => panic!("expected {expected:?} ({code}), but the transaction succeeded: {v:?}"),
+        Err(e) => assert_eq!(error_code(&e), Some(code), "expected {expected:?} ({code}), got {e:?}"),
+    }
+}
+
+/// Asserts that `result` failed with an Anchor framework error (e.g. a constraint).
+pub fn assert_anchor_error<T: std::fmt::Debug>(result: Result<T, BanksClientError>, expected: anchor_lang::error::ErrorCode) {
+    let code = expected as u32;
+    match result {
+        Ok(v) => panic!("expected {expected:?} ({code}), but the transaction succeeded: {v:?}"),
+        Err(e) => assert_eq!(error_code(&e), Some(code), "expected {expected:?} ({code}), got {e:?}"),
+    }
+}
+
+pub use liquid_staking_localnet::SOL as LAMPORTS_PER_SOL;

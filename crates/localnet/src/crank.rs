@@ -1,7 +1,16 @@
 //! Drives the epoch crank over the in-process chain with the SDK's plans.
 use crate::chain::LocalChain;
 use liquid_staking_sdk::{constants::STAKE_ACCOUNT_SPACE, instructions as ix, pack, plan, PoolKeys};
+use solana_instruction::Instruction;
 use solana_program_test::BanksClientError;
+
+/// The crank's three steps, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrankStep {
+    Observe,
+    Finalize,
+    Rebalance,
+}
 
 /// What one crank run sent.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -20,42 +29,62 @@ impl CrankReport {
     }
 }
 
-/// Runs observe, finalize and rebalance for the current epoch, re-planning from the chain after
-/// every round until nothing is left to do.
+/// The transactions (each a list of instructions) the crank would send for `step` now, planned
+/// from a fresh read of the chain.
+pub async fn plan_step(chain: &mut LocalChain, keys: &PoolKeys, step: CrankStep) -> Vec<Vec<Instruction>> {
+    let payer = chain.payer_pubkey();
+    let epoch = chain.epoch().await;
+    match step {
+        CrankStep::Observe => {
+            let list = chain.validator_list(keys).await;
+            let batch = plan::max_observe_batch(keys, &payer);
+            plan::observe_instructions(keys, &list.entries, epoch, batch).into_iter().map(|i| vec![i]).collect()
+        }
+        CrankStep::Finalize => {
+            let pool = chain.pool(&keys.pool).await;
+            if plan::needs_finalize(&pool, epoch) {
+                vec![vec![ix::finalize_epoch(keys)]]
+            } else {
+                Vec::new()
+            }
+        }
+        CrankStep::Rebalance => {
+            let pool = chain.pool(&keys.pool).await;
+            let list = chain.validator_list(keys).await;
+            let reserve = chain.lamports(&keys.reserve).await;
+            let stake_rent = chain.rent_exempt_minimum(STAKE_ACCOUNT_SPACE as usize).await;
+            let rebalances = plan::rebalance_instructions(keys, &pool, &list.entries, reserve, stake_rent);
+            pack::pack(&payer, rebalances, plan::MAX_REBALANCES_PER_TX)
+        }
+    }
+}
+
+/// Runs observe (re-planning until every validator is observed), finalize, then one round of
+/// rebalance for the current epoch.
 pub async fn run_crank(chain: &mut LocalChain, keys: &PoolKeys) -> Result<CrankReport, BanksClientError> {
     let mut report = CrankReport::default();
     let payer = chain.payer_pubkey();
-    let batch = plan::max_observe_batch(keys, &payer);
-    let epoch = chain.epoch().await;
     loop {
-        let list = chain.validator_list(keys).await;
-        let observes = plan::observe_instructions(keys, &list.entries, epoch, batch);
-        if observes.is_empty() {
+        let round = plan_step(chain, keys, CrankStep::Observe).await;
+        if round.is_empty() {
             break;
         }
-        for instruction in observes {
-            report.validators_observed += (instruction.accounts.len() - 6) / 2;
-            report.bytes_sent += pack::transaction_size(&payer, std::slice::from_ref(&instruction));
-            chain.process(&[instruction], &[]).await?;
+        for tx in round {
+            report.validators_observed += tx.iter().map(plan::observed_validators).sum::<usize>();
+            report.bytes_sent += pack::transaction_size(&payer, &tx);
+            chain.process(&tx, &[]).await?;
             report.observe_transactions += 1;
         }
     }
-    let pool = chain.pool(&keys.pool).await;
-    if plan::needs_finalize(&pool, epoch) {
-        let instruction = ix::finalize_epoch(keys);
-        report.bytes_sent += pack::transaction_size(&payer, std::slice::from_ref(&instruction));
-        chain.process(&[instruction], &[]).await?;
+    for tx in plan_step(chain, keys, CrankStep::Finalize).await {
+        report.bytes_sent += pack::transaction_size(&payer, &tx);
+        chain.process(&tx, &[]).await?;
         report.finalize_transactions += 1;
     }
-    let pool = chain.pool(&keys.pool).await;
-    let list = chain.validator_list(keys).await;
-    let reserve = chain.lamports(&keys.reserve).await;
-    let stake_rent = chain.rent_exempt_minimum(STAKE_ACCOUNT_SPACE as usize).await;
-    let rebalances = plan::rebalance_instructions(keys, &pool, &list.entries, reserve, stake_rent);
-    report.validators_rebalanced = rebalances.len();
-    for batch in pack::pack(&payer, rebalances, plan::MAX_REBALANCES_PER_TX) {
-        report.bytes_sent += pack::transaction_size(&payer, &batch);
-        chain.process(&batch, &[]).await?;
+    for tx in plan_step(chain, keys, CrankStep::Rebalance).await {
+        report.validators_rebalanced += tx.len();
+        report.bytes_sent += pack::transaction_size(&payer, &tx);
+        chain.process(&tx, &[]).await?;
         report.rebalance_transactions += 1;
     }
     Ok(report)

@@ -6,5 +6,5 @@ pub mod chain;
 pub mod crank;
 
 pub use chain::{LocalChain, SOL};
-pub use crank::{run_crank, CrankReport};
+pub use crank::{plan_step, run_crank, CrankReport, CrankStep};
 pub mod setup;

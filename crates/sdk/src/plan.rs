@@ -98,3 +98,11 @@ pub fn rebalance_instructions(
 /// Rebalance instructions per transaction: each creates, funds, initialises and delegates a stake
 /// account (four CPIs), so the compute budget, not the size, is the first limit on a cluster.
 pub const MAX_REBALANCES_PER_TX: usize = 4;
+
+/// Accounts an observe instruction carries before its stake account pairs.
+const OBSERVE_FIXED_ACCOUNTS: usize = 6;
+
+/// How many validators an observe instruction built by this SDK covers.
+pub fn observed_validators(instruction: &Instruction) -> usize {
+    instruction.accounts.len().saturating_sub(OBSERVE_FIXED_ACCOUNTS) / 2
+}

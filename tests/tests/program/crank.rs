@@ -1,0 +1,134 @@
+//! observe_validators, finalize_epoch, rebalance_validator: bad inputs and idempotence.
+use liquid_staking::error::LiquidStakingError as E;
+use liquid_staking_localnet::setup::{self, PoolConfig};
+use liquid_staking_sdk::instructions as ix;
+use liquid_staking_tests::*;
+use solana_account::AccountSharedData;
+use solana_stake_interface::state::StakeStateV2;
+
+fn observe_ix(t: &TestContext, first_index: u32, votes: &[solana_pubkey::Pubkey]) -> solana_instruction::Instruction {
+    ix::observe_validators(&ix::ObserveValidatorsParams { keys: t.keys(), first_index, vote_accounts: votes })
+}
+
+/// A staked pool, moved into the next epoch (stale, nothing observed yet).
+async fn new_epoch(validators: usize) -> TestContext {
+    let (mut t, _) = TestContext::staked(validators, 30).await;
+    t.chain.advance_epoch().await;
+    t
+}
+
+#[tokio::test]
+async fn observe_rejects_a_stake_account_not_derived_for_the_pool() {
+    let mut t = new_epoch(2).await;
+    let votes = t.chain.vote_accounts.clone();
+    // Another pool's stake account for the same validator: a real, delegated stake account.
+    let other = setup::create_pool(&mut t.chain, &PoolConfig::default()).await.unwrap();
+    let mut observe = observe_ix(&t, 0, &votes[..1]);
+    observe.accounts[6].pubkey = other.keys.validator_stake(&votes[0]);
+    let snap = t.snapshot(&[]).await;
+    assert_error(t.chain.process(&[observe], &[]).await, E::StakeAccountMismatch);
+    // A transient slot holding some other account.
+    let mut observe = observe_ix(&t, 0, &votes[..1]);
+    observe.accounts[7].pubkey = t.keys().validator_stake(&votes[1]);
+    assert_error(t.chain.process(&[observe], &[]).await, E::TransientStakeAccountMismatch);
+    // Accounts not in pairs.
+    let mut observe = observe_ix(&t, 0, &votes[..1]);
+    observe.accounts.pop();
+    assert_error(t.chain.process(&[observe], &[]).await, E::StakeAccountsNotInPairs);
+    snap.assert_same(&t.snapshot(&[]).await);
+}
+
+#[tokio::test]
+async fn observe_rejects_a_stake_account_delegated_to_another_validator() {
+    let mut t = new_epoch(2).await;
+    let keys = t.keys();
+    let votes = t.chain.vote_accounts.clone();
+    // Rewrite validator 0's stake account so it is delegated to validator 1's vote account.
+    let address = keys.validator_stake(&votes[0]);
+    let account = t.chain.account(&address).await.unwrap();
+    let StakeStateV2::Stake(meta, mut stake, flags) = bincode::deserialize(&account.data).unwrap() else { panic!() };
+    stake.delegation.voter_pubkey = votes[1];
+    let mut forged = account.clone();
+    forged.data = bincode::serialize(&StakeStateV2::Stake(meta, stake, flags)).unwrap();
+    forged.data.resize(account.data.len(), 0);
+    t.chain.ctx.set_account(&address, &AccountSharedData::from(forged));
+    let snap = t.snapshot(&[]).await;
+    assert_error(t.chain.process(&[observe_ix(&t, 0, &votes[..1])], &[]).await, E::StakeDelegatedToWrongValidator);
+    snap.assert_same(&t.snapshot(&[]).await);
+}
+
+#[tokio::test]
+async fn finalize_is_refused_until_every_validator_is_observed() {
+    let mut t = new_epoch(3).await;
+    let keys = t.keys();
+    let votes = t.chain.vote_accounts.clone();
+    t.chain.process(&[observe_ix(&t, 0, &votes[..2])], &[]).await.unwrap();
+    let snap = t.snapshot(&[]).await;
+    assert_error(t.chain.process(&[ix::finalize_epoch(&keys)], &[]).await, E::ValidatorsNotObserved);
+    snap.assert_same(&t.snapshot(&[]).await);
+    t.chain.process(&[observe_ix(&t, 2, &votes[2..])], &[]).await.unwrap();
+    t.chain.process(&[ix::finalize_epoch(&keys)], &[]).await.unwrap();
+    assert_eq!(t.pool_state().await.last_update_epoch, t.chain.epoch().await);
+}
+
+#[tokio::test]
+async fn finalize_rejects_the_wrong_treasury_or_mint() {
+    let mut t = new_epoch(1).await;
+    let keys = t.keys();
+    let votes = t.chain.vote_accounts.clone();
+    t.chain.process(&[observe_ix(&t, 0, &votes)], &[]).await.unwrap();
+    let other = setup::create_pool(&mut t.chain, &PoolConfig::default()).await.unwrap();
+    let snap = t.snapshot(&[other.keys.treasury, other.keys.lst_mint]).await;
+    let mut wrong_treasury = ix::finalize_epoch(&keys);
+    wrong_treasury.accounts[3].pubkey = other.keys.treasury;
+    assert_error(t.chain.process(&[wrong_treasury], &[]).await, E::WrongTreasury);
+    let mut wrong_mint = ix::finalize_epoch(&keys);
+    wrong_mint.accounts[1].pubkey = other.keys.lst_mint;
+    assert_error(t.chain.process(&[wrong_mint], &[]).await, E::WrongMint);
+    snap.assert_same(&t.snapshot(&[other.keys.treasury, other.keys.lst_mint]).await);
+}
+
+#[tokio::test]
+async fn rebalance_is_refused_while_the_pool_is_stale() {
+    let mut t = new_epoch(1).await;
+    let vote = t.chain.vote_accounts[0];
+    let rebalance = ix::rebalance_validator(&ix::RebalanceValidatorParams { keys: t.keys(), index: 0, vote_account: vote });
+    let snap = t.snapshot(&[]).await;
+    assert_error(t.chain.process(&[rebalance], &[]).await, E::PoolStale);
+    snap.assert_same(&t.snapshot(&[]).await);
+}
+
+#[tokio::test]
+async fn every_step_twice_in_an_epoch_moves_nothing() {
+    let mut t = new_epoch(3).await;
+    let keys = t.keys();
+    let votes = t.chain.vote_accounts.clone();
+    // New SOL so that rebalance has work to do this epoch.
+    t.chain.advance_epoch().await; // (stale deposits are refused; finish a crank first)
+    run_crank(&mut t.chain, &keys).await.unwrap();
+    t.user_with_deposit(30 * LAMPORTS_PER_SOL).await;
+    t.chain.advance_epoch().await;
+
+    let observe = observe_ix(&t, 0, &votes);
+    t.chain.process(&[observe.clone()], &[]).await.unwrap();
+    let snap = t.snapshot(&[]).await;
+    t.chain.process(&[observe], &[]).await.unwrap();
+    snap.assert_same(&t.snapshot(&[]).await);
+
+    t.chain.process(&[ix::finalize_epoch(&keys)], &[]).await.unwrap();
+    let snap = t.snapshot(&[]).await;
+    t.chain.process(&[ix::finalize_epoch(&keys)], &[]).await.unwrap();
+    snap.assert_same(&t.snapshot(&[]).await);
+
+    let rebalances = plan_step(&mut t.chain, &keys, CrankStep::Rebalance).await;
+    assert!(!rebalances.is_empty(), "new deposits leave something to stake");
+    for tx in &rebalances {
+        t.chain.process(tx, &[]).await.unwrap();
+    }
+    let snap = t.snapshot(&[]).await;
+    for tx in &rebalances {
+        t.chain.process(tx, &[]).await.unwrap();
+    }
+    snap.assert_same(&t.snapshot(&[]).await);
+    t.assert_books(0).await;
+}

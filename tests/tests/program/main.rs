@@ -1,0 +1,9 @@
+//! Program tests on the in-process chain: our program (native), the real Stake program and
+//! SPL Token, real transactions. One module per instruction, plus the lifecycle scenario.
+mod add_validator;
+mod crank;
+mod deposit_sol;
+mod initialize_pool;
+mod lifecycle;
+mod remove_validator;
+mod set_validator_weight;
