@@ -38,7 +38,7 @@ pub async fn plan_step(chain: &mut LocalChain, keys: &PoolKeys, step: CrankStep)
         CrankStep::Observe => {
             let list = chain.validator_list(keys).await;
             let batch = plan::max_observe_batch(keys, &payer);
-            plan::observe_instructions(keys, &list.entries, epoch, batch).into_iter().map(|i| vec![i]).collect()
+            plan::observe_transactions(keys, &list.entries, epoch, batch)
         }
         CrankStep::Finalize => {
             let pool = chain.pool(&keys.pool).await;

@@ -11,7 +11,17 @@ use liquid_staking::{
 };
 use solana_instruction::Instruction;
 
-/// How many validators one observe instruction can carry in a transaction of its own.
+/// Compute units an observe transaction asks for. Merging a transient costs the Stake program
+/// 17,591 CU (measured), so a full batch needs more than the default 200,000 per instruction.
+pub const OBSERVE_COMPUTE_UNIT_LIMIT: u32 = 1_400_000;
+
+/// The compute-budget instruction an observe transaction starts with.
+pub fn observe_compute_budget() -> Instruction {
+    solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(OBSERVE_COMPUTE_UNIT_LIMIT)
+}
+
+/// How many validators one observe instruction can carry in a transaction of its own (with its
+/// compute-budget instruction).
 pub fn max_observe_batch(keys: &PoolKeys, payer: &Pubkey) -> usize {
     let votes: Vec<Pubkey> = (0..64).map(|_| Pubkey::new_unique()).collect();
     let mut n = 1;
@@ -21,7 +31,7 @@ pub fn max_observe_batch(keys: &PoolKeys, payer: &Pubkey) -> usize {
             first_index: 0,
             vote_accounts: &votes[..n + 1],
         });
-        if !pack::fits(payer, &[candidate]) {
+        if !pack::fits(payer, &[observe_compute_budget(), candidate]) {
             break;
         }
         n += 1;
@@ -29,8 +39,17 @@ pub fn max_observe_batch(keys: &PoolKeys, payer: &Pubkey) -> usize {
     n
 }
 
-/// Observe instructions for every validator not yet observed in `epoch`: consecutive runs of
-/// unobserved entries, cut into batches of at most `batch` validators.
+/// Observe transactions for every validator not yet observed in `epoch`: consecutive runs of
+/// unobserved entries, cut into batches of at most `batch` validators, each a compute-budget
+/// instruction then one observe instruction.
+pub fn observe_transactions(keys: &PoolKeys, entries: &[ValidatorEntry], epoch: u64, batch: usize) -> Vec<Vec<Instruction>> {
+    observe_instructions(keys, entries, epoch, batch)
+        .into_iter()
+        .map(|observe| vec![observe_compute_budget(), observe])
+        .collect()
+}
+
+/// The observe instructions of `observe_transactions`, without compute-budget instructions.
 pub fn observe_instructions(keys: &PoolKeys, entries: &[ValidatorEntry], epoch: u64, batch: usize) -> Vec<Instruction> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -102,7 +121,10 @@ pub const MAX_REBALANCES_PER_TX: usize = 4;
 /// Accounts an observe instruction carries before its stake account pairs.
 const OBSERVE_FIXED_ACCOUNTS: usize = 6;
 
-/// How many validators an observe instruction built by this SDK covers.
+/// How many validators an observe instruction built by this SDK covers (0 for any other).
 pub fn observed_validators(instruction: &Instruction) -> usize {
+    if instruction.program_id != liquid_staking::ID {
+        return 0;
+    }
     instruction.accounts.len().saturating_sub(OBSERVE_FIXED_ACCOUNTS) / 2
 }
