@@ -83,6 +83,6 @@ async fn fails_when_validator_list_is_too_small() {
         &liquid_staking::ID,
     );
     let result = chain.process(&ixs, &[&kp.lst_mint, &kp.validator_list]).await;
-    assert!(result.is_err(), "a too-small validator list must be refused");
+    assert_error(result, E::ValidatorListTooSmall);
     assert!(chain.account(&kp.keys().pool).await.is_none());
 }
