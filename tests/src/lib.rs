@@ -123,6 +123,31 @@ impl TestContext {
     }
 }
 
+impl TestContext {
+    /// Runs the crank for the current epoch one transaction at a time (observe, finalize,
+    /// rebalance) and checks the books after every transaction: `rewards` (paid by the runtime at
+    /// the last boundary) stay unrecognised until finalize, and are part of the total after.
+    pub async fn crank_checking_books(&mut self, rewards: u64) {
+        let keys = self.keys();
+        let epoch = self.chain.epoch().await;
+        for step in [CrankStep::Observe, CrankStep::Finalize, CrankStep::Rebalance] {
+            for tx in plan_step(&mut self.chain, &keys, step).await {
+                self.chain.process(&tx, &[]).await.unwrap_or_else(|e| panic!("{step:?} failed: {e:?}"));
+                let pending = if self.pool_state().await.last_update_epoch == epoch { 0 } else { rewards };
+                self.assert_books(pending).await;
+            }
+        }
+        assert_eq!(self.pool_state().await.last_update_epoch, epoch, "the crank finalized the epoch");
+    }
+
+    /// Moves to the next epoch with real rewards; returns the rewards the runtime paid the pool.
+    pub async fn advance_epoch(&mut self) -> u64 {
+        let before = self.holdings().await;
+        self.chain.advance_epoch().await;
+        self.holdings().await - before
+    }
+}
+
 /// Accounts as they were at one moment.
 #[derive(Debug, PartialEq)]
 pub struct Snapshot(pub Vec<(Pubkey, Option<Account>)>);
