@@ -4,6 +4,7 @@ mod add_validator;
 mod crank;
 mod deposit_sol;
 mod initialize_pool;
+mod known_failures;
 mod lifecycle;
 mod remove_validator;
 mod set_validator_weight;
