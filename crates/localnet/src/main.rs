@@ -76,7 +76,7 @@ async fn demo(validators: usize, epochs: u64) -> Result<(), Box<dyn std::error::
     let keys = pool.keys;
     eprintln!(
         "pool {} created: LST mint {}, reward fee {} bps, reserve buffer {} bps",
-        keys.pool, keys.lst_mint, config.reward_fee_bps, config.reserve_buffer_bps
+        keys.pool, keys.lst_mint, config.fees.reward_bps, config.reserve_buffer_bps
     );
     for (i, sol) in [40u64, 25, 10, 5].iter().enumerate() {
         let user = setup::funded_wallet(&mut chain, (sol + 1) * SOL).await;
@@ -127,7 +127,7 @@ async fn demo(validators: usize, epochs: u64) -> Result<(), Box<dyn std::error::
     println!(
         "treasury holds {:.9} LST (reward fee {} bps); rewards paid by the runtime, not written by hand.",
         treasury as f64 / SOL as f64,
-        p.reward_fee_bps
+        p.fees.reward_bps
     );
     println!(
         "APY: the yield since the first row, compounded and annualised as if each epoch were a \

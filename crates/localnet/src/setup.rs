@@ -1,20 +1,39 @@
 //! Ready-made pools on the in-process chain, built only with SDK instructions.
 use crate::chain::{LocalChain, SOL};
 use anchor_lang::prelude::Pubkey;
-use liquid_staking_sdk::{addresses::lst_account, instructions as ix, state::ValidatorList, PoolKeys};
+use liquid_staking_sdk::{
+    addresses::lst_account,
+    instructions as ix,
+    state::{Fees, ValidatorList},
+    PoolKeys,
+};
 use solana_keypair::Keypair;
 use solana_program_test::BanksClientError;
 use solana_signer::Signer;
 
 pub struct PoolConfig {
-    pub reward_fee_bps: u16,
+    pub fees: Fees,
     pub reserve_buffer_bps: u16,
     pub initial_deposit_lamports: u64,
 }
 
+/// Fees of the demo and of most tests: 5% of rewards; exits 0.1% delayed, 0.2% as stake,
+/// 0.1% to 3% instant; no deposit fee; the treasury takes half the instant-exit fees.
+pub fn default_fees() -> Fees {
+    Fees {
+        reward_bps: 500,
+        deposit_bps: 0,
+        delayed_unstake_bps: 10,
+        stake_withdrawal_bps: 20,
+        instant_unstake_min_bps: 10,
+        instant_unstake_max_bps: 300,
+        treasury_share_bps: 5_000,
+    }
+}
+
 impl Default for PoolConfig {
     fn default() -> Self {
-        Self { reward_fee_bps: 500, reserve_buffer_bps: 1_000, initial_deposit_lamports: SOL }
+        Self { fees: default_fees(), reserve_buffer_bps: 1_000, initial_deposit_lamports: SOL }
     }
 }
 
@@ -23,6 +42,7 @@ pub struct CreatedPool {
     pub keys: PoolKeys,
     pub admin: Keypair,
     pub operator: Keypair,
+    pub pause_guardian: Keypair,
     pub treasury_owner: Keypair,
 }
 
@@ -32,6 +52,7 @@ pub struct NewPoolKeypairs {
     pub validator_list: Keypair,
     pub admin: Keypair,
     pub operator: Keypair,
+    pub pause_guardian: Keypair,
     pub treasury_owner: Keypair,
 }
 
@@ -42,6 +63,7 @@ impl NewPoolKeypairs {
             validator_list: Keypair::new(),
             admin: Keypair::new(),
             operator: Keypair::new(),
+            pause_guardian: Keypair::new(),
             treasury_owner: Keypair::new(),
         }
     }
@@ -63,9 +85,10 @@ pub async fn initialize_pool_instructions(
         keys: kp.keys(),
         admin: kp.admin.pubkey(),
         operator: kp.operator.pubkey(),
+        pause_guardian: kp.pause_guardian.pubkey(),
         treasury_owner: kp.treasury_owner.pubkey(),
         validator_list_rent_lamports,
-        reward_fee_bps: config.reward_fee_bps,
+        fees: config.fees,
         reserve_buffer_bps: config.reserve_buffer_bps,
         initial_deposit_lamports: config.initial_deposit_lamports,
     })
@@ -75,7 +98,13 @@ pub async fn create_pool(chain: &mut LocalChain, config: &PoolConfig) -> Result<
     let kp = NewPoolKeypairs::generate();
     let instructions = initialize_pool_instructions(chain, &kp, config).await;
     chain.process(&instructions, &[&kp.lst_mint, &kp.validator_list]).await?;
-    Ok(CreatedPool { keys: kp.keys(), admin: kp.admin, operator: kp.operator, treasury_owner: kp.treasury_owner })
+    Ok(CreatedPool {
+        keys: kp.keys(),
+        admin: kp.admin,
+        operator: kp.operator,
+        pause_guardian: kp.pause_guardian,
+        treasury_owner: kp.treasury_owner,
+    })
 }
 
 pub async fn add_validator(

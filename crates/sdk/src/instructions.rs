@@ -4,7 +4,7 @@ use anchor_lang::{prelude::Pubkey, InstructionData, ToAccountMetas};
 use liquid_staking::{
     accounts, instruction,
     instructions::{InitializePoolArgs, STAKE_CONFIG_ID},
-    state::ValidatorList,
+    state::{Fees, ValidatorList},
     ID as PROGRAM_ID,
 };
 use solana_instruction::{AccountMeta, Instruction};
@@ -20,10 +20,11 @@ pub struct InitializePoolParams {
     pub keys: PoolKeys,
     pub admin: Pubkey,
     pub operator: Pubkey,
+    pub pause_guardian: Pubkey,
     pub treasury_owner: Pubkey,
     /// Rent-exempt minimum for ValidatorList::SPACE bytes (getMinimumBalanceForRentExemption).
     pub validator_list_rent_lamports: u64,
-    pub reward_fee_bps: u16,
+    pub fees: Fees,
     pub reserve_buffer_bps: u16,
     pub initial_deposit_lamports: u64,
 }
@@ -48,6 +49,7 @@ pub fn initialize_pool(p: &InitializePoolParams) -> Vec<Instruction> {
                 validator_list: p.keys.validator_list,
                 admin: p.admin,
                 operator: p.operator,
+                pause_guardian: p.pause_guardian,
                 treasury_owner: p.treasury_owner,
                 treasury: p.keys.treasury,
                 locked_lst: p.keys.locked_lst(),
@@ -57,7 +59,7 @@ pub fn initialize_pool(p: &InitializePoolParams) -> Vec<Instruction> {
             },
             instruction::InitializePool {
                 args: InitializePoolArgs {
-                    reward_fee_bps: p.reward_fee_bps,
+                    fees: p.fees,
                     reserve_buffer_bps: p.reserve_buffer_bps,
                     initial_deposit_lamports: p.initial_deposit_lamports,
                 },
@@ -234,4 +236,26 @@ pub fn rebalance_validator(p: &RebalanceValidatorParams) -> Instruction {
         },
         instruction::RebalanceValidator { index: p.index },
     )
+}
+
+/// Admin: new fees (decreases at once, increases after two epoch boundaries).
+pub fn set_fees(keys: &PoolKeys, admin: &Pubkey, fees: Fees) -> Instruction {
+    build(accounts::SetFees { admin: *admin, pool: keys.pool }, instruction::SetFees { fees })
+}
+
+/// Pause guardian or admin: the paused flows (PAUSED_* flags).
+pub fn set_pause(keys: &PoolKeys, signer: &Pubkey, paused: u8) -> Instruction {
+    build(accounts::SetPause { signer: *signer, pool: keys.pool }, instruction::SetPause { paused })
+}
+
+pub fn propose_admin(keys: &PoolKeys, admin: &Pubkey, new_admin: Pubkey) -> Instruction {
+    build(accounts::ProposeAdmin { admin: *admin, pool: keys.pool }, instruction::ProposeAdmin { new_admin })
+}
+
+pub fn accept_admin(keys: &PoolKeys, new_admin: &Pubkey) -> Instruction {
+    build(accounts::AcceptAdmin { new_admin: *new_admin, pool: keys.pool }, instruction::AcceptAdmin {})
+}
+
+pub fn set_roles(keys: &PoolKeys, admin: &Pubkey, operator: Pubkey, pause_guardian: Pubkey) -> Instruction {
+    build(accounts::SetRoles { admin: *admin, pool: keys.pool }, instruction::SetRoles { operator, pause_guardian })
 }

@@ -1,9 +1,9 @@
 //! Quotes and display values, computed with the program's own math.
 use liquid_staking::{math, state::Pool};
 
-/// LST a deposit of `lamports` mints now (before the pool is stale).
-pub fn deposit(pool: &Pool, lamports: u64) -> Result<u64, math::MathError> {
-    math::lst_for_deposit(lamports, pool.total_lamports, pool.lst_supply)
+/// What a deposit of `lamports` mints in `epoch` (the pool must be fresh), after its fee.
+pub fn deposit(pool: &Pool, lamports: u64, epoch: u64) -> Result<math::DepositQuote, math::MathError> {
+    math::quote_deposit(lamports, pool.total_lamports, pool.lst_supply, pool.fees_at(epoch).deposit_bps)
 }
 
 /// Lamports per LST as a float, for display only.

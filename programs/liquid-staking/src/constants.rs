@@ -26,6 +26,19 @@ pub const BPS_DENOMINATOR: u64 = 10_000;
 /// On-chain cap on the reward fee: 10%.
 #[constant]
 pub const MAX_REWARD_FEE_BPS: u16 = 1_000;
+/// Cap on the deposit fee: 0.5% (a major lending oracle refuses pools above 0.6%).
+#[constant]
+pub const MAX_DEPOSIT_FEE_BPS: u16 = 50;
+/// Cap on the delayed-exit and stake-withdrawal fees: 0.5%.
+#[constant]
+pub const MAX_EXIT_FEE_BPS: u16 = 50;
+/// Cap on the instant-exit fee (at an empty buffer): 10%.
+#[constant]
+pub const MAX_INSTANT_UNSTAKE_FEE_BPS: u16 = 1_000;
+/// A fee increase takes effect this many epochs after it is set (two epoch boundaries), so
+/// holders see it coming and can leave at the old fee; decreases apply at once.
+#[constant]
+pub const FEE_INCREASE_DELAY_EPOCHS: u64 = 2;
 /// Cap on the share of the pool kept unstaked in the reserve: 50%.
 #[constant]
 pub const MAX_RESERVE_BUFFER_BPS: u16 = 5_000;

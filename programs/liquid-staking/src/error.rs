@@ -78,6 +78,30 @@ pub enum LiquidStakingError {
     NotOperator,
     #[msg("Signer is not the pool's admin")]
     NotAdmin,
+
+    // --- fees and pausing (6032..) ---
+    #[msg("Deposit fee above the on-chain cap (MAX_DEPOSIT_FEE_BPS)")]
+    DepositFeeTooHigh,
+    #[msg("Delayed-exit or stake-withdrawal fee above the on-chain cap (MAX_EXIT_FEE_BPS)")]
+    ExitFeeTooHigh,
+    #[msg("Instant-exit maximum fee above the on-chain cap (MAX_INSTANT_UNSTAKE_FEE_BPS)")]
+    InstantUnstakeFeeTooHigh,
+    #[msg("Instant-exit minimum fee above its maximum")]
+    InstantUnstakeFeeRangeInvalid,
+    #[msg("Treasury share above 100%")]
+    TreasuryShareTooHigh,
+    #[msg("Signer is neither the pause guardian nor the admin")]
+    NotPauseGuardian,
+    #[msg("Only the admin can unpause")]
+    OnlyAdminCanUnpause,
+    #[msg("Deposits are paused")]
+    DepositsPaused,
+    #[msg("Instant exits are paused")]
+    InstantExitsPaused,
+    #[msg("Rebalancing is paused")]
+    RebalancingPaused,
+    #[msg("Signer is not the proposed admin")]
+    NotProposedAdmin,
 }
 
 impl From<crate::math::MathError> for LiquidStakingError {

@@ -10,7 +10,8 @@ pub struct PoolInitialized {
     pub operator: Pubkey,
     pub treasury: Pubkey,
     pub validator_list: Pubkey,
-    pub reward_fee_bps: u16,
+    pub pause_guardian: Pubkey,
+    pub fees: crate::state::Fees,
     pub reserve_buffer_bps: u16,
     pub initial_deposit_lamports: u64,
     pub epoch: u64,
@@ -49,6 +50,7 @@ pub struct SolDeposited {
     pub depositor: Pubkey,
     pub recipient_lst: Pubkey,
     pub lamports: u64,
+    pub fee_lamports: u64,
     pub lst_out: u64,
     pub total_lamports: u64,
     pub lst_supply: u64,
@@ -92,4 +94,38 @@ pub struct ValidatorRebalanced {
     pub target_lamports: u64,
     pub validator_lamports: u64,
     pub stake_lamports: u64,
+}
+
+#[event]
+pub struct FeesScheduled {
+    pub pool: Pubkey,
+    pub epoch: u64,
+    pub old_fees: crate::state::Fees,
+    pub fees_now: crate::state::Fees,
+    pub pending_fees: crate::state::Fees,
+    pub pending_fees_epoch: u64,
+}
+
+#[event]
+pub struct PauseSet {
+    pub pool: Pubkey,
+    pub signer: Pubkey,
+    pub old_paused: u8,
+    pub new_paused: u8,
+}
+
+#[event]
+pub struct AdminChanged {
+    pub pool: Pubkey,
+    pub old_admin: Pubkey,
+    pub new_admin: Pubkey,
+}
+
+#[event]
+pub struct RolesSet {
+    pub pool: Pubkey,
+    pub old_operator: Pubkey,
+    pub new_operator: Pubkey,
+    pub old_pause_guardian: Pubkey,
+    pub new_pause_guardian: Pubkey,
 }

@@ -62,6 +62,31 @@ pub mod liquid_staking {
         instructions::set_validator_weight(ctx, index, weight)
     }
 
+    /// Admin: sets fees (decreases now, increases after two epoch boundaries).
+    pub fn set_fees(ctx: Context<SetFees>, fees: state::Fees) -> Result<()> {
+        instructions::set_fees(ctx, fees)
+    }
+
+    /// Pause guardian (pause only) or admin: sets the paused flows.
+    pub fn set_pause(ctx: Context<SetPause>, paused: u8) -> Result<()> {
+        instructions::set_pause(ctx, paused)
+    }
+
+    /// Admin: proposes the next admin.
+    pub fn propose_admin(ctx: Context<ProposeAdmin>, new_admin: Pubkey) -> Result<()> {
+        instructions::propose_admin(ctx, new_admin)
+    }
+
+    /// Proposed admin: accepts.
+    pub fn accept_admin(ctx: Context<AcceptAdmin>) -> Result<()> {
+        instructions::accept_admin(ctx)
+    }
+
+    /// Admin: sets the operator and the pause guardian.
+    pub fn set_roles(ctx: Context<SetRoles>, operator: Pubkey, pause_guardian: Pubkey) -> Result<()> {
+        instructions::set_roles(ctx, operator, pause_guardian)
+    }
+
     /// Staker: SOL in, LST out at the current rate (at least `min_lst_out`).
     pub fn deposit_sol(ctx: Context<DepositSol>, lamports: u64, min_lst_out: u64) -> Result<()> {
         instructions::deposit_sol(ctx, lamports, min_lst_out)

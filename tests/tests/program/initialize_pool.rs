@@ -1,6 +1,6 @@
-use liquid_staking::{constants::*, error::LiquidStakingError as E};
+use liquid_staking::{constants::*, error::LiquidStakingError as E, state::Fees};
 use liquid_staking_localnet::{
-    setup::{initialize_pool_instructions, NewPoolKeypairs, PoolConfig},
+    setup::{default_fees, initialize_pool_instructions, NewPoolKeypairs, PoolConfig},
     LocalChain,
 };
 use liquid_staking_tests::*;
@@ -49,7 +49,8 @@ async fn init_fails_with(config: PoolConfig, expected: E) {
 
 #[tokio::test]
 async fn fails_when_reward_fee_is_above_the_cap() {
-    init_fails_with(PoolConfig { reward_fee_bps: MAX_REWARD_FEE_BPS + 1, ..Default::default() }, E::RewardFeeTooHigh).await;
+    let fees = Fees { reward_bps: MAX_REWARD_FEE_BPS + 1, ..default_fees() };
+    init_fails_with(PoolConfig { fees, ..Default::default() }, E::RewardFeeTooHigh).await;
 }
 
 #[tokio::test]

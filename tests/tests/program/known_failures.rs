@@ -83,7 +83,7 @@ async fn a_donation_does_not_move_the_rate_between_cranks() {
     t.chain.advance_epoch().await;
     run_crank(&mut t.chain, &keys).await.unwrap();
     let pool = t.pool_state().await;
-    let fee = 100 * LAMPORTS_PER_SOL * pool.reward_fee_bps as u64 / 10_000;
+    let fee = 100 * LAMPORTS_PER_SOL * pool.fees.reward_bps as u64 / 10_000;
     assert_eq!(pool.last_rewards_lamports, 100 * LAMPORTS_PER_SOL);
     assert_eq!(pool.last_fee_lamports, fee);
     let second_value = first_lst as u128 * pool.total_lamports as u128 / pool.lst_supply as u128;

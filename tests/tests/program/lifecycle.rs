@@ -30,7 +30,7 @@ async fn rewards_flow_into_the_rate_over_six_epochs() {
     run_crank(&mut t.chain, &keys).await.unwrap();
     t.assert_books(0).await;
 
-    let fee_bps = t.pool_state().await.reward_fee_bps as u64;
+    let fee_bps = t.pool_state().await.fees.reward_bps as u64;
     let mut epochs_with_rewards = 0;
     for round in 0..6 {
         let rewards = t.advance_epoch().await;

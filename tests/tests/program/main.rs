@@ -7,4 +7,7 @@ mod initialize_pool;
 mod known_failures;
 mod lifecycle;
 mod remove_validator;
+mod set_fees;
+mod set_pause;
 mod set_validator_weight;
+mod transfer_admin;

@@ -14,6 +14,26 @@ pub fn lst_for_deposit(lamports: u64, total_lamports: u64, lst_supply: u64) -> M
     mul_div_floor(lamports, lst_supply, total_lamports, "lst_for_deposit")
 }
 
+/// A fee of `bps` on `lamports`, rounded up (the user pays).
+pub fn fee_lamports(lamports: u64, bps: u16) -> MathResult<u64> {
+    mul_div_ceil(lamports, bps as u64, BPS_DENOMINATOR, "fee_lamports")
+}
+
+/// What a SOL deposit mints after its fee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DepositQuote {
+    /// Kept by the pool for its holders: `ceil(lamports * deposit_bps / 10_000)`.
+    pub fee_lamports: u64,
+    /// `floor((lamports - fee) * supply / total)`.
+    pub lst_out: u64,
+}
+
+pub fn quote_deposit(lamports: u64, total_lamports: u64, lst_supply: u64, deposit_bps: u16) -> MathResult<DepositQuote> {
+    let fee_lamports = fee_lamports(lamports, deposit_bps)?;
+    let lst_out = lst_for_deposit(checked_sub(lamports, fee_lamports, "deposit_fee")?, total_lamports, lst_supply)?;
+    Ok(DepositQuote { fee_lamports, lst_out })
+}
+
 /// Lamports an amount of LST is worth, rounded down (the holder receives).
 pub fn lamports_for_lst(lst: u64, total_lamports: u64, lst_supply: u64) -> MathResult<u64> {
     mul_div_floor(lst, total_lamports, lst_supply, "lamports_for_lst")
@@ -160,6 +180,27 @@ mod tests {
                 prop_assert!(f1 * (observed as u128) > (fee as u128) * (supply as u128 + f1));
             }
             prop_assert!(ratio_ge(observed, s.new_lst_supply, total, supply));
+        }
+
+        /// A deposit with a fee mints no more than one without, and never creates value.
+        #[test]
+        fn deposit_fee_only_helps_holders(
+            total in 1u64..=1u64 << 60,
+            supply in 1u64..=1u64 << 60,
+            lamports in 1u64..=1u64 << 50,
+            bps in 0u16..=50,
+        ) {
+            // Rates at which the LST minted overflows u64 are refused (checked), not quoted.
+            let plain = lst_for_deposit(lamports, total, supply);
+            prop_assume!(plain.is_ok_and(|m| supply.checked_add(m).is_some()));
+            let q = quote_deposit(lamports, total, supply, bps).unwrap();
+            prop_assert!(q.lst_out <= lst_for_deposit(lamports, total, supply).unwrap());
+            prop_assert!(q.fee_lamports as u128 * 10_000 >= lamports as u128 * bps as u128);
+            // The fee stays in the pool, so the depositor shares in it like every holder: their LST
+            // is worth no more than they paid, and the rate does not fall for anyone.
+            let value = lamports_for_lst(q.lst_out, total + lamports, supply + q.lst_out).unwrap();
+            prop_assert!(value <= lamports);
+            prop_assert!(ratio_ge(total + lamports, supply + q.lst_out, total, supply));
         }
 
         /// Redeeming what a deposit minted never returns more than was deposited.

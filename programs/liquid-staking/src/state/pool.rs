@@ -14,16 +14,26 @@ pub struct Pool {
     pub version: u8,
     pub bump: u8,
     pub reserve_bump: u8,
-    /// Changes fees and authorities.
+    /// Changes fees and authorities; unpauses.
     pub admin: Pubkey,
+    /// Set by `propose_admin`; becomes admin when it signs `accept_admin`.
+    pub proposed_admin: Pubkey,
     /// Adds and removes validators, sets their weights.
     pub operator: Pubkey,
     pub lst_mint: Pubkey,
     /// LST token account receiving the reward fee.
     pub treasury: Pubkey,
     pub validator_list: Pubkey,
-    /// Share of rewards taken as fee, in basis points (<= MAX_REWARD_FEE_BPS).
-    pub reward_fee_bps: u16,
+    /// May pause deposits, instant exits and rebalancing (never claims or delayed exits).
+    pub pause_guardian: Pubkey,
+    /// PAUSED_* flags.
+    pub paused: u8,
+    /// Fees in force until `pending_fees_epoch`.
+    pub fees: Fees,
+    /// Fees in force from `pending_fees_epoch` on (an increase waits two epoch boundaries).
+    pub pending_fees: Fees,
+    /// u64::MAX when no change is pending.
+    pub pending_fees_epoch: u64,
     /// Share of SOL under management kept unstaked in the reserve, in basis points.
     pub reserve_buffer_bps: u16,
     /// SOL under management: what the rate is computed on.
@@ -34,6 +44,13 @@ pub struct Pool {
     pub last_update_epoch: u64,
     /// Lamports in all validator and transient stake accounts, as last observed or moved by us.
     pub stake_lamports: u64,
+    /// SOL owed to open tickets: kept in the reserve (or on its way there), outside
+    /// `total_lamports`.
+    pub owed_lamports: u64,
+    /// Stake deactivating on its way to the reserve (for tickets, or from removed validators).
+    pub unstaking_lamports: u64,
+    /// Id of the next ticket (part of its address).
+    pub next_ticket_id: u64,
     /// Lamports the reserve held at creation to be rent-exempt; not pool money.
     pub reserve_rent_lamports: u64,
     pub validator_count: u32,
@@ -54,8 +71,67 @@ pub struct Pool {
     pub initial_total_lamports: u64,
     pub initial_lst_supply: u64,
     /// Room for later fields without a migration.
-    pub _reserved: [u8; 256],
+    pub _reserved: [u8; 128],
 }
+
+/// Every fee, in basis points. Caps are on-chain (`Fees::validate`).
+#[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Fees {
+    /// Share of rewards, minted to the treasury as LST (<= MAX_REWARD_FEE_BPS).
+    pub reward_bps: u16,
+    /// On SOL and stake deposits; stays with the holders (<= MAX_DEPOSIT_FEE_BPS).
+    pub deposit_bps: u16,
+    /// On delayed exits (tickets); stays with the holders (<= MAX_EXIT_FEE_BPS).
+    pub delayed_unstake_bps: u16,
+    /// On withdrawals as a stake account; stays with the holders (<= MAX_EXIT_FEE_BPS).
+    pub stake_withdrawal_bps: u16,
+    /// Instant exit fee when the buffer left after the exit is at or above its target.
+    pub instant_unstake_min_bps: u16,
+    /// Instant exit fee when the exit would empty the buffer (<= MAX_INSTANT_UNSTAKE_FEE_BPS).
+    pub instant_unstake_max_bps: u16,
+    /// Share of instant-exit fees minted to the treasury as LST; the rest stays with holders.
+    pub treasury_share_bps: u16,
+}
+
+impl Fees {
+    pub fn validate(&self) -> Result<()> {
+        require!(self.reward_bps <= MAX_REWARD_FEE_BPS, LiquidStakingError::RewardFeeTooHigh);
+        require!(self.deposit_bps <= MAX_DEPOSIT_FEE_BPS, LiquidStakingError::DepositFeeTooHigh);
+        require!(
+            self.delayed_unstake_bps <= MAX_EXIT_FEE_BPS && self.stake_withdrawal_bps <= MAX_EXIT_FEE_BPS,
+            LiquidStakingError::ExitFeeTooHigh
+        );
+        require!(
+            self.instant_unstake_max_bps <= MAX_INSTANT_UNSTAKE_FEE_BPS,
+            LiquidStakingError::InstantUnstakeFeeTooHigh
+        );
+        require!(
+            self.instant_unstake_min_bps <= self.instant_unstake_max_bps,
+            LiquidStakingError::InstantUnstakeFeeRangeInvalid
+        );
+        require!(self.treasury_share_bps as u64 <= BPS_DENOMINATOR, LiquidStakingError::TreasuryShareTooHigh);
+        Ok(())
+    }
+
+    /// Field by field, the lower of the two: what may take effect at once.
+    pub fn lower_of(&self, other: &Fees) -> Fees {
+        Fees {
+            reward_bps: self.reward_bps.min(other.reward_bps),
+            deposit_bps: self.deposit_bps.min(other.deposit_bps),
+            delayed_unstake_bps: self.delayed_unstake_bps.min(other.delayed_unstake_bps),
+            stake_withdrawal_bps: self.stake_withdrawal_bps.min(other.stake_withdrawal_bps),
+            instant_unstake_min_bps: self.instant_unstake_min_bps.min(other.instant_unstake_min_bps),
+            instant_unstake_max_bps: self.instant_unstake_max_bps.min(other.instant_unstake_max_bps),
+            treasury_share_bps: self.treasury_share_bps.min(other.treasury_share_bps),
+        }
+    }
+}
+
+/// Flows the pause guardian can stop. Claims and delayed exits have no flag: they never stop.
+pub const PAUSED_DEPOSITS: u8 = 1;
+pub const PAUSED_INSTANT_EXITS: u8 = 2;
+pub const PAUSED_REBALANCING: u8 = 4;
+pub const PAUSED_ALL: u8 = PAUSED_DEPOSITS | PAUSED_INSTANT_EXITS | PAUSED_REBALANCING;
 
 impl Pool {
     pub const SPACE: usize = 8 + Pool::INIT_SPACE;
@@ -69,6 +145,41 @@ impl Pool {
     pub fn require_fresh(&self, epoch: u64) -> Result<()> {
         require_eq!(self.last_update_epoch, epoch, LiquidStakingError::PoolStale);
         Ok(())
+    }
+
+    /// The one guard for a pausable flow (a PAUSED_* flag): the rate is fresh and the flow open.
+    pub fn require_open(&self, epoch: u64, flow: u8) -> Result<()> {
+        self.require_fresh(epoch)?;
+        if self.paused & flow != 0 {
+            return match flow {
+                PAUSED_DEPOSITS => err!(LiquidStakingError::DepositsPaused),
+                PAUSED_INSTANT_EXITS => err!(LiquidStakingError::InstantExitsPaused),
+                _ => err!(LiquidStakingError::RebalancingPaused),
+            };
+        }
+        Ok(())
+    }
+
+    /// The fees in force in `epoch`.
+    pub fn fees_at(&self, epoch: u64) -> Fees {
+        if epoch >= self.pending_fees_epoch {
+            self.pending_fees
+        } else {
+            self.fees
+        }
+    }
+
+    /// Schedules new fees: decreases apply at once, increases from `epoch + FEE_INCREASE_DELAY_EPOCHS`.
+    pub fn schedule_fees(&mut self, new: Fees, epoch: u64) {
+        let now = self.fees_at(epoch).lower_of(&new);
+        self.fees = now;
+        if now == new {
+            self.pending_fees = new;
+            self.pending_fees_epoch = u64::MAX;
+        } else {
+            self.pending_fees = new;
+            self.pending_fees_epoch = epoch + FEE_INCREASE_DELAY_EPOCHS;
+        }
     }
 
     /// Counts one more validator as observed in `epoch` (resetting the count on a new epoch).

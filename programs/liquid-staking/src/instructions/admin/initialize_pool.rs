@@ -25,6 +25,8 @@ pub struct InitializePool<'info> {
     pub admin: UncheckedAccount<'info>,
     /// CHECK: any key; it becomes the operator.
     pub operator: UncheckedAccount<'info>,
+    /// CHECK: any key; it becomes the pause guardian.
+    pub pause_guardian: UncheckedAccount<'info>,
     /// CHECK: any key; owner of the treasury token account.
     pub treasury_owner: UncheckedAccount<'info>,
     /// CHECK: the treasury owner's associated LST account, created here.
@@ -41,14 +43,14 @@ pub struct InitializePool<'info> {
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct InitializePoolArgs {
-    pub reward_fee_bps: u16,
+    pub fees: Fees,
     pub reserve_buffer_bps: u16,
     /// At least MIN_INITIAL_DEPOSIT_LAMPORTS; its LST is locked in the pool forever.
     pub initial_deposit_lamports: u64,
 }
 
 pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArgs) -> Result<()> {
-    require!(args.reward_fee_bps <= MAX_REWARD_FEE_BPS, LiquidStakingError::RewardFeeTooHigh);
+    args.fees.validate()?;
     require!(args.reserve_buffer_bps <= MAX_RESERVE_BUFFER_BPS, LiquidStakingError::ReserveBufferTooHigh);
     require!(
         args.initial_deposit_lamports >= MIN_INITIAL_DEPOSIT_LAMPORTS,
@@ -133,16 +135,24 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
         bump,
         reserve_bump: ctx.bumps.reserve,
         admin: a.admin.key(),
+        proposed_admin: Pubkey::default(),
         operator: a.operator.key(),
+        pause_guardian: a.pause_guardian.key(),
+        paused: 0,
         lst_mint: mint_key,
         treasury: a.treasury.key(),
         validator_list: a.validator_list.key(),
-        reward_fee_bps: args.reward_fee_bps,
+        fees: args.fees,
+        pending_fees: args.fees,
+        pending_fees_epoch: u64::MAX,
         reserve_buffer_bps: args.reserve_buffer_bps,
         total_lamports: args.initial_deposit_lamports,
         lst_supply: args.initial_deposit_lamports,
         last_update_epoch: clock.epoch,
         stake_lamports: 0,
+        owed_lamports: 0,
+        unstaking_lamports: 0,
+        next_ticket_id: 0,
         reserve_rent_lamports,
         validator_count: 0,
         observed_count: 0,
@@ -156,7 +166,7 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
         created_epoch: clock.epoch,
         initial_total_lamports: args.initial_deposit_lamports,
         initial_lst_supply: args.initial_deposit_lamports,
-        _reserved: [0; 256],
+        _reserved: [0; 128],
     });
 
     emit!(PoolInitialized {
@@ -166,7 +176,8 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
         operator: pool.operator,
         treasury: pool.treasury,
         validator_list: pool.validator_list,
-        reward_fee_bps: args.reward_fee_bps,
+        pause_guardian: pool.pause_guardian,
+        fees: args.fees,
         reserve_buffer_bps: args.reserve_buffer_bps,
         initial_deposit_lamports: args.initial_deposit_lamports,
         epoch: clock.epoch,

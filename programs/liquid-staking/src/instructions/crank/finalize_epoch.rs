@@ -30,15 +30,17 @@ pub fn finalize_epoch(ctx: Context<FinalizeEpoch>) -> Result<()> {
     require_epoch_rewards_inactive()?;
     require!(pool.all_validators_observed(epoch), LiquidStakingError::ValidatorsNotObserved);
 
+    // Everything the pool holds, less what it owes to tickets.
     let observed_total = math::checked_add(
         pool.reserve_free_lamports(ctx.accounts.reserve.lamports()),
         pool.stake_lamports,
         "observed_total",
     )
+    .and_then(|held| math::checked_sub(held, pool.owed_lamports, "observed_total"))
     .map_err(LiquidStakingError::from)?;
     // LST burned outside the program lowers the real supply; count the real one from here on.
     let supply = ctx.accounts.lst_mint.supply.min(pool.lst_supply);
-    let settlement = math::settle_epoch(pool.total_lamports, observed_total, supply, pool.reward_fee_bps)
+    let settlement = math::settle_epoch(pool.total_lamports, observed_total, supply, pool.fees_at(epoch).reward_bps)
         .map_err(LiquidStakingError::from)?;
 
     if settlement.fee_lst > 0 {

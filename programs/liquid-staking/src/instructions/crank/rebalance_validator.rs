@@ -37,7 +37,7 @@ pub struct RebalanceValidator<'info> {
 /// is at or above target, or the amount would be below rent + MIN_STAKE_DELEGATION_LAMPORTS.
 pub fn rebalance_validator(ctx: Context<RebalanceValidator>, index: u32) -> Result<()> {
     let epoch = ctx.accounts.clock.epoch;
-    ctx.accounts.pool.require_fresh(epoch)?;
+    ctx.accounts.pool.require_open(epoch, PAUSED_REBALANCING)?;
     require_epoch_rewards_inactive()?;
     let a = &ctx.accounts;
     let pool_key = a.pool.key();

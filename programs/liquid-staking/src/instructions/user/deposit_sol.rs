@@ -21,15 +21,17 @@ pub struct DepositSol<'info> {
     pub system_program: Program<'info, System>,
 }
 
-/// SOL in, LST out at the current rate, rounded down. Refused unless the rate was computed this
-/// epoch, and if fewer than `min_lst_out` LST would be minted.
+/// SOL in, LST out at the current rate less the deposit fee (which stays with the holders),
+/// rounded down. Refused unless the rate was computed this epoch and deposits are not paused, and
+/// if fewer than `min_lst_out` LST would be minted.
 pub fn deposit_sol(ctx: Context<DepositSol>, lamports: u64, min_lst_out: u64) -> Result<()> {
     let clock = Clock::get()?;
     let pool = &ctx.accounts.pool;
-    pool.require_fresh(clock.epoch)?;
+    pool.require_open(clock.epoch, PAUSED_DEPOSITS)?;
     require!(lamports > 0, LiquidStakingError::ZeroAmount);
-    let lst_out = math::lst_for_deposit(lamports, pool.total_lamports, pool.lst_supply)
+    let quote = math::quote_deposit(lamports, pool.total_lamports, pool.lst_supply, pool.fees_at(clock.epoch).deposit_bps)
         .map_err(LiquidStakingError::from)?;
+    let lst_out = quote.lst_out;
     let new_total = math::checked_add(pool.total_lamports, lamports, "deposit_total").map_err(LiquidStakingError::from)?;
     let new_supply = math::checked_add(pool.lst_supply, lst_out, "deposit_supply").map_err(LiquidStakingError::from)?;
     require!(lst_out > 0, LiquidStakingError::DepositTooSmall);
@@ -65,6 +67,7 @@ pub fn deposit_sol(ctx: Context<DepositSol>, lamports: u64, min_lst_out: u64) ->
         depositor: ctx.accounts.depositor.key(),
         recipient_lst: ctx.accounts.recipient_lst.key(),
         lamports,
+        fee_lamports: quote.fee_lamports,
         lst_out,
         total_lamports: new_total,
         lst_supply: new_supply,

@@ -1,0 +1,54 @@
+use crate::{error::LiquidStakingError, events::{AdminChanged, RolesSet}, state::*};
+use anchor_lang::prelude::*;
+
+#[derive(Accounts)]
+pub struct ProposeAdmin<'info> {
+    pub admin: Signer<'info>,
+    #[account(mut, has_one = admin @ LiquidStakingError::NotAdmin)]
+    pub pool: Account<'info, Pool>,
+}
+
+/// Admin, step 1 of 2: names the next admin (Pubkey::default() cancels).
+pub fn propose_admin(ctx: Context<ProposeAdmin>, new_admin: Pubkey) -> Result<()> {
+    ctx.accounts.pool.proposed_admin = new_admin;
+    Ok(())
+}
+
+#[derive(Accounts)]
+pub struct AcceptAdmin<'info> {
+    pub new_admin: Signer<'info>,
+    #[account(mut, constraint = pool.proposed_admin == new_admin.key() @ LiquidStakingError::NotProposedAdmin)]
+    pub pool: Account<'info, Pool>,
+}
+
+/// Step 2 of 2: the proposed admin signs and becomes admin (a typo cannot lose the pool).
+pub fn accept_admin(ctx: Context<AcceptAdmin>) -> Result<()> {
+    let pool = &mut ctx.accounts.pool;
+    let old_admin = pool.admin;
+    pool.admin = ctx.accounts.new_admin.key();
+    pool.proposed_admin = Pubkey::default();
+    emit!(AdminChanged { pool: pool.key(), old_admin, new_admin: pool.admin });
+    Ok(())
+}
+
+#[derive(Accounts)]
+pub struct SetRoles<'info> {
+    pub admin: Signer<'info>,
+    #[account(mut, has_one = admin @ LiquidStakingError::NotAdmin)]
+    pub pool: Account<'info, Pool>,
+}
+
+/// Admin: replaces the operator and the pause guardian.
+pub fn set_roles(ctx: Context<SetRoles>, operator: Pubkey, pause_guardian: Pubkey) -> Result<()> {
+    let pool = &mut ctx.accounts.pool;
+    emit!(RolesSet {
+        pool: pool.key(),
+        old_operator: pool.operator,
+        new_operator: operator,
+        old_pause_guardian: pool.pause_guardian,
+        new_pause_guardian: pause_guardian,
+    });
+    pool.operator = operator;
+    pool.pause_guardian = pause_guardian;
+    Ok(())
+}
