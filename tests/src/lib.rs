@@ -105,17 +105,18 @@ impl TestContext {
         total
     }
 
-    /// The books: what the pool holds equals SOL under management plus rewards the runtime paid
-    /// that the crank has not yet recognised, to the lamport; and the validator list's recorded
-    /// balances add up to the pool's stake total.
+    /// The books: what the pool holds equals SOL under management plus SOL owed to tickets plus
+    /// rewards the runtime paid that the crank has not yet recognised, to the lamport; and the
+    /// validator list's recorded balances add up to the pool's stake total.
     pub async fn assert_books(&mut self, unrecognised_rewards: u64) {
         let keys = self.keys();
         let pool = self.pool_state().await;
         let holdings = self.holdings().await;
         assert_eq!(
             holdings,
-            pool.total_lamports + unrecognised_rewards,
-            "reserve + stake accounts must equal SOL under management (+ unrecognised rewards {unrecognised_rewards})"
+            pool.total_lamports + pool.owed_lamports + unrecognised_rewards,
+            "reserve + stake accounts must equal SOL under management + owed to tickets {} (+ unrecognised rewards {unrecognised_rewards})",
+            pool.owed_lamports
         );
         let list = self.chain.validator_list(&keys).await;
         let recorded: u64 = list.entries.iter().map(|e| e.total_lamports()).sum();
@@ -145,6 +146,34 @@ impl TestContext {
         let before = self.holdings().await;
         self.chain.advance_epoch().await;
         self.holdings().await - before
+    }
+}
+
+impl TestContext {
+    /// `owner` orders a delayed exit of `lst_amount`; returns the ticket's address.
+    pub async fn order_unstake(&mut self, owner: &Keypair, lst_amount: u64) -> Result<Pubkey, BanksClientError> {
+        let keys = self.keys();
+        let ticket_id = self.pool_state().await.next_ticket_id;
+        let instruction = liquid_staking_sdk::instructions::order_unstake(&liquid_staking_sdk::instructions::OrderUnstakeParams {
+            keys,
+            owner: solana_signer::Signer::pubkey(owner),
+            owner_lst: self.lst_account_of(&solana_signer::Signer::pubkey(owner)),
+            ticket_id,
+            lst_amount,
+            min_lamports_out: 0,
+        });
+        self.chain.process(&[instruction], &[owner]).await?;
+        Ok(keys.ticket(ticket_id))
+    }
+
+    pub async fn claim_ticket(&mut self, owner: &Keypair, ticket: &Pubkey) -> Result<(), BanksClientError> {
+        let instruction = liquid_staking_sdk::instructions::claim_ticket(&self.keys(), &solana_signer::Signer::pubkey(owner), ticket);
+        self.chain.process(&[instruction], &[owner]).await
+    }
+
+    pub async fn lst_balance(&mut self, owner: &Pubkey) -> u64 {
+        let account = self.lst_account_of(owner);
+        self.chain.token_balance(&account).await
     }
 }
 

@@ -49,6 +49,10 @@ impl PoolKeys {
     pub fn transient_stake(&self, vote_account: &Pubkey) -> Pubkey {
         pda::find_transient_stake_address(&self.pool, vote_account).0
     }
+
+    pub fn ticket(&self, ticket_id: u64) -> Pubkey {
+        pda::find_ticket_address(&self.pool, ticket_id).0
+    }
 }
 
 /// A wallet's associated LST account.

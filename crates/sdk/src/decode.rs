@@ -1,6 +1,6 @@
 //! Decoding the program's accounts from raw account data.
 use anchor_lang::{AccountDeserialize, Discriminator};
-use liquid_staking::state::{Pool, ValidatorEntry, ValidatorList};
+use liquid_staking::state::{Pool, Ticket, ValidatorEntry, ValidatorList};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
@@ -19,6 +19,19 @@ impl std::error::Error for DecodeError {}
 
 pub fn pool(data: &[u8]) -> Result<Pool, DecodeError> {
     Pool::try_deserialize(&mut &data[..]).map_err(|_| DecodeError::WrongAccountType("Pool"))
+}
+
+pub fn ticket(data: &[u8]) -> Result<Ticket, DecodeError> {
+    Ticket::try_deserialize(&mut &data[..]).map_err(|_| DecodeError::WrongAccountType("Ticket"))
+}
+
+/// The filters that select one owner's tickets with getProgramAccounts: the account type
+/// (discriminator at offset 0) and the owner (at `TICKET_OWNER_OFFSET`), as (offset, bytes) pairs.
+pub fn ticket_filters(owner: &anchor_lang::prelude::Pubkey) -> [(usize, Vec<u8>); 2] {
+    [
+        (0, Ticket::DISCRIMINATOR.to_vec()),
+        (liquid_staking::state::TICKET_OWNER_OFFSET, owner.to_bytes().to_vec()),
+    ]
 }
 
 /// A validator list's header fields and its used entries.

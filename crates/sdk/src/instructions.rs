@@ -226,6 +226,7 @@ pub fn rebalance_validator(p: &RebalanceValidatorParams) -> Instruction {
             validator_list: p.keys.validator_list,
             reserve: p.keys.reserve,
             vote_account: p.vote_account,
+            validator_stake: p.keys.validator_stake(&p.vote_account),
             transient_stake: p.keys.transient_stake(&p.vote_account),
             clock: sysvar::clock::ID,
             rent: sysvar::rent::ID,
@@ -258,4 +259,43 @@ pub fn accept_admin(keys: &PoolKeys, new_admin: &Pubkey) -> Instruction {
 
 pub fn set_roles(keys: &PoolKeys, admin: &Pubkey, operator: Pubkey, pause_guardian: Pubkey) -> Instruction {
     build(accounts::SetRoles { admin: *admin, pool: keys.pool }, instruction::SetRoles { operator, pause_guardian })
+}
+
+pub struct OrderUnstakeParams {
+    pub keys: PoolKeys,
+    pub owner: Pubkey,
+    /// The owner's LST account to burn from.
+    pub owner_lst: Pubkey,
+    /// `Pool::next_ticket_id` as read just before: the ticket's address depends on it.
+    pub ticket_id: u64,
+    pub lst_amount: u64,
+    pub min_lamports_out: u64,
+}
+
+pub fn order_unstake(p: &OrderUnstakeParams) -> Instruction {
+    build(
+        accounts::OrderUnstake {
+            owner: p.owner,
+            pool: p.keys.pool,
+            lst_mint: p.keys.lst_mint,
+            owner_lst: p.owner_lst,
+            ticket: p.keys.ticket(p.ticket_id),
+            token_program: spl_token_interface::ID,
+            system_program: system_program::ID,
+        },
+        instruction::OrderUnstake { lst_amount: p.lst_amount, min_lamports_out: p.min_lamports_out },
+    )
+}
+
+pub fn claim_ticket(keys: &PoolKeys, owner: &Pubkey, ticket: &Pubkey) -> Instruction {
+    build(
+        accounts::ClaimTicket {
+            owner: *owner,
+            pool: keys.pool,
+            reserve: keys.reserve,
+            ticket: *ticket,
+            system_program: system_program::ID,
+        },
+        instruction::ClaimTicket {},
+    )
 }

@@ -77,9 +77,10 @@ pub fn needs_finalize(pool: &Pool, epoch: u64) -> bool {
     pool.last_update_epoch < epoch
 }
 
-/// Rebalance instructions that will stake something, predicted with the program's own math:
-/// validators in list order, each taking what it lacks from what the reserve holds above its
-/// buffer, as the program will.
+/// Rebalance instructions that will move something, predicted with the program's own math.
+/// When the reserve lacks SOL for tickets and its buffer: unstake, most over-weight validators
+/// first, until the shortfall is covered. Otherwise: stake, validators in list order, each taking
+/// what it lacks from what the reserve holds above tickets and buffer, as the program will.
 pub fn rebalance_instructions(
     keys: &PoolKeys,
     pool: &Pool,
@@ -90,8 +91,12 @@ pub fn rebalance_instructions(
     let Ok(buffer) = math::buffer_target_lamports(pool.total_lamports, pool.reserve_buffer_bps) else {
         return Vec::new();
     };
+    let shortfall = pool.reserve_shortfall_lamports(reserve_lamports).unwrap_or(0);
+    if shortfall > 0 {
+        return unstake_instructions(keys, pool, entries, shortfall, buffer, stake_account_rent_lamports);
+    }
     let stakeable = pool.total_lamports.saturating_sub(buffer);
-    let mut available = pool.reserve_free_lamports(reserve_lamports).saturating_sub(buffer);
+    let mut available = pool.reserve_stakeable_lamports(reserve_lamports).unwrap_or(0);
     let minimum = stake_account_rent_lamports + MIN_STAKE_DELEGATION_LAMPORTS;
     let mut out = Vec::new();
     for (index, entry) in entries.iter().enumerate() {
@@ -110,6 +115,48 @@ pub fn rebalance_instructions(
                 vote_account: entry.vote_account,
             }));
         }
+    }
+    out
+}
+
+/// Unstake instructions covering `shortfall`, from the validators furthest above their target.
+fn unstake_instructions(
+    keys: &PoolKeys,
+    pool: &Pool,
+    entries: &[ValidatorEntry],
+    mut shortfall: u64,
+    buffer: u64,
+    stake_account_rent_lamports: u64,
+) -> Vec<Instruction> {
+    let stakeable = pool.total_lamports.saturating_sub(buffer);
+    let keep = stake_account_rent_lamports + MIN_STAKE_DELEGATION_LAMPORTS;
+    let mut candidates: Vec<(i128, usize)> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            e.status == VALIDATOR_STATUS_ACTIVE
+                && e.transient_stake_lamports == 0
+                && e.active_stake_lamports >= keep + MIN_STAKE_DELEGATION_LAMPORTS
+        })
+        .map(|(i, e)| {
+            let target = math::validator_target_lamports(stakeable, e.weight, pool.total_weight).unwrap_or(0);
+            (e.total_lamports() as i128 - target as i128, i)
+        })
+        .collect();
+    candidates.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut out = Vec::new();
+    for (_, index) in candidates {
+        if shortfall == 0 {
+            break;
+        }
+        let entry = &entries[index];
+        let amount = shortfall.max(MIN_STAKE_DELEGATION_LAMPORTS).min(entry.active_stake_lamports - keep);
+        shortfall = shortfall.saturating_sub(amount + stake_account_rent_lamports);
+        out.push(ix::rebalance_validator(&ix::RebalanceValidatorParams {
+            keys: *keys,
+            index: index as u32,
+            vote_account: entry.vote_account,
+        }));
     }
     out
 }

@@ -17,6 +17,14 @@ pub const VALIDATOR_STAKE_SEED: &[u8] = b"validator_stake";
 #[constant]
 pub const TRANSIENT_STAKE_SEED: &[u8] = b"transient_stake";
 
+/// A delayed-exit ticket: `[TICKET_SEED, pool, ticket_id (u64 little-endian)]`.
+#[constant]
+pub const TICKET_SEED: &[u8] = b"ticket";
+
+/// Epochs after ordering before a ticket may be claimed (then paid as soon as the reserve holds it).
+#[constant]
+pub const TICKET_DELAY_EPOCHS: u64 = 1;
+
 /// Capacity of a validator list.
 #[constant]
 pub const MAX_VALIDATORS: u32 = 20_000;

@@ -102,6 +102,20 @@ pub enum LiquidStakingError {
     RebalancingPaused,
     #[msg("Signer is not the proposed admin")]
     NotProposedAdmin,
+
+    // --- exits (6043..) ---
+    #[msg("Exit too small: the LST is worth nothing after the fee")]
+    ExitTooSmall,
+    #[msg("Slippage: the SOL paid out would be below the minimum the caller accepts")]
+    ExitSlippageExceeded,
+    #[msg("Ticket not claimable yet: wait for its claimable epoch")]
+    TicketNotClaimableYet,
+    #[msg("The reserve does not hold this ticket's SOL yet: the stake is still deactivating")]
+    ReserveAwaitingUnstake,
+    #[msg("Ticket belongs to another owner")]
+    NotTicketOwner,
+    #[msg("Ticket belongs to another pool")]
+    TicketPoolMismatch,
 }
 
 impl From<crate::math::MathError> for LiquidStakingError {

@@ -129,3 +129,39 @@ pub struct RolesSet {
     pub old_pause_guardian: Pubkey,
     pub new_pause_guardian: Pubkey,
 }
+
+#[event]
+pub struct UnstakeOrdered {
+    pub pool: Pubkey,
+    pub owner: Pubkey,
+    pub ticket: Pubkey,
+    pub ticket_id: u64,
+    pub lst_burned: u64,
+    pub fee_lamports: u64,
+    pub lamports_owed: u64,
+    pub claimable_epoch: u64,
+    pub total_lamports: u64,
+    pub lst_supply: u64,
+    pub owed_lamports: u64,
+}
+
+#[event]
+pub struct TicketClaimed {
+    pub pool: Pubkey,
+    pub owner: Pubkey,
+    pub ticket: Pubkey,
+    pub ticket_id: u64,
+    pub lamports: u64,
+    pub owed_lamports: u64,
+}
+
+#[event]
+pub struct ValidatorUnstaked {
+    pub pool: Pubkey,
+    pub vote_account: Pubkey,
+    pub index: u32,
+    pub epoch: u64,
+    pub unstaked_lamports: u64,
+    pub shortfall_lamports: u64,
+    pub unstaking_lamports: u64,
+}

@@ -92,6 +92,16 @@ pub mod liquid_staking {
         instructions::deposit_sol(ctx, lamports, min_lst_out)
     }
 
+    /// Staker: burns LST for a ticket (value at the current rate less the delayed-exit fee).
+    pub fn order_unstake(ctx: Context<OrderUnstake>, lst_amount: u64, min_lamports_out: u64) -> Result<()> {
+        instructions::order_unstake(ctx, lst_amount, min_lamports_out)
+    }
+
+    /// Ticket owner: claims the SOL once claimable and in the reserve; closes the ticket.
+    pub fn claim_ticket(ctx: Context<ClaimTicket>) -> Result<()> {
+        instructions::claim_ticket(ctx)
+    }
+
     /// Crank 1: observe validators from `first_index` (stake accounts in remaining accounts).
     pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, first_index: u32) -> Result<()> {
         instructions::observe_validators(ctx, first_index)

@@ -42,3 +42,7 @@ pub fn transient_stake_address(pool: &Pubkey, vote_account: &Pubkey, bump: u8) -
     )
     .ok()
 }
+
+pub fn find_ticket_address(pool: &Pubkey, ticket_id: u64) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[TICKET_SEED, pool.as_ref(), &ticket_id.to_le_bytes()], &crate::ID)
+}

@@ -58,6 +58,15 @@ impl<'info> StakeCpi<'_, 'info> {
         .map_err(Into::into)
     }
 
+    /// Splits `lamports` of `source` into `destination` (allocated, rent-exempt, uninitialised).
+    pub fn split(&self, source: &AccountInfo<'info>, destination: &AccountInfo<'info>, lamports: u64) -> Result<()> {
+        let ix = stake_ix::split(source.key, self.pool.key, lamports, destination.key)
+            .pop()
+            .expect("split ends with the split instruction");
+        invoke_signed(&ix, &[source.clone(), destination.clone(), self.pool.clone()], &[self.pool_seeds])
+            .map_err(Into::into)
+    }
+
     pub fn deactivate(&self, stake: &AccountInfo<'info>) -> Result<()> {
         invoke_signed(
             &stake_ix::deactivate_stake(stake.key, self.pool.key),
@@ -84,19 +93,15 @@ impl<'info> StakeCpi<'_, 'info> {
     }
 }
 
-/// Creates a stake account at a PDA, funded from the reserve, with the pool as staker and
-/// withdrawer and no lockup. Transfer, allocate and assign (rather than create_account) so that
-/// lamports someone sent to the address beforehand cannot block the creation; they simply become
-/// part of the stake.
-#[allow(clippy::too_many_arguments)]
-pub fn create_pool_stake_account<'info>(
+/// Allocates an (uninitialised) stake account at a PDA, funded with `lamports` from the reserve.
+/// Transfer, allocate and assign (rather than create_account) so that lamports someone sent to the
+/// address beforehand cannot block the creation; they simply become part of the stake.
+pub fn allocate_pool_stake_account<'info>(
     reserve: &AccountInfo<'info>,
     reserve_seeds: &[&[u8]],
     stake: &AccountInfo<'info>,
     stake_seeds: &[&[u8]],
-    pool: &Pubkey,
     lamports: u64,
-    rent_sysvar: &AccountInfo<'info>,
     system_program_info: &AccountInfo<'info>,
 ) -> Result<()> {
     system_program::transfer(
@@ -122,7 +127,23 @@ pub fn create_pool_stake_account<'info>(
             &[stake_seeds],
         ),
         &solana_stake_interface::program::ID,
-    )?;
+    )
+}
+
+/// Creates a stake account at a PDA, funded from the reserve, with the pool as staker and
+/// withdrawer and no lockup (see `allocate_pool_stake_account`).
+#[allow(clippy::too_many_arguments)]
+pub fn create_pool_stake_account<'info>(
+    reserve: &AccountInfo<'info>,
+    reserve_seeds: &[&[u8]],
+    stake: &AccountInfo<'info>,
+    stake_seeds: &[&[u8]],
+    pool: &Pubkey,
+    lamports: u64,
+    rent_sysvar: &AccountInfo<'info>,
+    system_program_info: &AccountInfo<'info>,
+) -> Result<()> {
+    allocate_pool_stake_account(reserve, reserve_seeds, stake, stake_seeds, lamports, system_program_info)?;
     invoke_signed(
         &stake_ix::initialize(stake.key, &Authorized { staker: *pool, withdrawer: *pool }, &Lockup::default()),
         &[stake.clone(), rent_sysvar.clone()],

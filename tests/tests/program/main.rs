@@ -6,6 +6,8 @@ mod deposit_sol;
 mod initialize_pool;
 mod known_failures;
 mod lifecycle;
+mod order_unstake;
+mod claim_ticket;
 mod remove_validator;
 mod set_fees;
 mod set_pause;

@@ -34,6 +34,23 @@ pub fn quote_deposit(lamports: u64, total_lamports: u64, lst_supply: u64, deposi
     Ok(DepositQuote { fee_lamports, lst_out })
 }
 
+/// What an exit pays for `lst` after a fee of `fee_bps`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExitQuote {
+    /// The LST's value at the rate, rounded down.
+    pub value_lamports: u64,
+    /// `ceil(value * fee_bps / 10_000)`, kept by the pool.
+    pub fee_lamports: u64,
+    /// `value - fee`: what the user receives (now, as stake, or as a ticket).
+    pub lamports_out: u64,
+}
+
+pub fn quote_exit(lst: u64, total_lamports: u64, lst_supply: u64, fee_bps: u16) -> MathResult<ExitQuote> {
+    let value_lamports = lamports_for_lst(lst, total_lamports, lst_supply)?;
+    let fee_lamports = fee_lamports(value_lamports, fee_bps)?;
+    Ok(ExitQuote { value_lamports, fee_lamports, lamports_out: value_lamports - fee_lamports.min(value_lamports) })
+}
+
 /// Lamports an amount of LST is worth, rounded down (the holder receives).
 pub fn lamports_for_lst(lst: u64, total_lamports: u64, lst_supply: u64) -> MathResult<u64> {
     mul_div_floor(lst, total_lamports, lst_supply, "lamports_for_lst")
@@ -201,6 +218,23 @@ mod tests {
             let value = lamports_for_lst(q.lst_out, total + lamports, supply + q.lst_out).unwrap();
             prop_assert!(value <= lamports);
             prop_assert!(ratio_ge(total + lamports, supply + q.lst_out, total, supply));
+        }
+
+        /// An exit never pays more than the LST is worth, and leaves the rate no lower.
+        #[test]
+        fn exits_never_lower_the_rate(
+            total in 1_000_000_000u64..=1u64 << 60,
+            supply in 1_000_000_000u64..=1u64 << 60,
+            share in 0u64..=1_000_000,
+            bps in 0u16..=1_000,
+        ) {
+            let lst = (supply as u128 * share as u128 / 1_000_000) as u64;
+            let q = quote_exit(lst, total, supply, bps).unwrap();
+            prop_assert!(q.lamports_out + q.fee_lamports == q.value_lamports || q.lamports_out == 0);
+            prop_assert!(q.value_lamports as u128 * supply as u128 <= lst as u128 * total as u128);
+            if lst < supply {
+                prop_assert!(ratio_ge(total - q.lamports_out, supply - lst, total, supply));
+            }
         }
 
         /// Redeeming what a deposit minted never returns more than was deposited.

@@ -201,11 +201,28 @@ impl Pool {
         reserve_balance.saturating_sub(self.reserve_rent_lamports)
     }
 
-    /// Reserve SOL above the liquidity buffer: what rebalancing may stake.
+    /// Reserve SOL that belongs to holders (not owed to tickets): what instant exits may pay.
+    pub fn reserve_liquid_lamports(&self, reserve_balance: u64) -> u64 {
+        self.reserve_free_lamports(reserve_balance).saturating_sub(self.owed_lamports)
+    }
+
+    pub fn buffer_target_lamports(&self) -> Result<u64> {
+        math::buffer_target_lamports(self.total_lamports, self.reserve_buffer_bps)
+            .map_err(|e| LiquidStakingError::from(e).into())
+    }
+
+    /// Reserve SOL above what tickets are owed and the liquidity buffer: what rebalancing may stake.
     pub fn reserve_stakeable_lamports(&self, reserve_balance: u64) -> Result<u64> {
-        let buffer = math::buffer_target_lamports(self.total_lamports, self.reserve_buffer_bps)
-            .map_err(LiquidStakingError::from)?;
-        Ok(self.reserve_free_lamports(reserve_balance).saturating_sub(buffer))
+        Ok(self.reserve_liquid_lamports(reserve_balance).saturating_sub(self.buffer_target_lamports()?))
+    }
+
+    /// SOL the reserve lacks to pay every ticket and hold its buffer, counting stake already on its
+    /// way back: what rebalancing must unstake.
+    pub fn reserve_shortfall_lamports(&self, reserve_balance: u64) -> Result<u64> {
+        let needed = self.owed_lamports.saturating_add(self.buffer_target_lamports()?);
+        Ok(needed
+            .saturating_sub(self.reserve_free_lamports(reserve_balance))
+            .saturating_sub(self.unstaking_lamports))
     }
 
     /// Adds (or, with a negative delta, removes) observed stake lamports.

@@ -7,7 +7,7 @@ pub const VALIDATOR_STATUS_ACTIVE: u8 = 0;
 /// the entry disappears when both its stake accounts are empty.
 pub const VALIDATOR_STATUS_REMOVING: u8 = 1;
 
-/// Every validator of a pool, zero-copy (about 1.28 MB for MAX_VALIDATORS entries). Created by the
+/// Every validator of a pool, zero-copy (about 1.44 MB for MAX_VALIDATORS entries). Created by the
 /// client with system `create_account` (too large for a CPI) in the same transaction as
 /// `initialize_pool`, which claims it.
 #[account(zero_copy)]
@@ -19,7 +19,7 @@ pub struct ValidatorList {
     pub entries: [ValidatorEntry; MAX_VALIDATORS as usize],
 }
 
-/// One validator: 64 bytes.
+/// One validator: 72 bytes.
 #[zero_copy]
 #[repr(C)]
 #[derive(Debug, PartialEq, Eq)]
@@ -30,6 +30,9 @@ pub struct ValidatorEntry {
     /// Lamports in its transient stake account when last observed (or moved by us).
     pub transient_stake_lamports: u64,
     pub last_observed_epoch: u64,
+    /// Lamports this validator's transient is deactivating to refill the reserve (for tickets or
+    /// the buffer); counted in `Pool::unstaking_lamports` until withdrawn.
+    pub unstaking_lamports: u64,
     /// Relative share of the staked SOL this validator should hold.
     pub weight: u32,
     pub status: u8,

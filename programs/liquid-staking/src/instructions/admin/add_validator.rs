@@ -82,6 +82,7 @@ pub fn add_validator(ctx: Context<AddValidator>, weight: u32) -> Result<()> {
         active_stake_lamports: lamports,
         transient_stake_lamports: 0,
         last_observed_epoch: clock.epoch,
+        unstaking_lamports: 0,
         weight,
         status: VALIDATOR_STATUS_ACTIVE,
         validator_stake_bump: ctx.bumps.validator_stake,

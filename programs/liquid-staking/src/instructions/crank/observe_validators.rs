@@ -27,7 +27,7 @@ pub struct ObserveValidators<'info> {
 /// Crank step 1, permissionless. Reads the stake accounts of validators `first_index..` (as many
 /// as pairs are passed), records their balances (the increase is the epoch's rewards), merges a
 /// transient that finished activating into the main account, returns stake that finished
-/// deactivating to the reserve, and drops a removed validator once it holds nothing.
+/// deactivating to the reserve (where tickets are paid from), and drops a removed validator once it holds nothing.
 /// A validator already observed this epoch is skipped, so repeating a batch moves nothing.
 pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, first_index: u32) -> Result<()> {
     require_epoch_rewards_inactive()?;
@@ -51,6 +51,7 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
     let mut list = a.validator_list.load_mut()?;
     let count = (pairs.len() / 2) as u32;
     let mut stake_delta: i128 = 0;
+    let mut unstaking_returned: u64 = 0;
     let mut observed: u32 = 0;
     let mut removed: u32 = 0;
     // Highest index first: dropping an entry moves the last one into its place, which is then
@@ -88,6 +89,8 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
                     cpi.withdraw(transient_info, &reserve, t.lamports)?;
                     entry.transient_stake_lamports = 0;
                     stake_delta -= t.lamports as i128;
+                    unstaking_returned += entry.unstaking_lamports;
+                    entry.unstaking_lamports = 0;
                 }
                 (StakeStatus::Active, Some(StakeStatus::Active)) => {
                     cpi.merge(validator_info, transient_info)?;
@@ -117,6 +120,7 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
 
     let pool = &mut ctx.accounts.pool;
     pool.apply_stake_delta(stake_delta)?;
+    pool.unstaking_lamports = pool.unstaking_lamports.saturating_sub(unstaking_returned);
     pool.validator_count -= removed;
     for _ in 0..observed {
         pool.record_observation(epoch);

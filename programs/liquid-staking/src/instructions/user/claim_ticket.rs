@@ -1,0 +1,57 @@
+use crate::{constants::*, error::LiquidStakingError, events::TicketClaimed, state::*};
+use anchor_lang::prelude::*;
+use anchor_lang::system_program;
+
+#[derive(Accounts)]
+pub struct ClaimTicket<'info> {
+    /// Receives the SOL and the ticket's rent.
+    #[account(mut)]
+    pub owner: Signer<'info>,
+    #[account(mut)]
+    pub pool: Account<'info, Pool>,
+    #[account(mut, seeds = [RESERVE_SEED, pool.key().as_ref()], bump = pool.reserve_bump)]
+    pub reserve: SystemAccount<'info>,
+    #[account(
+        mut,
+        close = owner,
+        has_one = owner @ LiquidStakingError::NotTicketOwner,
+        constraint = ticket.pool == pool.key() @ LiquidStakingError::TicketPoolMismatch,
+    )]
+    pub ticket: Account<'info, Ticket>,
+    pub system_program: Program<'info, System>,
+}
+
+/// Pays a ticket from the reserve and closes it (rent back to the owner). Never paused, and needs
+/// no fresh rate: the amount was fixed when the ticket was ordered.
+pub fn claim_ticket(ctx: Context<ClaimTicket>) -> Result<()> {
+    let epoch = Clock::get()?.epoch;
+    let a = &ctx.accounts;
+    let ticket = &a.ticket;
+    require!(epoch >= ticket.claimable_epoch, LiquidStakingError::TicketNotClaimableYet);
+    require!(
+        a.pool.reserve_free_lamports(a.reserve.lamports()) >= ticket.lamports,
+        LiquidStakingError::ReserveAwaitingUnstake
+    );
+    let pool_key = a.pool.key();
+    let reserve_seeds: &[&[u8]] = &[RESERVE_SEED, pool_key.as_ref(), &[a.pool.reserve_bump]];
+    system_program::transfer(
+        CpiContext::new_with_signer(
+            a.system_program.key(),
+            system_program::Transfer { from: a.reserve.to_account_info(), to: a.owner.to_account_info() },
+            &[reserve_seeds],
+        ),
+        ticket.lamports,
+    )?;
+    let lamports = ticket.lamports;
+    let pool = &mut ctx.accounts.pool;
+    pool.owed_lamports = pool.owed_lamports.checked_sub(lamports).ok_or(LiquidStakingError::MathOverflow)?;
+    emit!(TicketClaimed {
+        pool: pool_key,
+        owner: ctx.accounts.owner.key(),
+        ticket: ctx.accounts.ticket.key(),
+        ticket_id: ctx.accounts.ticket.id,
+        lamports,
+        owed_lamports: pool.owed_lamports,
+    });
+    Ok(())
+}

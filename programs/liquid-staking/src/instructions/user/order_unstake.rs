@@ -1,0 +1,87 @@
+use crate::{constants::*, error::LiquidStakingError, events::UnstakeOrdered, math, state::*};
+use anchor_lang::prelude::*;
+use anchor_spl::token::{self, Token};
+use anchor_spl::token_interface::{Mint, TokenAccount};
+
+#[derive(Accounts)]
+pub struct OrderUnstake<'info> {
+    /// Burns the LST, pays the ticket's rent, owns the ticket.
+    #[account(mut)]
+    pub owner: Signer<'info>,
+    #[account(mut)]
+    pub pool: Account<'info, Pool>,
+    #[account(mut, address = pool.lst_mint @ LiquidStakingError::WrongMint)]
+    pub lst_mint: InterfaceAccount<'info, Mint>,
+    /// The LST to burn; the token program checks that `owner` may burn from it.
+    #[account(mut, constraint = owner_lst.mint == pool.lst_mint @ LiquidStakingError::WrongMint)]
+    pub owner_lst: InterfaceAccount<'info, TokenAccount>,
+    #[account(
+        init,
+        payer = owner,
+        space = Ticket::SPACE,
+        seeds = [TICKET_SEED, pool.key().as_ref(), &pool.next_ticket_id.to_le_bytes()],
+        bump
+    )]
+    pub ticket: Account<'info, Ticket>,
+    pub token_program: Program<'info, Token>,
+    pub system_program: Program<'info, System>,
+}
+
+/// Delayed exit: burns LST and records a ticket for its value at the current rate, less the
+/// delayed-exit fee (which stays with the holders). The crank unstakes what tickets need; the owner
+/// claims from `claimable_epoch` on. Never paused; refused at a stale rate.
+pub fn order_unstake(ctx: Context<OrderUnstake>, lst_amount: u64, min_lamports_out: u64) -> Result<()> {
+    let epoch = Clock::get()?.epoch;
+    let pool = &ctx.accounts.pool;
+    pool.require_fresh(epoch)?;
+    require!(lst_amount > 0, LiquidStakingError::ZeroAmount);
+    let quote = math::quote_exit(lst_amount, pool.total_lamports, pool.lst_supply, pool.fees_at(epoch).delayed_unstake_bps)
+        .map_err(LiquidStakingError::from)?;
+    require!(quote.lamports_out > 0, LiquidStakingError::ExitTooSmall);
+    require!(quote.lamports_out >= min_lamports_out, LiquidStakingError::ExitSlippageExceeded);
+
+    let a = &ctx.accounts;
+    token::burn(
+        CpiContext::new(
+            a.token_program.key(),
+            token::Burn {
+                mint: a.lst_mint.to_account_info(),
+                from: a.owner_lst.to_account_info(),
+                authority: a.owner.to_account_info(),
+            },
+        ),
+        lst_amount,
+    )?;
+
+    let pool = &mut ctx.accounts.pool;
+    let ticket_id = pool.next_ticket_id;
+    pool.total_lamports = math::checked_sub(pool.total_lamports, quote.lamports_out, "order_total").map_err(LiquidStakingError::from)?;
+    pool.lst_supply = math::checked_sub(pool.lst_supply, lst_amount, "order_supply").map_err(LiquidStakingError::from)?;
+    pool.owed_lamports = math::checked_add(pool.owed_lamports, quote.lamports_out, "owed").map_err(LiquidStakingError::from)?;
+    pool.next_ticket_id += 1;
+    let ticket = &mut ctx.accounts.ticket;
+    ticket.set_inner(Ticket {
+        owner: ctx.accounts.owner.key(),
+        pool: pool.key(),
+        lamports: quote.lamports_out,
+        lst_burned: lst_amount,
+        created_epoch: epoch,
+        claimable_epoch: epoch + TICKET_DELAY_EPOCHS,
+        id: ticket_id,
+        bump: ctx.bumps.ticket,
+    });
+    emit!(UnstakeOrdered {
+        pool: pool.key(),
+        owner: ticket.owner,
+        ticket: ticket.key(),
+        ticket_id,
+        lst_burned: lst_amount,
+        fee_lamports: quote.fee_lamports,
+        lamports_owed: quote.lamports_out,
+        claimable_epoch: ticket.claimable_epoch,
+        total_lamports: pool.total_lamports,
+        lst_supply: pool.lst_supply,
+        owed_lamports: pool.owed_lamports,
+    });
+    Ok(())
+}
