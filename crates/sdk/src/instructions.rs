@@ -299,3 +299,57 @@ pub fn claim_ticket(keys: &PoolKeys, owner: &Pubkey, ticket: &Pubkey) -> Instruc
         instruction::ClaimTicket {},
     )
 }
+
+pub struct InstantUnstakeParams {
+    pub keys: PoolKeys,
+    pub owner: Pubkey,
+    pub owner_lst: Pubkey,
+    pub lst_amount: u64,
+    pub min_lamports_out: u64,
+}
+
+pub fn instant_unstake(p: &InstantUnstakeParams) -> Instruction {
+    build(
+        accounts::InstantUnstake {
+            owner: p.owner,
+            pool: p.keys.pool,
+            lst_mint: p.keys.lst_mint,
+            owner_lst: p.owner_lst,
+            reserve: p.keys.reserve,
+            treasury: p.keys.treasury,
+            token_program: spl_token_interface::ID,
+            system_program: system_program::ID,
+        },
+        instruction::InstantUnstake { lst_amount: p.lst_amount, min_lamports_out: p.min_lamports_out },
+    )
+}
+
+pub struct UnstakeParams {
+    pub keys: PoolKeys,
+    pub owner: Pubkey,
+    pub owner_lst: Pubkey,
+    /// `Pool::next_ticket_id` as read just before (used only if part of the exit waits).
+    pub ticket_id: u64,
+    pub lst_amount: u64,
+    /// Highest instant-exit fee accepted; what would cost more becomes a ticket.
+    pub max_fee_bps: u16,
+    /// Least SOL accepted, paid now plus owed by the ticket.
+    pub min_lamports_out: u64,
+}
+
+pub fn unstake(p: &UnstakeParams) -> Instruction {
+    build(
+        accounts::Unstake {
+            owner: p.owner,
+            pool: p.keys.pool,
+            lst_mint: p.keys.lst_mint,
+            owner_lst: p.owner_lst,
+            reserve: p.keys.reserve,
+            treasury: p.keys.treasury,
+            ticket: p.keys.ticket(p.ticket_id),
+            token_program: spl_token_interface::ID,
+            system_program: system_program::ID,
+        },
+        instruction::Unstake { lst_amount: p.lst_amount, max_fee_bps: p.max_fee_bps, min_lamports_out: p.min_lamports_out },
+    )
+}

@@ -6,6 +6,16 @@ pub fn deposit(pool: &Pool, lamports: u64, epoch: u64) -> Result<math::DepositQu
     math::quote_deposit(lamports, pool.total_lamports, pool.lst_supply, pool.fees_at(epoch).deposit_bps)
 }
 
+/// What an instant exit of `lst` pays in `epoch`, given the reserve's balance.
+pub fn instant_exit(pool: &Pool, lst: u64, reserve_lamports: u64, epoch: u64) -> Option<math::InstantQuote> {
+    pool.quote_instant_exit(lst, reserve_lamports, epoch).ok()
+}
+
+/// What a delayed exit of `lst` will owe in `epoch`.
+pub fn delayed_exit(pool: &Pool, lst: u64, epoch: u64) -> Result<math::ExitQuote, math::MathError> {
+    math::quote_exit(lst, pool.total_lamports, pool.lst_supply, pool.fees_at(epoch).delayed_unstake_bps)
+}
+
 /// Lamports per LST as a float, for display only.
 pub fn rate(total_lamports: u64, lst_supply: u64) -> f64 {
     math::rate_scaled(total_lamports, lst_supply) as f64 / 1e9

@@ -116,6 +116,10 @@ pub enum LiquidStakingError {
     NotTicketOwner,
     #[msg("Ticket belongs to another pool")]
     TicketPoolMismatch,
+    #[msg("The reserve's buffer cannot pay this instant exit; use a delayed exit or a smaller amount")]
+    InsufficientLiquidity,
+    #[msg("Ticket account is not the next ticket of this pool")]
+    TicketAccountMismatch,
 }
 
 impl From<crate::math::MathError> for LiquidStakingError {

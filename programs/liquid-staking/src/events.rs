@@ -165,3 +165,18 @@ pub struct ValidatorUnstaked {
     pub shortfall_lamports: u64,
     pub unstaking_lamports: u64,
 }
+
+#[event]
+pub struct InstantUnstaked {
+    pub pool: Pubkey,
+    pub owner: Pubkey,
+    pub lst_burned: u64,
+    pub value_lamports: u64,
+    pub fee_bps: u16,
+    pub fee_lamports: u64,
+    pub lamports_out: u64,
+    pub treasury_fee_lamports: u64,
+    pub treasury_lst: u64,
+    pub total_lamports: u64,
+    pub lst_supply: u64,
+}

@@ -26,6 +26,7 @@ use anchor_lang::prelude::*;
 
 pub mod checks;
 pub mod constants;
+pub mod cpi;
 pub mod error;
 pub mod events;
 pub mod instructions;
@@ -100,6 +101,16 @@ pub mod liquid_staking {
     /// Ticket owner: claims the SOL once claimable and in the reserve; closes the ticket.
     pub fn claim_ticket(ctx: Context<ClaimTicket>) -> Result<()> {
         instructions::claim_ticket(ctx)
+    }
+
+    /// Staker: instant exit from the reserve's buffer, for a fee that rises as the buffer empties.
+    pub fn instant_unstake(ctx: Context<InstantUnstake>, lst_amount: u64, min_lamports_out: u64) -> Result<()> {
+        instructions::instant_unstake(ctx, lst_amount, min_lamports_out)
+    }
+
+    /// Staker: one-call exit: instant up to `max_fee_bps`, the rest as a ticket.
+    pub fn unstake(ctx: Context<Unstake>, lst_amount: u64, max_fee_bps: u16, min_lamports_out: u64) -> Result<()> {
+        instructions::unstake(ctx, lst_amount, max_fee_bps, min_lamports_out)
     }
 
     /// Crank 1: observe validators from `first_index` (stake accounts in remaining accounts).

@@ -93,9 +93,8 @@ impl<'info> StakeCpi<'_, 'info> {
     }
 }
 
-/// Allocates an (uninitialised) stake account at a PDA, funded with `lamports` from the reserve.
-/// Transfer, allocate and assign (rather than create_account) so that lamports someone sent to the
-/// address beforehand cannot block the creation; they simply become part of the stake.
+/// Allocates an (uninitialised) stake account at a PDA, funded with `lamports` from the reserve
+/// (lamports already at the address count towards them and join the stake).
 pub fn allocate_pool_stake_account<'info>(
     reserve: &AccountInfo<'info>,
     reserve_seeds: &[&[u8]],
@@ -104,6 +103,7 @@ pub fn allocate_pool_stake_account<'info>(
     lamports: u64,
     system_program_info: &AccountInfo<'info>,
 ) -> Result<()> {
+    // Always move the full amount from the reserve: the books record it as moved.
     system_program::transfer(
         CpiContext::new_with_signer(
             system_program_info.key(),
@@ -112,21 +112,15 @@ pub fn allocate_pool_stake_account<'info>(
         ),
         lamports,
     )?;
-    system_program::allocate(
-        CpiContext::new_with_signer(
-            system_program_info.key(),
-            system_program::Allocate { account_to_allocate: stake.clone() },
-            &[stake_seeds],
-        ),
+    crate::cpi::create_pda_account(
+        reserve.clone(),
+        Some(reserve_seeds),
+        stake.clone(),
+        stake_seeds,
+        0,
         STAKE_ACCOUNT_SPACE,
-    )?;
-    system_program::assign(
-        CpiContext::new_with_signer(
-            system_program_info.key(),
-            system_program::Assign { account_to_assign: stake.clone() },
-            &[stake_seeds],
-        ),
         &solana_stake_interface::program::ID,
+        system_program_info,
     )
 }
 

@@ -4,6 +4,8 @@ mod add_validator;
 mod crank;
 mod deposit_sol;
 mod initialize_pool;
+mod instant_unstake;
+mod unstake;
 mod known_failures;
 mod lifecycle;
 mod order_unstake;

@@ -5,9 +5,11 @@
 //! Intermediates are u128; every operation is checked and a failure names where it happened.
 
 pub mod allocation;
+pub mod instant;
 pub mod rate;
 
 pub use allocation::*;
+pub use instant::*;
 pub use rate::*;
 
 /// A checked operation failed; `at` names the calculation.

@@ -89,12 +89,7 @@ pub fn settle_epoch(
         BPS_DENOMINATOR,
         "reward_fee_lamports",
     )?;
-    let fee_lst = if fee_lamports == 0 || lst_supply == 0 {
-        0
-    } else {
-        let holders_lamports = checked_sub(observed_total_lamports, fee_lamports, "fee_lst")?;
-        mul_div_floor(fee_lamports, lst_supply, holders_lamports, "fee_lst")?
-    };
+    let fee_lst = fee_lst_for(fee_lamports, observed_total_lamports, lst_supply)?;
     Ok(EpochSettlement {
         rewards_lamports,
         loss_lamports,
@@ -103,6 +98,16 @@ pub fn settle_epoch(
         new_total_lamports: observed_total_lamports,
         new_lst_supply: checked_add(lst_supply, fee_lst, "new_lst_supply")?,
     })
+}
+
+/// LST to mint so that the new tokens are worth at most `fee_lamports` once minted:
+/// `floor(fee * supply / (total - fee))`, where `total` already includes the fee.
+pub fn fee_lst_for(fee_lamports: u64, total_lamports: u64, lst_supply: u64) -> MathResult<u64> {
+    if fee_lamports == 0 || lst_supply == 0 {
+        return Ok(0);
+    }
+    let holders_lamports = checked_sub(total_lamports, fee_lamports, "fee_lst")?;
+    mul_div_floor(fee_lamports, lst_supply, holders_lamports, "fee_lst")
 }
 
 /// Lamports per whole LST (10^9 units), scaled by 10^9, rounded down: a display value only,

@@ -225,6 +225,48 @@ impl Pool {
             .saturating_sub(self.unstaking_lamports))
     }
 
+    /// Quotes an instant exit of `lst` in `epoch` against the reserve's balance.
+    pub fn quote_instant_exit(&self, lst: u64, reserve_balance: u64, epoch: u64) -> Result<math::InstantQuote> {
+        let fees = self.fees_at(epoch);
+        math::quote_instant_exit(
+            lst,
+            self.total_lamports,
+            self.lst_supply,
+            self.reserve_liquid_lamports(reserve_balance),
+            self.buffer_target_lamports()?,
+            fees.instant_unstake_min_bps,
+            fees.instant_unstake_max_bps,
+            fees.treasury_share_bps,
+        )
+        .map_err(|e| match e.at {
+            "instant_exit_liquidity" => LiquidStakingError::InsufficientLiquidity.into(),
+            _ => LiquidStakingError::MathOverflow.into(),
+        })
+    }
+
+    /// Books an instant exit: `lst` burned, `lamports_out` paid from the reserve, the fee left in
+    /// the pool; returns the LST to mint to the treasury for its share of the fee.
+    pub fn book_instant_exit(&mut self, lst: u64, quote: &math::InstantQuote) -> Result<u64> {
+        let total = math::checked_sub(self.total_lamports, quote.lamports_out, "instant_total");
+        let supply = math::checked_sub(self.lst_supply, lst, "instant_supply");
+        let (total, supply) = (total.map_err(LiquidStakingError::from)?, supply.map_err(LiquidStakingError::from)?);
+        let treasury_lst = math::fee_lst_for(quote.treasury_fee_lamports, total, supply).map_err(LiquidStakingError::from)?;
+        self.total_lamports = total;
+        self.lst_supply = supply + treasury_lst;
+        Ok(treasury_lst)
+    }
+
+    /// Books a delayed exit: `lst` burned, `owed` lamports moved from SOL under management to what
+    /// tickets are owed; returns the new ticket's id.
+    pub fn book_ticket(&mut self, lst: u64, owed: u64) -> Result<u64> {
+        self.total_lamports = math::checked_sub(self.total_lamports, owed, "ticket_total").map_err(LiquidStakingError::from)?;
+        self.lst_supply = math::checked_sub(self.lst_supply, lst, "ticket_supply").map_err(LiquidStakingError::from)?;
+        self.owed_lamports = math::checked_add(self.owed_lamports, owed, "owed").map_err(LiquidStakingError::from)?;
+        let id = self.next_ticket_id;
+        self.next_ticket_id += 1;
+        Ok(id)
+    }
+
     /// Adds (or, with a negative delta, removes) observed stake lamports.
     pub fn apply_stake_delta(&mut self, delta: i128) -> Result<()> {
         let next = (self.stake_lamports as i128)

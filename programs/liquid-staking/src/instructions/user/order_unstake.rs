@@ -1,6 +1,6 @@
-use crate::{constants::*, error::LiquidStakingError, events::UnstakeOrdered, math, state::*};
+use crate::{constants::*, cpi, error::LiquidStakingError, events::UnstakeOrdered, math, state::*};
 use anchor_lang::prelude::*;
-use anchor_spl::token::{self, Token};
+use anchor_spl::token::Token;
 use anchor_spl::token_interface::{Mint, TokenAccount};
 
 #[derive(Accounts)]
@@ -41,24 +41,16 @@ pub fn order_unstake(ctx: Context<OrderUnstake>, lst_amount: u64, min_lamports_o
     require!(quote.lamports_out >= min_lamports_out, LiquidStakingError::ExitSlippageExceeded);
 
     let a = &ctx.accounts;
-    token::burn(
-        CpiContext::new(
-            a.token_program.key(),
-            token::Burn {
-                mint: a.lst_mint.to_account_info(),
-                from: a.owner_lst.to_account_info(),
-                authority: a.owner.to_account_info(),
-            },
-        ),
+    cpi::burn_lst(
+        a.lst_mint.to_account_info(),
+        a.owner_lst.to_account_info(),
+        a.owner.to_account_info(),
+        &a.token_program.to_account_info(),
         lst_amount,
     )?;
 
     let pool = &mut ctx.accounts.pool;
-    let ticket_id = pool.next_ticket_id;
-    pool.total_lamports = math::checked_sub(pool.total_lamports, quote.lamports_out, "order_total").map_err(LiquidStakingError::from)?;
-    pool.lst_supply = math::checked_sub(pool.lst_supply, lst_amount, "order_supply").map_err(LiquidStakingError::from)?;
-    pool.owed_lamports = math::checked_add(pool.owed_lamports, quote.lamports_out, "owed").map_err(LiquidStakingError::from)?;
-    pool.next_ticket_id += 1;
+    let ticket_id = pool.book_ticket(lst_amount, quote.lamports_out)?;
     let ticket = &mut ctx.accounts.ticket;
     ticket.set_inner(Ticket {
         owner: ctx.accounts.owner.key(),

@@ -1,0 +1,92 @@
+use liquid_staking::{error::LiquidStakingError as E, state::PAUSED_INSTANT_EXITS};
+use liquid_staking_sdk::{decode, instructions as ix};
+use liquid_staking_tests::*;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+fn unstake_ix(t: &TestContext, owner: &Keypair, ticket_id: u64, lst_amount: u64, max_fee_bps: u16, min_lamports_out: u64) -> solana_instruction::Instruction {
+    ix::unstake(&ix::UnstakeParams {
+        keys: t.keys(),
+        owner: owner.pubkey(),
+        owner_lst: t.lst_account_of(&owner.pubkey()),
+        ticket_id,
+        lst_amount,
+        max_fee_bps,
+        min_lamports_out,
+    })
+}
+
+async fn ready() -> (TestContext, Keypair) {
+    let (mut t, user) = TestContext::staked(2, 60).await;
+    let keys = t.keys();
+    t.chain.advance_epoch().await;
+    run_crank(&mut t.chain, &keys).await.unwrap();
+    (t, user)
+}
+
+#[tokio::test]
+async fn fills_instantly_under_the_maximum_fee_and_tickets_the_rest() {
+    let (mut t, user) = ready().await;
+    let keys = t.keys();
+    let pool = t.pool_state().await;
+    let id = pool.next_ticket_id;
+    let max_fee = (pool.fees.instant_unstake_min_bps + pool.fees.instant_unstake_max_bps) / 2;
+    // Far more than the buffer: part instant, part ticket.
+    let lst = t.lst_balance(&user.pubkey()).await / 2;
+    let value = (lst as u128 * pool.total_lamports as u128 / pool.lst_supply as u128) as u64;
+    let wallet = t.chain.lamports(&user.pubkey()).await;
+    t.chain.process(&[unstake_ix(&t, &user, id, lst, max_fee, 0)], &[&user]).await.unwrap();
+    let paid = t.chain.lamports(&user.pubkey()).await + t.chain.lamports(&keys.ticket(id)).await - wallet;
+    let ticket = decode::ticket(&t.chain.account(&keys.ticket(id)).await.unwrap().data).unwrap();
+    assert!(paid > 0, "something was paid at once");
+    assert!(ticket.lamports > 0 && ticket.lst_burned < lst, "the rest waits in a ticket");
+    // Paid now at a fee of at most max_fee; the ticket at the delayed fee.
+    let instant_value = value - (ticket.lst_burned as u128 * pool.total_lamports as u128 / pool.lst_supply as u128) as u64;
+    assert!(paid as u128 * 10_000 >= instant_value as u128 * (10_000 - max_fee as u128) - 10_000);
+    t.assert_books(0).await;
+    // The ticket is paid in full once the crank has unstaked for it.
+    for _ in 0..2 {
+        t.chain.advance_epoch().await;
+        run_crank(&mut t.chain, &keys).await.unwrap();
+    }
+    t.claim_ticket(&user, &keys.ticket(id)).await.unwrap();
+    t.assert_books(0).await;
+}
+
+#[tokio::test]
+async fn at_the_highest_fee_everything_is_instant_when_the_buffer_can_pay() {
+    let (mut t, user) = ready().await;
+    let keys = t.keys();
+    let pool = t.pool_state().await;
+    let id = pool.next_ticket_id;
+    t.chain.process(&[unstake_ix(&t, &user, id, LAMPORTS_PER_SOL, pool.fees.instant_unstake_max_bps, 0)], &[&user]).await.unwrap();
+    assert!(t.chain.account(&keys.ticket(id)).await.is_none(), "no ticket needed");
+    assert_eq!(t.pool_state().await.next_ticket_id, id);
+    t.assert_books(0).await;
+}
+
+#[tokio::test]
+async fn while_instant_exits_are_paused_everything_waits_in_a_ticket() {
+    let (mut t, user) = ready().await;
+    let keys = t.keys();
+    let guardian = t.pool.pause_guardian.insecure_clone();
+    t.chain.process(&[ix::set_pause(&keys, &guardian.pubkey(), PAUSED_INSTANT_EXITS)], &[&guardian]).await.unwrap();
+    let id = t.pool_state().await.next_ticket_id;
+    let wallet = t.chain.lamports(&user.pubkey()).await;
+    t.chain.process(&[unstake_ix(&t, &user, id, LAMPORTS_PER_SOL, 1_000, 0)], &[&user]).await.unwrap();
+    let ticket = decode::ticket(&t.chain.account(&keys.ticket(id)).await.unwrap().data).unwrap();
+    assert_eq!(ticket.lst_burned, LAMPORTS_PER_SOL);
+    assert_eq!(t.chain.lamports(&user.pubkey()).await, wallet - t.chain.lamports(&keys.ticket(id)).await, "only the ticket's rent left the wallet");
+}
+
+#[tokio::test]
+async fn fails_on_slippage_zero_or_the_wrong_ticket_account() {
+    let (mut t, user) = ready().await;
+    let id = t.pool_state().await.next_ticket_id;
+    let own = t.lst_account_of(&user.pubkey());
+    let snap = t.snapshot(&[user.pubkey(), own, t.keys().ticket(id), t.keys().ticket(id + 1)]).await;
+    assert_error(t.chain.process(&[unstake_ix(&t, &user, id, 0, 100, 0)], &[&user]).await, E::ZeroAmount);
+    assert_error(t.chain.process(&[unstake_ix(&t, &user, id, LAMPORTS_PER_SOL, 100, 2 * LAMPORTS_PER_SOL)], &[&user]).await, E::ExitSlippageExceeded);
+    assert_error(t.chain.process(&[unstake_ix(&t, &user, id + 1, LAMPORTS_PER_SOL, 100, 0)], &[&user]).await, E::TicketAccountMismatch);
+    snap.assert_same(&t.snapshot(&[user.pubkey(), own, t.keys().ticket(id), t.keys().ticket(id + 1)]).await);
+}
