@@ -171,6 +171,22 @@ impl TestContext {
         self.chain.process(&[instruction], &[owner]).await
     }
 
+    /// A stake account of `owner` (staker and withdrawer), delegated to `vote` with `lamports`.
+    pub async fn user_stake_account(&mut self, owner: &Keypair, vote: &Pubkey, lamports: u64) -> Keypair {
+        let stake = Keypair::new();
+        let owner_key = solana_signer::Signer::pubkey(owner);
+        let instructions = solana_stake_interface::instruction::create_account_and_delegate_stake(
+            &owner_key,
+            &solana_signer::Signer::pubkey(&stake),
+            vote,
+            &solana_stake_interface::state::Authorized { staker: owner_key, withdrawer: owner_key },
+            &solana_stake_interface::state::Lockup::default(),
+            lamports,
+        );
+        self.chain.process(&instructions, &[owner, &stake]).await.expect("user stake account");
+        stake
+    }
+
     pub async fn lst_balance(&mut self, owner: &Pubkey) -> u64 {
         let account = self.lst_account_of(owner);
         self.chain.token_balance(&account).await

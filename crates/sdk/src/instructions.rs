@@ -353,3 +353,69 @@ pub fn unstake(p: &UnstakeParams) -> Instruction {
         instruction::Unstake { lst_amount: p.lst_amount, max_fee_bps: p.max_fee_bps, min_lamports_out: p.min_lamports_out },
     )
 }
+
+pub struct WithdrawStakeParams {
+    pub keys: PoolKeys,
+    pub owner: Pubkey,
+    pub owner_lst: Pubkey,
+    /// Index of the validator to split from, and its vote account.
+    pub index: u32,
+    pub vote_account: Pubkey,
+    /// A fresh keypair's address: the user's new stake account (it signs).
+    pub new_stake: Pubkey,
+    pub lst_amount: u64,
+    pub min_lamports_out: u64,
+}
+
+pub fn withdraw_stake(p: &WithdrawStakeParams) -> Instruction {
+    build(
+        accounts::WithdrawStake {
+            owner: p.owner,
+            pool: p.keys.pool,
+            validator_list: p.keys.validator_list,
+            lst_mint: p.keys.lst_mint,
+            owner_lst: p.owner_lst,
+            vote_account: p.vote_account,
+            validator_stake: p.keys.validator_stake(&p.vote_account),
+            new_stake: p.new_stake,
+            clock: sysvar::clock::ID,
+            stake_history: STAKE_HISTORY_ID,
+            stake_program: STAKE_PROGRAM_ID,
+            token_program: spl_token_interface::ID,
+            system_program: system_program::ID,
+        },
+        instruction::WithdrawStake { index: p.index, lst_amount: p.lst_amount, min_lamports_out: p.min_lamports_out },
+    )
+}
+
+pub struct DepositStakeParams {
+    pub keys: PoolKeys,
+    /// Staker and withdrawer of `deposit_stake`.
+    pub depositor: Pubkey,
+    pub recipient_lst: Pubkey,
+    pub index: u32,
+    pub vote_account: Pubkey,
+    pub deposit_stake: Pubkey,
+    pub min_lst_out: u64,
+}
+
+pub fn deposit_stake(p: &DepositStakeParams) -> Instruction {
+    build(
+        accounts::DepositStake {
+            depositor: p.depositor,
+            pool: p.keys.pool,
+            validator_list: p.keys.validator_list,
+            lst_mint: p.keys.lst_mint,
+            recipient_lst: p.recipient_lst,
+            reserve: p.keys.reserve,
+            vote_account: p.vote_account,
+            validator_stake: p.keys.validator_stake(&p.vote_account),
+            deposit_stake: p.deposit_stake,
+            clock: sysvar::clock::ID,
+            stake_history: STAKE_HISTORY_ID,
+            stake_program: STAKE_PROGRAM_ID,
+            token_program: spl_token_interface::ID,
+        },
+        instruction::DepositStake { index: p.index, min_lst_out: p.min_lst_out },
+    )
+}

@@ -120,6 +120,12 @@ pub enum LiquidStakingError {
     InsufficientLiquidity,
     #[msg("Ticket account is not the next ticket of this pool")]
     TicketAccountMismatch,
+    #[msg("Stake withdrawal below the minimum delegation")]
+    StakeWithdrawalTooSmall,
+    #[msg("Stake withdrawal would leave the validator's stake account below rent + the minimum delegation")]
+    StakeWithdrawalTooLarge,
+    #[msg("Stake account is not fully active (activating, deactivating or inactive)")]
+    StakeNotActive,
 }
 
 impl From<crate::math::MathError> for LiquidStakingError {

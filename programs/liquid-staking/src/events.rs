@@ -180,3 +180,30 @@ pub struct InstantUnstaked {
     pub total_lamports: u64,
     pub lst_supply: u64,
 }
+
+#[event]
+pub struct StakeWithdrawn {
+    pub pool: Pubkey,
+    pub owner: Pubkey,
+    pub vote_account: Pubkey,
+    pub stake_account: Pubkey,
+    pub lst_burned: u64,
+    pub fee_lamports: u64,
+    pub stake_lamports: u64,
+    pub total_lamports: u64,
+    pub lst_supply: u64,
+}
+
+#[event]
+pub struct StakeDeposited {
+    pub pool: Pubkey,
+    pub depositor: Pubkey,
+    pub vote_account: Pubkey,
+    pub stake_account: Pubkey,
+    pub delegated_lamports: u64,
+    pub undelegated_lamports: u64,
+    pub fee_lamports: u64,
+    pub lst_out: u64,
+    pub total_lamports: u64,
+    pub lst_supply: u64,
+}

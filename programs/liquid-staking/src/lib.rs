@@ -113,6 +113,16 @@ pub mod liquid_staking {
         instructions::unstake(ctx, lst_amount, max_fee_bps, min_lamports_out)
     }
 
+    /// Staker: instant exit as a stake account split off the validator at `index`.
+    pub fn withdraw_stake(ctx: Context<WithdrawStake>, index: u32, lst_amount: u64, min_lamports_out: u64) -> Result<()> {
+        instructions::withdraw_stake(ctx, index, lst_amount, min_lamports_out)
+    }
+
+    /// Staker: deposits an active stake account delegated to the pool validator at `index`.
+    pub fn deposit_stake(ctx: Context<DepositStake>, index: u32, min_lst_out: u64) -> Result<()> {
+        instructions::deposit_stake(ctx, index, min_lst_out)
+    }
+
     /// Crank 1: observe validators from `first_index` (stake accounts in remaining accounts).
     pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, first_index: u32) -> Result<()> {
         instructions::observe_validators(ctx, first_index)

@@ -6,7 +6,7 @@ use anchor_lang::solana_program::program::invoke_signed;
 use anchor_lang::system_program;
 use solana_stake_interface::{
     instruction as stake_ix,
-    state::{Authorized, Lockup},
+    state::{Authorized, Lockup, StakeAuthorize},
 };
 
 /// The accounts every pool-signed stake operation needs.
@@ -65,6 +65,11 @@ impl<'info> StakeCpi<'_, 'info> {
             .expect("split ends with the split instruction");
         invoke_signed(&ix, &[source.clone(), destination.clone(), self.pool.clone()], &[self.pool_seeds])
             .map_err(Into::into)
+    }
+
+    /// Hands the stake account's staker and withdrawer roles from the pool to `new_authority`.
+    pub fn authorize_both(&self, stake: &AccountInfo<'info>, new_authority: &Pubkey) -> Result<()> {
+        authorize_both(stake, &self.pool, new_authority, &self.clock, Some(self.pool_seeds))
     }
 
     pub fn deactivate(&self, stake: &AccountInfo<'info>) -> Result<()> {
@@ -144,4 +149,24 @@ pub fn create_pool_stake_account<'info>(
         &[],
     )
     .map_err(Into::into)
+}
+
+/// Sets both the staker and the withdrawer of `stake` to `new_authority`, signed by `authority`
+/// (the pool with its seeds, or a transaction signer).
+pub fn authorize_both<'info>(
+    stake: &AccountInfo<'info>,
+    authority: &AccountInfo<'info>,
+    new_authority: &Pubkey,
+    clock: &AccountInfo<'info>,
+    seeds: Option<&[&[u8]]>,
+) -> Result<()> {
+    for role in [StakeAuthorize::Staker, StakeAuthorize::Withdrawer] {
+        let ix = stake_ix::authorize(stake.key, authority.key, new_authority, role, None);
+        let accounts = [stake.clone(), clock.clone(), authority.clone()];
+        match seeds {
+            Some(seeds) => invoke_signed(&ix, &accounts, &[seeds])?,
+            None => invoke_signed(&ix, &accounts, &[])?,
+        }
+    }
+    Ok(())
 }

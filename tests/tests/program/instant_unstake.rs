@@ -101,6 +101,7 @@ async fn fails_when_paused_stale_zero_on_slippage_or_with_the_wrong_treasury() {
     let mut wrong_treasury = instant_ix(&t, &user, LAMPORTS_PER_SOL, 0);
     wrong_treasury.accounts[5].pubkey = other.keys.treasury;
     assert_error(t.chain.process(&[wrong_treasury], &[&user]).await, E::WrongTreasury);
+    snap.assert_same(&t.snapshot(&[user.pubkey(), own]).await);
     let guardian = t.pool.pause_guardian.insecure_clone();
     t.chain.process(&[ix::set_pause(&keys, &guardian.pubkey(), PAUSED_INSTANT_EXITS)], &[&guardian]).await.unwrap();
     let snap_paused = t.snapshot(&[user.pubkey(), own]).await;
@@ -110,5 +111,4 @@ async fn fails_when_paused_stale_zero_on_slippage_or_with_the_wrong_treasury() {
     t.chain.process(&[ix::set_pause(&keys, &admin.pubkey(), 0)], &[&admin]).await.unwrap();
     t.chain.advance_epoch().await;
     assert_error(t.chain.process(&[instant_ix(&t, &user, LAMPORTS_PER_SOL, 0)], &[&user]).await, E::PoolStale);
-    let _ = snap;
 }

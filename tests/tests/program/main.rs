@@ -3,6 +3,8 @@
 mod add_validator;
 mod crank;
 mod deposit_sol;
+mod deposit_stake;
+mod withdraw_stake;
 mod initialize_pool;
 mod instant_unstake;
 mod unstake;
