@@ -2,8 +2,8 @@
 use liquid_staking::{math, state::Pool};
 
 /// What a deposit of `lamports` mints in `epoch` (the pool must be fresh), after its fee.
-pub fn deposit(pool: &Pool, lamports: u64, epoch: u64) -> Result<math::DepositQuote, math::MathError> {
-    math::quote_deposit(lamports, pool.total_lamports, pool.lst_supply, pool.fees_at(epoch).deposit_bps)
+pub fn deposit(pool: &Pool, lamports: u64, epoch: u64) -> Option<math::DepositQuote> {
+    pool.quote_deposit_sol(lamports, epoch).ok()
 }
 
 /// What an instant exit of `lst` pays in `epoch`, given the reserve's balance.

@@ -36,7 +36,14 @@ async fn mints_at_the_rate_rounded_down() {
     assert!(before.total_lamports > before.lst_supply);
     let u = user(&mut t).await;
     let lamports = 3 * LAMPORTS_PER_SOL + 7;
-    let expected = (lamports as u128 * before.lst_supply as u128 / before.total_lamports as u128) as u64;
+    // The fee: at least the last epoch's net yield on the deposit (rounded up, capped at 0.5%).
+    let net = before.last_rewards_lamports - before.last_fee_lamports;
+    let dilution = (lamports as u128 * net as u128).div_ceil(before.previous_total_lamports as u128) as u64;
+    let cap = (lamports as u128 * 50).div_ceil(10_000) as u64;
+    let configured = (lamports as u128 * before.fees.deposit_bps as u128).div_ceil(10_000) as u64;
+    let fee = dilution.min(cap).max(configured);
+    assert!(fee > 0, "after an epoch with rewards a deposit pays for the dilution");
+    let expected = ((lamports - fee) as u128 * before.lst_supply as u128 / before.total_lamports as u128) as u64;
     let reserve_before = t.chain.lamports(&keys.reserve).await;
     t.chain.process(&[deposit_ix(&t, &u, lamports, expected)], &[&u]).await.unwrap();
     let after = t.pool_state().await;

@@ -4,6 +4,7 @@ mod add_validator;
 mod crank;
 mod deposit_sol;
 mod deposit_stake;
+mod epoch_boundary;
 mod withdraw_stake;
 mod initialize_pool;
 mod instant_unstake;

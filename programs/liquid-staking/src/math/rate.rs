@@ -22,14 +22,47 @@ pub fn fee_lamports(lamports: u64, bps: u16) -> MathResult<u64> {
 /// What a SOL deposit mints after its fee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DepositQuote {
-    /// Kept by the pool for its holders: `ceil(lamports * deposit_bps / 10_000)`.
+    /// Kept by the pool for its holders: the larger of `ceil(lamports * deposit_bps / 10_000)`
+    /// and the dilution fee (see `dilution_fee_lamports`).
     pub fee_lamports: u64,
     /// `floor((lamports - fee) * supply / total)`.
     pub lst_out: u64,
 }
 
-pub fn quote_deposit(lamports: u64, total_lamports: u64, lst_supply: u64, deposit_bps: u16) -> MathResult<DepositQuote> {
-    let fee_lamports = fee_lamports(lamports, deposit_bps)?;
+/// The holders' yield of the last settled epoch: `net_rewards / base` (rewards after the reward
+/// fee, over SOL under management before them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EpochYield {
+    pub net_rewards_lamports: u64,
+    pub base_lamports: u64,
+}
+
+impl EpochYield {
+    /// No yield: for deposits that bring their own rewards (stake deposits).
+    pub const NONE: EpochYield = EpochYield { net_rewards_lamports: 0, base_lamports: 0 };
+}
+
+/// SOL deposited during an epoch sits unstaked until the next one, yet shares that epoch's rewards
+/// at the boundary, diluting the holders. A deposit therefore pays at least what one epoch's
+/// yield is on it, estimated by the last epoch's: `ceil(lamports * net_rewards / base)`, capped at
+/// MAX_DEPOSIT_FEE_BPS. A depositor who stays gets it back in the next epoch's rewards; one who
+/// leaves right after the boundary has paid for what they took.
+pub fn dilution_fee_lamports(lamports: u64, last_yield: EpochYield) -> MathResult<u64> {
+    if last_yield.base_lamports == 0 || last_yield.net_rewards_lamports == 0 {
+        return Ok(0);
+    }
+    let fee = mul_div_ceil(lamports, last_yield.net_rewards_lamports, last_yield.base_lamports, "dilution_fee")?;
+    Ok(fee.min(fee_lamports(lamports, crate::constants::MAX_DEPOSIT_FEE_BPS)?))
+}
+
+pub fn quote_deposit(
+    lamports: u64,
+    total_lamports: u64,
+    lst_supply: u64,
+    deposit_bps: u16,
+    last_yield: EpochYield,
+) -> MathResult<DepositQuote> {
+    let fee_lamports = fee_lamports(lamports, deposit_bps)?.max(dilution_fee_lamports(lamports, last_yield)?);
     let lst_out = lst_for_deposit(checked_sub(lamports, fee_lamports, "deposit_fee")?, total_lamports, lst_supply)?;
     Ok(DepositQuote { fee_lamports, lst_out })
 }
@@ -152,6 +185,18 @@ mod tests {
     }
 
     #[test]
+    fn dilution_fee_follows_the_last_yield_and_is_capped() {
+        let y = EpochYield { net_rewards_lamports: 4, base_lamports: 10_000 }; // 4 bps
+        assert_eq!(dilution_fee_lamports(1_000_000, y), Ok(400));
+        assert_eq!(dilution_fee_lamports(1, y), Ok(1), "rounded up");
+        let huge = EpochYield { net_rewards_lamports: 1_000, base_lamports: 10_000 }; // 10%
+        assert_eq!(dilution_fee_lamports(1_000_000, huge), Ok(5_000), "capped at 0.5%");
+        assert_eq!(dilution_fee_lamports(1_000_000, EpochYield::NONE), Ok(0));
+        let q = quote_deposit(1_000_000, 1_000, 1_000, 10, y).unwrap();
+        assert_eq!(q.fee_lamports, 1_000, "the configured fee when it is larger");
+    }
+
+    #[test]
     fn a_loss_takes_no_fee() {
         let s = settle_epoch(100, 90, 100, 1_000).unwrap();
         assert_eq!((s.rewards_lamports, s.loss_lamports, s.fee_lst), (0, 10, 0));
@@ -215,7 +260,8 @@ mod tests {
             // Rates at which the LST minted overflows u64 are refused (checked), not quoted.
             let plain = lst_for_deposit(lamports, total, supply);
             prop_assume!(plain.is_ok_and(|m| supply.checked_add(m).is_some()));
-            let q = quote_deposit(lamports, total, supply, bps).unwrap();
+            let y = EpochYield { net_rewards_lamports: total / 3_000, base_lamports: total };
+            let q = quote_deposit(lamports, total, supply, bps, y).unwrap();
             prop_assert!(q.lst_out <= lst_for_deposit(lamports, total, supply).unwrap());
             prop_assert!(q.fee_lamports as u128 * 10_000 >= lamports as u128 * bps as u128);
             // The fee stays in the pool, so the depositor shares in it like every holder: their LST

@@ -225,6 +225,20 @@ impl Pool {
             .saturating_sub(self.unstaking_lamports))
     }
 
+    /// The holders' yield of the last settled epoch (rewards after the reward fee).
+    pub fn last_epoch_yield(&self) -> math::EpochYield {
+        math::EpochYield {
+            net_rewards_lamports: self.last_rewards_lamports.saturating_sub(self.last_fee_lamports),
+            base_lamports: self.previous_total_lamports,
+        }
+    }
+
+    /// Quotes a SOL deposit in `epoch`: the deposit fee, at least the dilution fee.
+    pub fn quote_deposit_sol(&self, lamports: u64, epoch: u64) -> Result<math::DepositQuote> {
+        math::quote_deposit(lamports, self.total_lamports, self.lst_supply, self.fees_at(epoch).deposit_bps, self.last_epoch_yield())
+            .map_err(|e| LiquidStakingError::from(e).into())
+    }
+
     /// Quotes an instant exit of `lst` in `epoch` against the reserve's balance.
     pub fn quote_instant_exit(&self, lst: u64, reserve_balance: u64, epoch: u64) -> Result<math::InstantQuote> {
         let fees = self.fees_at(epoch);

@@ -22,15 +22,15 @@ pub struct DepositSol<'info> {
 }
 
 /// SOL in, LST out at the current rate less the deposit fee (which stays with the holders),
-/// rounded down. Refused unless the rate was computed this epoch and deposits are not paused, and
+/// rounded down. The fee is at least the last epoch's yield on the deposit (`dilution_fee_lamports`):
+/// SOL deposited now earns nothing this epoch but shares its rewards. Refused unless the rate was computed this epoch and deposits are not paused, and
 /// if fewer than `min_lst_out` LST would be minted.
 pub fn deposit_sol(ctx: Context<DepositSol>, lamports: u64, min_lst_out: u64) -> Result<()> {
     let clock = Clock::get()?;
     let pool = &ctx.accounts.pool;
     pool.require_open(clock.epoch, PAUSED_DEPOSITS)?;
     require!(lamports > 0, LiquidStakingError::ZeroAmount);
-    let quote = math::quote_deposit(lamports, pool.total_lamports, pool.lst_supply, pool.fees_at(clock.epoch).deposit_bps)
-        .map_err(LiquidStakingError::from)?;
+    let quote = pool.quote_deposit_sol(lamports, clock.epoch)?;
     let lst_out = quote.lst_out;
     let new_total = math::checked_add(pool.total_lamports, lamports, "deposit_total").map_err(LiquidStakingError::from)?;
     let new_supply = math::checked_add(pool.lst_supply, lst_out, "deposit_supply").map_err(LiquidStakingError::from)?;

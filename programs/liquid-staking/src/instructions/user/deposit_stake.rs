@@ -92,8 +92,15 @@ pub fn deposit_stake(ctx: Context<DepositStake>, index: u32, min_lst_out: u64) -
     let delegated = stake.delegation.stake;
     let undelegated = deposited_lamports - delegated;
 
-    let quote = math::quote_deposit(deposited_lamports, a.pool.total_lamports, a.pool.lst_supply, a.pool.fees_at(epoch).deposit_bps)
-        .map_err(LiquidStakingError::from)?;
+    // Active stake earned this epoch's rewards itself: no dilution fee, only the deposit fee.
+    let quote = math::quote_deposit(
+        deposited_lamports,
+        a.pool.total_lamports,
+        a.pool.lst_supply,
+        a.pool.fees_at(epoch).deposit_bps,
+        math::EpochYield::NONE,
+    )
+    .map_err(LiquidStakingError::from)?;
     require!(quote.lst_out > 0, LiquidStakingError::DepositTooSmall);
     require!(quote.lst_out >= min_lst_out, LiquidStakingError::SlippageExceeded);
 
