@@ -14,6 +14,7 @@ mod lifecycle;
 mod order_unstake;
 mod claim_ticket;
 mod remove_validator;
+mod scenario;
 mod set_fees;
 mod set_pause;
 mod set_validator_weight;
