@@ -153,38 +153,17 @@ impl TestContext {
     /// `owner` orders a delayed exit of `lst_amount`; returns the ticket's address.
     pub async fn order_unstake(&mut self, owner: &Keypair, lst_amount: u64) -> Result<Pubkey, BanksClientError> {
         let keys = self.keys();
-        let ticket_id = self.pool_state().await.next_ticket_id;
-        let instruction = liquid_staking_sdk::instructions::order_unstake(&liquid_staking_sdk::instructions::OrderUnstakeParams {
-            keys,
-            owner: solana_signer::Signer::pubkey(owner),
-            owner_lst: self.lst_account_of(&solana_signer::Signer::pubkey(owner)),
-            ticket_id,
-            lst_amount,
-            min_lamports_out: 0,
-        });
-        self.chain.process(&[instruction], &[owner]).await?;
-        Ok(keys.ticket(ticket_id))
+        setup::order_unstake(&mut self.chain, &keys, owner, lst_amount).await
     }
 
     pub async fn claim_ticket(&mut self, owner: &Keypair, ticket: &Pubkey) -> Result<(), BanksClientError> {
-        let instruction = liquid_staking_sdk::instructions::claim_ticket(&self.keys(), &solana_signer::Signer::pubkey(owner), ticket);
-        self.chain.process(&[instruction], &[owner]).await
+        let keys = self.keys();
+        setup::claim_ticket(&mut self.chain, &keys, owner, ticket).await
     }
 
     /// A stake account of `owner` (staker and withdrawer), delegated to `vote` with `lamports`.
     pub async fn user_stake_account(&mut self, owner: &Keypair, vote: &Pubkey, lamports: u64) -> Keypair {
-        let stake = Keypair::new();
-        let owner_key = solana_signer::Signer::pubkey(owner);
-        let instructions = solana_stake_interface::instruction::create_account_and_delegate_stake(
-            &owner_key,
-            &solana_signer::Signer::pubkey(&stake),
-            vote,
-            &solana_stake_interface::state::Authorized { staker: owner_key, withdrawer: owner_key },
-            &solana_stake_interface::state::Lockup::default(),
-            lamports,
-        );
-        self.chain.process(&instructions, &[owner, &stake]).await.expect("user stake account");
-        stake
+        setup::user_stake_account(&mut self.chain, owner, vote, lamports).await.expect("user stake account")
     }
 
     pub async fn lst_balance(&mut self, owner: &Pubkey) -> u64 {

@@ -67,6 +67,99 @@ async fn main() {
     }
 }
 
+/// Every way in and out, once each, spread over the demo's epochs.
+#[derive(Default)]
+struct Exits {
+    tickets: Vec<(usize, solana_pubkey::Pubkey, u64)>,
+    stake_to_deposit: Option<(solana_keypair::Keypair, solana_pubkey::Pubkey)>,
+}
+
+fn sol(lamports: u64) -> f64 {
+    lamports as f64 / SOL as f64
+}
+
+impl Exits {
+    async fn step(
+        &mut self,
+        chain: &mut LocalChain,
+        pool: &setup::CreatedPool,
+        users: &[solana_keypair::Keypair],
+        round: u64,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        use solana_signer::Signer;
+        let keys = pool.keys;
+        match round {
+            0 => {
+                // Instant from the buffer, delayed with a ticket, one call, and as a stake account.
+                let before = chain.lamports(&users[3].pubkey()).await;
+                let worth = 2.0 * quote_rate(chain, &keys).await;
+                setup::instant_unstake(chain, &keys, &users[3], 2 * SOL).await?;
+                let got = chain.lamports(&users[3].pubkey()).await - before;
+                println!(
+                    "   > user 4: instant exit of 2 LST (worth {worth:.9} SOL) paid {:.9} SOL now, fee {:.3}%",
+                    sol(got),
+                    (1.0 - sol(got) / worth) * 100.0
+                );
+                let half_lst = liquid_staking_sdk::addresses::lst_account(&users[1].pubkey(), &keys.lst_mint);
+                let all = chain.token_balance(&half_lst).await / 2;
+                let before = chain.lamports(&users[1].pubkey()).await;
+                let ticket = setup::unstake(chain, &keys, &users[1], all, 100).await?;
+                let rent = match ticket { Some(t) => chain.lamports(&t).await, None => 0 };
+                let got = chain.lamports(&users[1].pubkey()).await + rent - before;
+                match ticket {
+                    Some(t) => {
+                        let owed = liquid_staking_sdk::decode::ticket(&chain.account(&t).await.unwrap().data)?;
+                        println!("   > user 2: one-call exit of {:.3} LST, instant fee at most 1%: {:.9} SOL now, {:.9} SOL by ticket", sol(all), sol(got), sol(owed.lamports));
+                        self.tickets.push((1, t, owed.lamports));
+                    }
+                    None => println!("   > user 2: one-call exit of {:.3} LST, instant fee at most 1%: {:.9} SOL now", sol(all), sol(got)),
+                }
+                let ticket = setup::order_unstake(chain, &keys, &users[2], 5 * SOL).await?;
+                let owed = liquid_staking_sdk::decode::ticket(&chain.account(&ticket).await.unwrap().data)?;
+                println!("   > user 3: delayed exit of 5 LST: ticket for {:.9} SOL, claimable from epoch {}", sol(owed.lamports), owed.claimable_epoch);
+                self.tickets.push((2, ticket, owed.lamports));
+                let list = chain.validator_list(&keys).await;
+                let stake = setup::withdraw_stake(chain, &keys, &users[0], 0, list.entries[0].vote_account, 3 * SOL).await?;
+                println!("   > user 1: exit as stake of 3 LST: stake account {} with {:.9} SOL, active now", stake, sol(chain.lamports(&stake).await));
+                // A new staker delegates a stake account now, to deposit it once active.
+                let staker = setup::funded_wallet(chain, 11 * SOL).await;
+                let account = setup::user_stake_account(chain, &staker, &list.entries[1].vote_account, 10 * SOL).await?;
+                self.stake_to_deposit = Some((staker, account.pubkey()));
+            }
+            _ => {
+                if let Some((staker, account)) = self.stake_to_deposit.take() {
+                    let list = chain.validator_list(&keys).await;
+                    let lamports = chain.lamports(&account).await;
+                    setup::deposit_stake(chain, &keys, &staker, 1, list.entries[1].vote_account, &account).await?;
+                    let account_lst = liquid_staking_sdk::addresses::lst_account(&staker.pubkey(), &keys.lst_mint);
+                    let minted = chain.token_balance(&account_lst).await;
+                    println!("   > user 5: deposited an active stake account of {:.9} SOL for {:.9} LST", sol(lamports), sol(minted));
+                }
+                let mut waiting = Vec::new();
+                for (u, ticket, owed) in std::mem::take(&mut self.tickets) {
+                    let state = liquid_staking_sdk::decode::ticket(&chain.account(&ticket).await.unwrap().data)?;
+                    let p = chain.pool(&keys.pool).await;
+                    let reserve = chain.lamports(&keys.reserve).await;
+                    let epoch = chain.epoch().await;
+                    if quote::ticket_claimable(&p, &state, reserve, epoch) {
+                        setup::claim_ticket(chain, &keys, &users[u], &ticket).await?;
+                        println!("   > user {}: claimed a ticket for {:.9} SOL", u + 1, sol(owed));
+                    } else {
+                        waiting.push((u, ticket, owed));
+                    }
+                }
+                self.tickets = waiting;
+            }
+        }
+        Ok(())
+    }
+}
+
+async fn quote_rate(chain: &mut LocalChain, keys: &liquid_staking_sdk::PoolKeys) -> f64 {
+    let p = chain.pool(&keys.pool).await;
+    quote::rate(p.total_lamports, p.lst_supply)
+}
+
 async fn demo(validators: usize, epochs: u64) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     eprintln!("starting an in-process chain with {validators} vote accounts ...");
@@ -78,10 +171,12 @@ async fn demo(validators: usize, epochs: u64) -> Result<(), Box<dyn std::error::
         "pool {} created: LST mint {}, reward fee {} bps, reserve buffer {} bps",
         keys.pool, keys.lst_mint, config.fees.reward_bps, config.reserve_buffer_bps
     );
+    let mut users = Vec::new();
     for (i, sol) in [40u64, 25, 10, 5].iter().enumerate() {
         let user = setup::funded_wallet(&mut chain, (sol + 1) * SOL).await;
         setup::deposit_sol(&mut chain, &keys, &user, sol * SOL, 0).await?;
         eprintln!("user {} deposited {sol} SOL", i + 1);
+        users.push(user);
     }
     for vote in chain.vote_accounts.clone() {
         setup::add_validator(&mut chain, &pool, vote, 100).await?;
@@ -101,7 +196,7 @@ async fn demo(validators: usize, epochs: u64) -> Result<(), Box<dyn std::error::
     let row = |epoch: u64, p: &liquid_staking_sdk::state::Pool, txs: usize, start_epoch: u64| {
         let rate = quote::rate(p.total_lamports, p.lst_supply);
         let apy = quote::apy(start_rate, rate, epoch - start_epoch, quote::MAINNET_EPOCHS_PER_YEAR);
-        let staked = p.stake_lamports as f64 / p.total_lamports as f64;
+        let staked = quote::staked_share(p);
         println!(
             "{:>5} | {:>16.9} | {:>16.9} | {:>13.9} | {:>9.3}% | {:>6.1}% | {:>9}",
             epoch,
@@ -115,11 +210,13 @@ async fn demo(validators: usize, epochs: u64) -> Result<(), Box<dyn std::error::
     };
     let start_epoch = chain.epoch().await;
     row(start_epoch, &start, crank.transactions(), start_epoch);
-    for _ in 0..epochs {
+    let mut exits = Exits::default();
+    for round in 0..epochs {
         let epoch = chain.advance_epoch().await;
         let crank = run_crank(&mut chain, &keys).await?;
         let p = chain.pool(&keys.pool).await;
         row(epoch, &p, crank.transactions(), start_epoch);
+        exits.step(&mut chain, &pool, &users, round).await?;
     }
     let p = chain.pool(&keys.pool).await;
     let treasury = chain.token_balance(&keys.treasury).await;

@@ -150,3 +150,116 @@ pub async fn deposit_sol(
     ];
     chain.process(&instructions, &[user]).await
 }
+
+/// `owner` orders a delayed exit of `lst_amount` from its associated LST account; returns the
+/// ticket's address.
+pub async fn order_unstake(chain: &mut LocalChain, keys: &PoolKeys, owner: &Keypair, lst_amount: u64) -> Result<Pubkey, BanksClientError> {
+    let ticket_id = chain.pool(&keys.pool).await.next_ticket_id;
+    let instruction = ix::order_unstake(&ix::OrderUnstakeParams {
+        keys: *keys,
+        owner: owner.pubkey(),
+        owner_lst: lst_account(&owner.pubkey(), &keys.lst_mint),
+        ticket_id,
+        lst_amount,
+        min_lamports_out: 0,
+    });
+    chain.process(&[instruction], &[owner]).await?;
+    Ok(keys.ticket(ticket_id))
+}
+
+pub async fn claim_ticket(chain: &mut LocalChain, keys: &PoolKeys, owner: &Keypair, ticket: &Pubkey) -> Result<(), BanksClientError> {
+    chain.process(&[ix::claim_ticket(keys, &owner.pubkey(), ticket)], &[owner]).await
+}
+
+/// Instant exit of `lst_amount` from the buffer.
+pub async fn instant_unstake(chain: &mut LocalChain, keys: &PoolKeys, owner: &Keypair, lst_amount: u64) -> Result<(), BanksClientError> {
+    let instruction = ix::instant_unstake(&ix::InstantUnstakeParams {
+        keys: *keys,
+        owner: owner.pubkey(),
+        owner_lst: lst_account(&owner.pubkey(), &keys.lst_mint),
+        lst_amount,
+        min_lamports_out: 0,
+    });
+    chain.process(&[instruction], &[owner]).await
+}
+
+/// One-call exit; returns the ticket's address if part of it has to wait.
+pub async fn unstake(chain: &mut LocalChain, keys: &PoolKeys, owner: &Keypair, lst_amount: u64, max_fee_bps: u16) -> Result<Option<Pubkey>, BanksClientError> {
+    let ticket_id = chain.pool(&keys.pool).await.next_ticket_id;
+    let instruction = ix::unstake(&ix::UnstakeParams {
+        keys: *keys,
+        owner: owner.pubkey(),
+        owner_lst: lst_account(&owner.pubkey(), &keys.lst_mint),
+        ticket_id,
+        lst_amount,
+        max_fee_bps,
+        min_lamports_out: 0,
+    });
+    chain.process(&[instruction], &[owner]).await?;
+    let ticket = keys.ticket(ticket_id);
+    Ok(chain.account(&ticket).await.map(|_| ticket))
+}
+
+/// Exit as stake from the validator at `index`; returns the new stake account's address.
+pub async fn withdraw_stake(
+    chain: &mut LocalChain,
+    keys: &PoolKeys,
+    owner: &Keypair,
+    index: u32,
+    vote_account: Pubkey,
+    lst_amount: u64,
+) -> Result<Pubkey, BanksClientError> {
+    let new_stake = Keypair::new();
+    let instruction = ix::withdraw_stake(&ix::WithdrawStakeParams {
+        keys: *keys,
+        owner: owner.pubkey(),
+        owner_lst: lst_account(&owner.pubkey(), &keys.lst_mint),
+        index,
+        vote_account,
+        new_stake: new_stake.pubkey(),
+        lst_amount,
+        min_lamports_out: 0,
+    });
+    chain.process(&[instruction], &[owner, &new_stake]).await?;
+    Ok(new_stake.pubkey())
+}
+
+/// A stake account of `owner` (staker and withdrawer) delegated to `vote` with `lamports`.
+pub async fn user_stake_account(chain: &mut LocalChain, owner: &Keypair, vote: &Pubkey, lamports: u64) -> Result<Keypair, BanksClientError> {
+    let stake = Keypair::new();
+    let instructions = solana_stake_interface::instruction::create_account_and_delegate_stake(
+        &owner.pubkey(),
+        &stake.pubkey(),
+        vote,
+        &solana_stake_interface::state::Authorized { staker: owner.pubkey(), withdrawer: owner.pubkey() },
+        &solana_stake_interface::state::Lockup::default(),
+        lamports,
+    );
+    chain.process(&instructions, &[owner, &stake]).await?;
+    Ok(stake)
+}
+
+/// Deposits `owner`'s active stake account into the pool validator at `index` (LST account
+/// created if needed).
+pub async fn deposit_stake(
+    chain: &mut LocalChain,
+    keys: &PoolKeys,
+    owner: &Keypair,
+    index: u32,
+    vote_account: Pubkey,
+    stake: &Pubkey,
+) -> Result<(), BanksClientError> {
+    let instructions = [
+        ix::create_lst_account(&owner.pubkey(), &owner.pubkey(), &keys.lst_mint),
+        ix::deposit_stake(&ix::DepositStakeParams {
+            keys: *keys,
+            depositor: owner.pubkey(),
+            recipient_lst: lst_account(&owner.pubkey(), &keys.lst_mint),
+            index,
+            vote_account,
+            deposit_stake: *stake,
+            min_lst_out: 0,
+        }),
+    ];
+    chain.process(&instructions, &[owner]).await
+}

@@ -16,6 +16,21 @@ pub fn delayed_exit(pool: &Pool, lst: u64, epoch: u64) -> Result<math::ExitQuote
     math::quote_exit(lst, pool.total_lamports, pool.lst_supply, pool.fees_at(epoch).delayed_unstake_bps)
 }
 
+/// Whether `ticket` can be claimed now: its epoch has come and the reserve holds its SOL.
+pub fn ticket_claimable(pool: &Pool, ticket: &liquid_staking::state::Ticket, reserve_lamports: u64, epoch: u64) -> bool {
+    epoch >= ticket.claimable_epoch && pool.reserve_free_lamports(reserve_lamports) >= ticket.lamports
+}
+
+/// Share of the pool's SOL (under management plus owed to tickets) held in stake accounts.
+pub fn staked_share(pool: &Pool) -> f64 {
+    let all = pool.total_lamports as f64 + pool.owed_lamports as f64;
+    if all == 0.0 {
+        0.0
+    } else {
+        pool.stake_lamports as f64 / all
+    }
+}
+
 /// Lamports per LST as a float, for display only.
 pub fn rate(total_lamports: u64, lst_supply: u64) -> f64 {
     math::rate_scaled(total_lamports, lst_supply) as f64 / 1e9
