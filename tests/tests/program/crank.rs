@@ -132,3 +132,32 @@ async fn every_step_twice_in_an_epoch_moves_nothing() {
     snap.assert_same(&t.snapshot(&[]).await);
     t.assert_books(0).await;
 }
+
+#[tokio::test]
+async fn the_buffer_is_refilled_only_below_half_its_target() {
+    let (mut t, user) = TestContext::staked(2, 80).await;
+    let keys = t.keys();
+    t.chain.advance_epoch().await;
+    run_crank(&mut t.chain, &keys).await.unwrap();
+    let exit = |t: &TestContext, lst: u64| {
+        ix::instant_unstake(&ix::InstantUnstakeParams { keys: t.keys(), owner: solana_signer::Signer::pubkey(&user), owner_lst: t.lst_account_of(&solana_signer::Signer::pubkey(&user)), lst_amount: lst, min_lamports_out: 0 })
+    };
+    // A small exit: the buffer stays above half its target; nothing to unstake.
+    t.chain.process(&[exit(&t, LAMPORTS_PER_SOL)], &[&user]).await.unwrap();
+    assert!(plan_step(&mut t.chain, &keys, CrankStep::Rebalance).await.is_empty());
+    assert_eq!(t.pool_state().await.reserve_shortfall_lamports(t.chain.lamports(&keys.reserve).await).unwrap(), 0);
+    // Drain it below half: the crank unstakes enough to refill it to target.
+    let pool = t.pool_state().await;
+    let liquid = pool.reserve_liquid_lamports(t.chain.lamports(&keys.reserve).await);
+    let lst = (liquid as u128 * 7 / 10 * pool.lst_supply as u128 / pool.total_lamports as u128) as u64;
+    t.chain.process(&[exit(&t, lst)], &[&user]).await.unwrap();
+    let pool = t.pool_state().await;
+    let shortfall = pool.reserve_shortfall_lamports(t.chain.lamports(&keys.reserve).await).unwrap();
+    assert!(shortfall > 0);
+    for tx in plan_step(&mut t.chain, &keys, CrankStep::Rebalance).await {
+        t.chain.process(&tx, &[]).await.unwrap();
+    }
+    let pool = t.pool_state().await;
+    assert!(pool.unstaking_lamports >= shortfall, "unstaking {} covers the shortfall {shortfall}", pool.unstaking_lamports);
+    t.assert_books(0).await;
+}

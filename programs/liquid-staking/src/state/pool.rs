@@ -216,13 +216,17 @@ impl Pool {
         Ok(self.reserve_liquid_lamports(reserve_balance).saturating_sub(self.buffer_target_lamports()?))
     }
 
-    /// SOL the reserve lacks to pay every ticket and hold its buffer, counting stake already on its
-    /// way back: what rebalancing must unstake.
+    /// SOL rebalancing must unstake, counting stake already on its way back: all that tickets
+    /// are owed beyond what the reserve will hold, plus a refill of the buffer to its target once
+    /// the liquid SOL has fallen below half of it. (The half-target low-water mark keeps rewards,
+    /// which raise the target every epoch, from unstaking a little every epoch.)
     pub fn reserve_shortfall_lamports(&self, reserve_balance: u64) -> Result<u64> {
-        let needed = self.owed_lamports.saturating_add(self.buffer_target_lamports()?);
-        Ok(needed
-            .saturating_sub(self.reserve_free_lamports(reserve_balance))
-            .saturating_sub(self.unstaking_lamports))
+        let buffer = self.buffer_target_lamports()?;
+        let coming = self.reserve_free_lamports(reserve_balance).saturating_add(self.unstaking_lamports);
+        let ticket_gap = self.owed_lamports.saturating_sub(coming);
+        let liquid_soon = coming.saturating_sub(self.owed_lamports);
+        let buffer_gap = if liquid_soon < buffer / 2 { buffer - liquid_soon } else { 0 };
+        Ok(ticket_gap.saturating_add(buffer_gap))
     }
 
     /// The holders' yield of the last settled epoch (rewards after the reward fee).
