@@ -143,7 +143,6 @@ impl World {
                 let ready: Vec<usize> = (0..self.books[u].stakes.len()).filter(|i| self.books[u].stakes[*i].2 < epoch).collect();
                 if let Some(&i) = ready.first() {
                     let (stake, index, _) = self.books[u].stakes.remove(i);
-                    let stake_lamports = self.t.chain.lamports(&stake.pubkey()).await;
                     // The validator may have moved (removal swaps entries): find it by vote account.
                     let account = self.t.chain.account(&stake.pubkey()).await.unwrap();
                     let solana_stake_interface::state::StakeStateV2::Stake(_, s, _) = bincode::deserialize(&account.data).unwrap() else { panic!() };
@@ -155,7 +154,6 @@ impl World {
                     // The validator may be leaving the pool by now.
                     if self.try_tx(u, &[deposit], &[], &[E::ValidatorIndexMismatch, E::ValidatorRemoving, E::ValidatorIndexOutOfRange, E::StakeNotActive]).await {
                         self.books[u].lst_minted += self.lst(u).await - lst;
-                        let _ = stake_lamports;
                         self.done[1] += 1;
                     }
                 }

@@ -1,7 +1,7 @@
 use super::super::require_epoch_rewards_inactive;
-use crate::{constants::*, error::LiquidStakingError, events::EpochFinalized, math, state::*};
+use crate::{constants::*, cpi, error::LiquidStakingError, events::EpochFinalized, math, state::*};
 use anchor_lang::prelude::*;
-use anchor_spl::token::{self, Token};
+use anchor_spl::token::Token;
 use anchor_spl::token_interface::{Mint, TokenAccount};
 
 #[derive(Accounts)]
@@ -43,22 +43,8 @@ pub fn finalize_epoch(ctx: Context<FinalizeEpoch>) -> Result<()> {
     let settlement = math::settle_epoch(pool.total_lamports, observed_total, supply, pool.fees_at(epoch).reward_bps)
         .map_err(LiquidStakingError::from)?;
 
-    if settlement.fee_lst > 0 {
-        let a = &ctx.accounts;
-        let seeds = a.pool.signer_seeds();
-        token::mint_to(
-            CpiContext::new_with_signer(
-                a.token_program.key(),
-                token::MintTo {
-                    mint: a.lst_mint.to_account_info(),
-                    to: a.treasury.to_account_info(),
-                    authority: a.pool.to_account_info(),
-                },
-                &[&seeds],
-            ),
-            settlement.fee_lst,
-        )?;
-    }
+    let a = &ctx.accounts;
+    cpi::mint_lst(&a.pool, a.lst_mint.to_account_info(), a.treasury.to_account_info(), &a.token_program.to_account_info(), settlement.fee_lst)?;
 
     let pool = &mut ctx.accounts.pool;
     pool.previous_total_lamports = pool.total_lamports;

@@ -1,6 +1,5 @@
-use crate::{constants::*, error::LiquidStakingError, events::TicketClaimed, state::*};
+use crate::{constants::*, cpi, error::LiquidStakingError, events::TicketClaimed, state::*};
 use anchor_lang::prelude::*;
-use anchor_lang::system_program;
 
 #[derive(Accounts)]
 pub struct ClaimTicket<'info> {
@@ -33,15 +32,7 @@ pub fn claim_ticket(ctx: Context<ClaimTicket>) -> Result<()> {
         LiquidStakingError::ReserveAwaitingUnstake
     );
     let pool_key = a.pool.key();
-    let reserve_seeds: &[&[u8]] = &[RESERVE_SEED, pool_key.as_ref(), &[a.pool.reserve_bump]];
-    system_program::transfer(
-        CpiContext::new_with_signer(
-            a.system_program.key(),
-            system_program::Transfer { from: a.reserve.to_account_info(), to: a.owner.to_account_info() },
-            &[reserve_seeds],
-        ),
-        ticket.lamports,
-    )?;
+    cpi::pay_from_reserve(&a.pool, a.reserve.to_account_info(), a.owner.to_account_info(), &a.system_program.to_account_info(), ticket.lamports)?;
     let lamports = ticket.lamports;
     let pool = &mut ctx.accounts.pool;
     pool.owed_lamports = pool.owed_lamports.checked_sub(lamports).ok_or(LiquidStakingError::MathOverflow)?;

@@ -1,7 +1,7 @@
-use crate::{constants::*, error::LiquidStakingError, events::SolDeposited, math, state::*};
+use crate::{constants::*, cpi, error::LiquidStakingError, events::SolDeposited, math, state::*};
 use anchor_lang::prelude::*;
 use anchor_lang::system_program;
-use anchor_spl::token::{self, Token};
+use anchor_spl::token::Token;
 use anchor_spl::token_interface::{Mint, TokenAccount};
 
 #[derive(Accounts)]
@@ -45,19 +45,7 @@ pub fn deposit_sol(ctx: Context<DepositSol>, lamports: u64, min_lst_out: u64) ->
         ),
         lamports,
     )?;
-    let seeds = a.pool.signer_seeds();
-    token::mint_to(
-        CpiContext::new_with_signer(
-            a.token_program.key(),
-            token::MintTo {
-                mint: a.lst_mint.to_account_info(),
-                to: a.recipient_lst.to_account_info(),
-                authority: a.pool.to_account_info(),
-            },
-            &[&seeds],
-        ),
-        lst_out,
-    )?;
+    cpi::mint_lst(&a.pool, a.lst_mint.to_account_info(), a.recipient_lst.to_account_info(), &a.token_program.to_account_info(), lst_out)?;
 
     let pool = &mut ctx.accounts.pool;
     pool.total_lamports = new_total;
