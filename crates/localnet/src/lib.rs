@@ -8,3 +8,5 @@ pub mod crank;
 pub use chain::{LocalChain, SOL};
 pub use crank::{plan_step, run_crank, CrankReport, CrankStep};
 pub mod setup;
+pub mod rpc;
+pub mod bootstrap;

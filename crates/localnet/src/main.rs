@@ -9,48 +9,81 @@ liquid-staking-localnet: the protocol on an in-process chain
 
 USAGE:
     liquid-staking-localnet demo [--validators N] [--epochs N]
+    liquid-staking-localnet serve [--port N] [--ws-port N] [--validators N] [--no-pool]
+                                  [--authority-out PATH] [--epoch-seconds N]
 
 COMMANDS:
     demo    create a pool, take deposits, run epochs with real rewards and the crank,
             and print a table per epoch
+    serve   run the chain behind a Solana JSON-RPC server on 127.0.0.1 (HTTP and WebSocket),
+            with a pool ready to use; prints one JSON line with the addresses, then serves
+            until stopped
 
 OPTIONS:
-    --validators N   validators in the pool (default 3)
-    --epochs N       epochs to run (default 6)
-    -h, --help       print this help";
+    --validators N        vote accounts on the chain, all in the pool (default 3)
+    --epochs N            demo: epochs to run (default 6)
+    --port N              serve: HTTP port (default 8899; 0 = any free port)
+    --ws-port N           serve: WebSocket port (default 8900; 0 = any free port)
+    --no-pool             serve: do not create a pool
+    --authority-out PATH  serve: where to write the pool authority's keypair (a throwaway key:
+                          admin, operator and pause guardian of the local pool; default
+                          localnet-authority.json)
+    --epoch-seconds N     serve: advance one epoch (with rewards, then the crank) every N seconds;
+                          0 = only on the localnet_advanceEpoch method (default 0)
+    -h, --help            print this help";
 
-fn parse_args() -> Result<(usize, u64), String> {
+struct Args {
+    command: String,
+    validators: usize,
+    epochs: u64,
+    port: u16,
+    ws_port: u16,
+    pool: bool,
+    authority_out: String,
+    epoch_seconds: u64,
+}
+
+fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
-    let mut validators = 3usize;
-    let mut epochs = 6u64;
-    match args.next().as_deref() {
-        Some("demo") => {}
+    let command = match args.next().as_deref() {
+        Some(c @ ("demo" | "serve")) => c.to_string(),
         Some("-h") | Some("--help") | None => return Err(String::new()),
         Some(other) => return Err(format!("unknown command '{other}'")),
-    }
+    };
+    let mut a = Args {
+        command,
+        validators: 3,
+        epochs: 6,
+        port: 8899,
+        ws_port: 8900,
+        pool: true,
+        authority_out: "localnet-authority.json".into(),
+        epoch_seconds: 0,
+    };
     while let Some(flag) = args.next() {
-        let mut value = |name: &str| -> Result<u64, String> {
-            args.next()
-                .ok_or(format!("{name} needs a value"))?
-                .parse()
-                .map_err(|_| format!("{name} takes a whole number"))
-        };
+        let mut value = |name: &str| -> Result<String, String> { args.next().ok_or(format!("{name} needs a value")) };
+        let number = |name: &str, v: String| -> Result<u64, String> { v.parse().map_err(|_| format!("{name} takes a whole number")) };
         match flag.as_str() {
-            "--validators" => validators = value("--validators")? as usize,
-            "--epochs" => epochs = value("--epochs")?,
+            "--validators" => a.validators = number("--validators", value("--validators")?)? as usize,
+            "--epochs" => a.epochs = number("--epochs", value("--epochs")?)?,
+            "--port" => a.port = number("--port", value("--port")?)? as u16,
+            "--ws-port" => a.ws_port = number("--ws-port", value("--ws-port")?)? as u16,
+            "--no-pool" => a.pool = false,
+            "--authority-out" => a.authority_out = value("--authority-out")?,
+            "--epoch-seconds" => a.epoch_seconds = number("--epoch-seconds", value("--epoch-seconds")?)?,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option '{other}'")),
         }
     }
-    if validators == 0 || epochs == 0 {
+    if a.validators == 0 || a.epochs == 0 {
         return Err("--validators and --epochs must be at least 1".into());
     }
-    Ok((validators, epochs))
+    Ok(a)
 }
 
 #[tokio::main]
 async fn main() {
-    let (validators, epochs) = match parse_args() {
+    let args = match parse_args() {
         Ok(v) => v,
         Err(e) if e.is_empty() => {
             println!("{USAGE}");
@@ -61,8 +94,12 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    if let Err(e) = demo(validators, epochs).await {
-        eprintln!("demo failed: {e}");
+    let result = match args.command.as_str() {
+        "serve" => serve(&args).await,
+        _ => demo(args.validators, args.epochs).await,
+    };
+    if let Err(e) = result {
+        eprintln!("{} failed: {e}", args.command);
         std::process::exit(1);
     }
 }
@@ -232,5 +269,51 @@ async fn demo(validators: usize, epochs: u64) -> Result<(), Box<dyn std::error::
         quote::MAINNET_EPOCHS_PER_YEAR
     );
     eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+async fn serve(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
+    use liquid_staking_localnet::rpc::{self, Node};
+    let chain = LocalChain::start(args.validators).await;
+    let mut node = Node::new(chain);
+    let mut pool = None;
+    if args.pool {
+        let authority = solana_keypair::Keypair::new();
+        let keys = liquid_staking_localnet::bootstrap::bootstrap_pool(&mut node, &authority).await?;
+        // solana-cli keypair file format: a JSON array of the 64 secret-key bytes.
+        std::fs::write(&args.authority_out, serde_json::to_string(&authority.to_bytes().to_vec())?)?;
+        pool = Some(keys);
+    }
+    let node = node.shared();
+    let (http, ws) = rpc::serve(node.clone(), args.port, args.ws_port).await?;
+    println!(
+        "{}",
+        serde_json::json!({
+            "rpcUrl": format!("http://{http}"),
+            "wsUrl": format!("ws://{ws}"),
+            "programId": liquid_staking::ID.to_string(),
+            "pool": pool.map(|k| k.pool.to_string()),
+            "lstMint": pool.map(|k| k.lst_mint.to_string()),
+            "authorityKeypair": pool.map(|_| args.authority_out.clone()),
+        })
+    );
+    eprintln!("serving JSON-RPC on http://{http} and ws://{ws}; Ctrl-C to stop");
+    if args.epoch_seconds > 0 {
+        let period = std::time::Duration::from_secs(args.epoch_seconds);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(period).await;
+                let mut n = node.lock().await;
+                let epoch = n.advance_epoch().await;
+                if let Some(keys) = n.pool {
+                    match run_crank(&mut n.chain, &keys).await {
+                        Ok(report) => eprintln!("epoch {epoch}: crank sent {} transactions", report.transactions()),
+                        Err(e) => eprintln!("epoch {epoch}: crank failed: {e}"),
+                    }
+                }
+            }
+        });
+    }
+    tokio::signal::ctrl_c().await?;
     Ok(())
 }
