@@ -4,6 +4,7 @@
 
 pub mod addresses;
 pub mod decode;
+pub mod errors;
 pub mod instructions;
 pub mod pack;
 pub mod plan;

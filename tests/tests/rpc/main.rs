@@ -130,6 +130,17 @@ async fn the_official_client_works_against_the_local_chain() {
         .await
         .unwrap();
     assert_eq!(pools.iter().map(|(k, _)| *k).collect::<Vec<_>>(), vec![keys.pool]);
+    let by_size = c
+        .get_program_ui_accounts_with_config(
+            &liquid_staking::ID,
+            RpcProgramAccountsConfig {
+                filters: Some(vec![RpcFilterType::DataSize(liquid_staking::state::Pool::SPACE as u64)]),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(by_size.len(), 1, "dataSize selects the one pool");
     let token_accounts = c
         .get_token_accounts_by_owner(&user.pubkey(), solana_rpc_client_api::request::TokenAccountsFilter::Mint(keys.lst_mint))
         .await

@@ -1,0 +1,5 @@
+pub mod crank;
+pub mod pool;
+pub mod user;
+pub mod validator;
+pub mod wallet;

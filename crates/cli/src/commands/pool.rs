@@ -1,0 +1,250 @@
+use crate::amount;
+use crate::context::{CliResult, Context};
+use clap::{Args, Subcommand};
+use liquid_staking_sdk::{instructions as ix, quote, state::*, PoolKeys};
+use serde_json::json;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+#[derive(Subcommand)]
+pub enum PoolCommand {
+    /// Create a pool; the keypair becomes its admin, operator, pause guardian and treasury owner
+    /// unless others are named.
+    Create(CreateArgs),
+    /// Show a pool: rate, APY, SOL staked, buffer, fees, freshness.
+    Show(PoolArg),
+}
+
+#[derive(Args)]
+pub struct PoolArg {
+    /// Pool address (default: the local chain's pool).
+    #[arg(long)]
+    pub pool: Option<String>,
+}
+
+#[derive(Args)]
+pub struct CreateArgs {
+    /// SOL deposited at creation; its LST is locked forever (at least 1).
+    #[arg(long, default_value = "1")]
+    initial_deposit: String,
+    /// Share of SOL kept unstaked for instant exits, in basis points.
+    #[arg(long, default_value_t = 1_000)]
+    reserve_buffer_bps: u16,
+    #[command(flatten)]
+    fees: FeeArgs,
+}
+
+#[derive(Args, Clone)]
+pub struct FeeArgs {
+    /// Reward fee, basis points (<= 1000).
+    #[arg(long)]
+    reward_bps: Option<u16>,
+    /// Deposit fee, basis points (<= 50).
+    #[arg(long)]
+    deposit_bps: Option<u16>,
+    /// Delayed-exit fee, basis points (<= 50).
+    #[arg(long)]
+    delayed_unstake_bps: Option<u16>,
+    /// Stake-withdrawal fee, basis points (<= 50).
+    #[arg(long)]
+    stake_withdrawal_bps: Option<u16>,
+    /// Instant-exit fee with a full buffer, basis points.
+    #[arg(long)]
+    instant_min_bps: Option<u16>,
+    /// Instant-exit fee with an empty buffer, basis points (<= 1000).
+    #[arg(long)]
+    instant_max_bps: Option<u16>,
+    /// Treasury's share of instant-exit fees, basis points.
+    #[arg(long)]
+    treasury_share_bps: Option<u16>,
+}
+
+impl FeeArgs {
+    fn over(&self, base: Fees) -> Fees {
+        Fees {
+            reward_bps: self.reward_bps.unwrap_or(base.reward_bps),
+            deposit_bps: self.deposit_bps.unwrap_or(base.deposit_bps),
+            delayed_unstake_bps: self.delayed_unstake_bps.unwrap_or(base.delayed_unstake_bps),
+            stake_withdrawal_bps: self.stake_withdrawal_bps.unwrap_or(base.stake_withdrawal_bps),
+            instant_unstake_min_bps: self.instant_min_bps.unwrap_or(base.instant_unstake_min_bps),
+            instant_unstake_max_bps: self.instant_max_bps.unwrap_or(base.instant_unstake_max_bps),
+            treasury_share_bps: self.treasury_share_bps.unwrap_or(base.treasury_share_bps),
+        }
+    }
+}
+
+/// Defaults for a new pool: 5% of rewards; exits 0.1% delayed, 0.2% as stake, 0.1%..3% instant.
+const DEFAULT_FEES: Fees = Fees {
+    reward_bps: 500,
+    deposit_bps: 0,
+    delayed_unstake_bps: 10,
+    stake_withdrawal_bps: 20,
+    instant_unstake_min_bps: 10,
+    instant_unstake_max_bps: 300,
+    treasury_share_bps: 5_000,
+};
+
+pub fn run(ctx: &Context, command: PoolCommand) -> CliResult {
+    match command {
+        PoolCommand::Create(args) => create(ctx, args),
+        PoolCommand::Show(args) => show(ctx, args),
+    }
+}
+
+fn create(ctx: &Context, args: CreateArgs) -> CliResult {
+    let signer = ctx.signer()?;
+    let mint = Keypair::new();
+    let list = Keypair::new();
+    let keys = PoolKeys::derive(mint.pubkey(), list.pubkey(), signer.pubkey());
+    let rent = ctx.rpc.get_minimum_balance_for_rent_exemption(ValidatorList::SPACE)?;
+    let instructions = ix::initialize_pool(&ix::InitializePoolParams {
+        payer: signer.pubkey(),
+        keys,
+        admin: signer.pubkey(),
+        operator: signer.pubkey(),
+        pause_guardian: signer.pubkey(),
+        treasury_owner: signer.pubkey(),
+        validator_list_rent_lamports: rent,
+        fees: args.fees.over(DEFAULT_FEES),
+        reserve_buffer_bps: args.reserve_buffer_bps,
+        initial_deposit_lamports: amount::parse(&args.initial_deposit)?,
+    });
+    let signature = ctx.send(&instructions, &[&mint, &list])?;
+    ctx.print(
+        format!("Pool {}\nLST mint {}\nSignature {signature}", keys.pool, keys.lst_mint),
+        json!({ "pool": keys.pool.to_string(), "lstMint": keys.lst_mint.to_string(), "validatorList": keys.validator_list.to_string(), "signature": signature.to_string() }),
+    );
+    Ok(())
+}
+
+fn show(ctx: &Context, args: PoolArg) -> CliResult {
+    let (keys, pool) = ctx.pool(&args.pool)?;
+    let epoch = ctx.epoch()?;
+    let reserve = ctx.rpc.get_balance(&keys.reserve)?;
+    let fees = pool.fees_at(epoch);
+    let rate = quote::rate(pool.total_lamports, pool.lst_supply);
+    let previous_rate = quote::rate(pool.previous_total_lamports, pool.previous_lst_supply);
+    let epochs = pool.last_update_epoch.saturating_sub(pool.previous_update_epoch);
+    let apy_last = quote::apy(previous_rate, rate, epochs, quote::MAINNET_EPOCHS_PER_YEAR);
+    let initial_rate = quote::rate(pool.initial_total_lamports, pool.initial_lst_supply);
+    let apy_since = quote::apy(initial_rate, rate, pool.last_update_epoch.saturating_sub(pool.created_epoch), quote::MAINNET_EPOCHS_PER_YEAR);
+    let liquid = pool.reserve_liquid_lamports(reserve);
+    let buffer_target = pool.buffer_target_lamports().unwrap_or(0);
+    let value = json!({
+        "pool": keys.pool.to_string(),
+        "lstMint": keys.lst_mint.to_string(),
+        "totalLamports": pool.total_lamports,
+        "lstSupply": pool.lst_supply,
+        "rate": format!("{rate:.9}"),
+        "apyLastEpoch": apy_last,
+        "apySinceCreation": apy_since,
+        "stakedShare": quote::staked_share(&pool),
+        "bufferLamports": liquid,
+        "bufferTargetLamports": buffer_target,
+        "owedToTicketsLamports": pool.owed_lamports,
+        "validators": pool.validator_count,
+        "lastUpdateEpoch": pool.last_update_epoch,
+        "epoch": epoch,
+        "stale": pool.last_update_epoch != epoch,
+        "paused": pool.paused,
+        "fees": {
+            "rewardBps": fees.reward_bps, "depositBps": fees.deposit_bps, "delayedUnstakeBps": fees.delayed_unstake_bps,
+            "stakeWithdrawalBps": fees.stake_withdrawal_bps, "instantMinBps": fees.instant_unstake_min_bps,
+            "instantMaxBps": fees.instant_unstake_max_bps, "treasuryShareBps": fees.treasury_share_bps,
+        },
+        "pendingFeesEpoch": (pool.pending_fees_epoch != u64::MAX).then_some(pool.pending_fees_epoch),
+    });
+    let text = format!(
+        "Pool                 {}\nLST mint             {}\nRate                 {rate:.9} SOL per LST\nSOL under management {} SOL\nLST supply           {} LST\nAPY                  {:.2}% last epoch, {:.2}% since creation (mainnet epochs)\nStaked               {:.1}%\nBuffer               {} SOL (target {} SOL)\nOwed to tickets      {} SOL\nValidators           {}\nLast update epoch    {} (current {epoch}{})\nFees (bps)           reward {}, deposit {}, delayed exit {}, stake withdrawal {}, instant {}..{} (treasury share {})\nPaused flows         {}",
+        keys.pool,
+        keys.lst_mint,
+        amount::format(pool.total_lamports),
+        amount::format(pool.lst_supply),
+        apy_last * 100.0,
+        apy_since * 100.0,
+        quote::staked_share(&pool) * 100.0,
+        amount::format(liquid),
+        amount::format(buffer_target),
+        amount::format(pool.owed_lamports),
+        pool.validator_count,
+        pool.last_update_epoch,
+        if pool.last_update_epoch != epoch { ", stale: run the crank" } else { "" },
+        fees.reward_bps, fees.deposit_bps, fees.delayed_unstake_bps, fees.stake_withdrawal_bps,
+        fees.instant_unstake_min_bps, fees.instant_unstake_max_bps, fees.treasury_share_bps,
+        paused_names(pool.paused),
+    );
+    ctx.print(text, value);
+    Ok(())
+}
+
+fn paused_names(flags: u8) -> String {
+    let names: Vec<&str> = [(PAUSED_DEPOSITS, "deposits"), (PAUSED_INSTANT_EXITS, "instant exits"), (PAUSED_REBALANCING, "rebalancing")]
+        .into_iter()
+        .filter(|(f, _)| flags & f != 0)
+        .map(|(_, n)| n)
+        .collect();
+    if names.is_empty() { "none".into() } else { names.join(", ") }
+}
+
+#[derive(Args)]
+pub struct SetFeesArgs {
+    #[command(flatten)]
+    pool: PoolArg,
+    #[command(flatten)]
+    fees: FeeArgs,
+}
+
+pub fn set_fees(ctx: &Context, args: SetFeesArgs) -> CliResult {
+    let (keys, pool) = ctx.pool(&args.pool.pool)?;
+    let epoch = ctx.epoch()?;
+    let fees = args.fees.over(pool.fees_at(epoch));
+    let signer = ctx.signer()?;
+    let signature = ctx.send(&[ix::set_fees(&keys, &signer.pubkey(), fees)], &[])?;
+    let (_, after) = ctx.pool(&args.pool.pool)?;
+    let pending = (after.pending_fees_epoch != u64::MAX).then_some(after.pending_fees_epoch);
+    ctx.print(
+        match pending {
+            Some(e) => format!("Fees set; increases apply from epoch {e}. Signature {signature}"),
+            None => format!("Fees set. Signature {signature}"),
+        },
+        json!({ "signature": signature.to_string(), "pendingFeesEpoch": pending }),
+    );
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct PauseArgs {
+    #[command(flatten)]
+    pool: PoolArg,
+    /// SOL and stake deposits.
+    #[arg(long)]
+    deposits: bool,
+    /// Instant exits (from the buffer, as stake, and the instant part of `unstake`).
+    #[arg(long)]
+    instant_exits: bool,
+    /// The crank's rebalancing.
+    #[arg(long)]
+    rebalancing: bool,
+    /// All three.
+    #[arg(long)]
+    all: bool,
+}
+
+pub fn pause(ctx: &Context, args: PauseArgs, pause: bool) -> CliResult {
+    let (keys, pool) = ctx.pool(&args.pool.pool)?;
+    let mut flags = 0;
+    if args.deposits || args.all { flags |= PAUSED_DEPOSITS; }
+    if args.instant_exits || args.all { flags |= PAUSED_INSTANT_EXITS; }
+    if args.rebalancing || args.all { flags |= PAUSED_REBALANCING; }
+    if flags == 0 {
+        return Err("name a flow: --deposits, --instant-exits, --rebalancing or --all".into());
+    }
+    let paused = if pause { pool.paused | flags } else { pool.paused & !flags };
+    let signer = ctx.signer()?;
+    let signature = ctx.send(&[ix::set_pause(&keys, &signer.pubkey(), paused)], &[])?;
+    ctx.print(
+        format!("Paused flows: {}. Signature {signature}", paused_names(paused)),
+        json!({ "paused": paused, "signature": signature.to_string() }),
+    );
+    Ok(())
+}

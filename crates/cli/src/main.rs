@@ -1,0 +1,97 @@
+//! `liquid-staking`: the command line for pool operators and stakers, in solana-cli conventions
+//! (--url, --keypair, --output json). Every instruction is built by the SDK.
+mod amount;
+mod commands;
+mod context;
+
+use clap::{Parser, Subcommand};
+use context::{Context, OutputFormat};
+
+#[derive(Parser)]
+#[command(name = "liquid-staking", version, about = "Operate a liquid-staking pool and stake through it")]
+struct Cli {
+    /// JSON-RPC URL of the cluster (or the local chain). Monikers: localhost, devnet, mainnet-beta.
+    #[arg(short = 'u', long, global = true, default_value = "localhost")]
+    url: String,
+    /// Keypair file that signs and pays (solana-cli format).
+    #[arg(short = 'k', long, global = true, default_value = "~/.config/solana/id.json")]
+    keypair: String,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value = "display")]
+    output: OutputFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Pools: create one, show one.
+    #[command(subcommand)]
+    Pool(commands::pool::PoolCommand),
+    /// Validators of a pool (operator): add, remove, set weight, list.
+    #[command(subcommand)]
+    Validator(commands::validator::ValidatorCommand),
+    /// Set the pool's fees (admin). Lower fees apply at once, higher ones after two epoch boundaries.
+    SetFees(commands::pool::SetFeesArgs),
+    /// Pause flows (pause guardian or admin).
+    Pause(commands::pool::PauseArgs),
+    /// Unpause flows (admin).
+    Unpause(commands::pool::PauseArgs),
+    /// Deposit SOL for LST.
+    Deposit(commands::user::DepositArgs),
+    /// Deposit an active stake account delegated to a pool validator.
+    DepositStake(commands::user::DepositStakeArgs),
+    /// Leave at once from the reserve's buffer, for a fee that rises as the buffer empties.
+    InstantUnstake(commands::user::ExitArgs),
+    /// Leave by ticket: claimable once the stake has deactivated (about an epoch).
+    OrderUnstake(commands::user::ExitArgs),
+    /// Leave in one call: instant while the fee stays under a maximum, the rest as a ticket.
+    Unstake(commands::user::UnstakeArgs),
+    /// Leave as a stake account split off a pool validator.
+    WithdrawStake(commands::user::WithdrawStakeArgs),
+    /// Claim tickets (yours, or one).
+    Claim(commands::user::ClaimArgs),
+    /// List tickets.
+    Tickets(commands::user::TicketsArgs),
+    /// Run the epoch crank once: observe, finalize, rebalance (anyone may).
+    Crank(commands::crank::CrankArgs),
+    /// Local chain only: advance to the next epoch (with rewards).
+    AdvanceEpoch,
+    /// Local chain only: SOL from the faucet.
+    Airdrop(commands::wallet::AirdropArgs),
+    /// Show the address of --keypair.
+    Address,
+    /// Create a keypair file.
+    Keygen(commands::wallet::KeygenArgs),
+    /// Show a wallet's SOL and LST balances.
+    Balance(commands::wallet::BalanceArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let ctx = Context::new(&cli.url, &cli.keypair, cli.output);
+    let result = match cli.command {
+        Command::Pool(c) => commands::pool::run(&ctx, c),
+        Command::Validator(c) => commands::validator::run(&ctx, c),
+        Command::SetFees(a) => commands::pool::set_fees(&ctx, a),
+        Command::Pause(a) => commands::pool::pause(&ctx, a, true),
+        Command::Unpause(a) => commands::pool::pause(&ctx, a, false),
+        Command::Deposit(a) => commands::user::deposit(&ctx, a),
+        Command::DepositStake(a) => commands::user::deposit_stake(&ctx, a),
+        Command::InstantUnstake(a) => commands::user::instant_unstake(&ctx, a),
+        Command::OrderUnstake(a) => commands::user::order_unstake(&ctx, a),
+        Command::Unstake(a) => commands::user::unstake(&ctx, a),
+        Command::WithdrawStake(a) => commands::user::withdraw_stake(&ctx, a),
+        Command::Claim(a) => commands::user::claim(&ctx, a),
+        Command::Tickets(a) => commands::user::tickets(&ctx, a),
+        Command::Crank(a) => commands::crank::run(&ctx, a),
+        Command::AdvanceEpoch => commands::wallet::advance_epoch(&ctx),
+        Command::Airdrop(a) => commands::wallet::airdrop(&ctx, a),
+        Command::Address => commands::wallet::address(&ctx),
+        Command::Keygen(a) => commands::wallet::keygen(&ctx, a),
+        Command::Balance(a) => commands::wallet::balance(&ctx, a),
+    };
+    if let Err(e) = result {
+        ctx.fail(&e);
+    }
+}
