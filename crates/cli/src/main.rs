@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use context::{Context, OutputFormat};
 
 #[derive(Parser)]
-#[command(name = "liquid-staking", version, about = "Operate a liquid-staking pool and stake through it")]
+#[command(name = "liquid-staking", version, about = "Operate a liquid-staking pool and stake through it", args_override_self = true)]
 struct Cli {
     /// JSON-RPC URL of the cluster (or the local chain). Monikers: localhost, devnet, mainnet-beta.
     #[arg(short = 'u', long, global = true, default_value = "localhost")]
