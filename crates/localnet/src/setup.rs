@@ -17,18 +17,9 @@ pub struct PoolConfig {
     pub initial_deposit_lamports: u64,
 }
 
-/// Fees of the demo and of most tests: 5% of rewards; exits 0.1% delayed, 0.2% as stake,
-/// 0.1% to 3% instant; no deposit fee; the treasury takes half the instant-exit fees.
+/// Fees of the demo and of most tests: the SDK's defaults for a new pool.
 pub fn default_fees() -> Fees {
-    Fees {
-        reward_bps: 500,
-        deposit_bps: 0,
-        delayed_unstake_bps: 10,
-        stake_withdrawal_bps: 20,
-        instant_unstake_min_bps: 10,
-        instant_unstake_max_bps: 300,
-        treasury_share_bps: 5_000,
-    }
+    liquid_staking_sdk::DEFAULT_FEES
 }
 
 impl Default for PoolConfig {

@@ -16,3 +16,16 @@ pub use liquid_staking::{self as program, constants, error::LiquidStakingError, 
 /// Every PDA, derived in the program's one place.
 pub use liquid_staking::pda;
 pub use liquid_staking::ID as PROGRAM_ID;
+
+/// Fees for a new pool unless its creator chooses others: 5% of rewards; no deposit fee (the
+/// dilution fee still applies); exits 0.1% delayed, 0.2% as stake, 0.1% to 3% instant; half of
+/// instant-exit fees to the treasury.
+pub const DEFAULT_FEES: state::Fees = state::Fees {
+    reward_bps: 500,
+    deposit_bps: 0,
+    delayed_unstake_bps: 10,
+    stake_withdrawal_bps: 20,
+    instant_unstake_min_bps: 10,
+    instant_unstake_max_bps: 300,
+    treasury_share_bps: 5_000,
+};

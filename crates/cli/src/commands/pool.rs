@@ -73,17 +73,6 @@ impl FeeArgs {
     }
 }
 
-/// Defaults for a new pool: 5% of rewards; exits 0.1% delayed, 0.2% as stake, 0.1%..3% instant.
-const DEFAULT_FEES: Fees = Fees {
-    reward_bps: 500,
-    deposit_bps: 0,
-    delayed_unstake_bps: 10,
-    stake_withdrawal_bps: 20,
-    instant_unstake_min_bps: 10,
-    instant_unstake_max_bps: 300,
-    treasury_share_bps: 5_000,
-};
-
 pub fn run(ctx: &Context, command: PoolCommand) -> CliResult {
     match command {
         PoolCommand::Create(args) => create(ctx, args),
@@ -105,7 +94,7 @@ fn create(ctx: &Context, args: CreateArgs) -> CliResult {
         pause_guardian: signer.pubkey(),
         treasury_owner: signer.pubkey(),
         validator_list_rent_lamports: rent,
-        fees: args.fees.over(DEFAULT_FEES),
+        fees: args.fees.over(liquid_staking_sdk::DEFAULT_FEES),
         reserve_buffer_bps: args.reserve_buffer_bps,
         initial_deposit_lamports: amount::parse(&args.initial_deposit)?,
     });
