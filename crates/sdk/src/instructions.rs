@@ -308,18 +308,23 @@ pub struct InstantUnstakeParams {
     pub min_lamports_out: u64,
 }
 
+/// The accounts of an exit paid from the reserve (shared by `instant_unstake` and `unstake`).
+fn lst_exit(keys: &PoolKeys, owner: Pubkey, owner_lst: Pubkey) -> accounts::LstExit {
+    accounts::LstExit {
+        owner,
+        pool: keys.pool,
+        lst_mint: keys.lst_mint,
+        owner_lst,
+        reserve: keys.reserve,
+        treasury: keys.treasury,
+        token_program: spl_token_interface::ID,
+        system_program: system_program::ID,
+    }
+}
+
 pub fn instant_unstake(p: &InstantUnstakeParams) -> Instruction {
     build(
-        accounts::InstantUnstake {
-            owner: p.owner,
-            pool: p.keys.pool,
-            lst_mint: p.keys.lst_mint,
-            owner_lst: p.owner_lst,
-            reserve: p.keys.reserve,
-            treasury: p.keys.treasury,
-            token_program: spl_token_interface::ID,
-            system_program: system_program::ID,
-        },
+        accounts::InstantUnstake { exit: lst_exit(&p.keys, p.owner, p.owner_lst) },
         instruction::InstantUnstake { lst_amount: p.lst_amount, min_lamports_out: p.min_lamports_out },
     )
 }
@@ -339,17 +344,7 @@ pub struct UnstakeParams {
 
 pub fn unstake(p: &UnstakeParams) -> Instruction {
     build(
-        accounts::Unstake {
-            owner: p.owner,
-            pool: p.keys.pool,
-            lst_mint: p.keys.lst_mint,
-            owner_lst: p.owner_lst,
-            reserve: p.keys.reserve,
-            treasury: p.keys.treasury,
-            ticket: p.keys.ticket(p.ticket_id),
-            token_program: spl_token_interface::ID,
-            system_program: system_program::ID,
-        },
+        accounts::Unstake { exit: lst_exit(&p.keys, p.owner, p.owner_lst), ticket: p.keys.ticket(p.ticket_id) },
         instruction::Unstake { lst_amount: p.lst_amount, max_fee_bps: p.max_fee_bps, min_lamports_out: p.min_lamports_out },
     )
 }

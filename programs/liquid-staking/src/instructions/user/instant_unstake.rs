@@ -3,9 +3,9 @@ use anchor_lang::prelude::*;
 use anchor_spl::token::Token;
 use anchor_spl::token_interface::{Mint, TokenAccount};
 
-/// The accounts every exit that pays from the reserve needs.
+/// The accounts every exit that pays from the reserve needs (shared with `unstake`).
 #[derive(Accounts)]
-pub struct InstantUnstake<'info> {
+pub struct LstExit<'info> {
     /// Burns the LST and receives the SOL.
     #[account(mut)]
     pub owner: Signer<'info>,
@@ -23,56 +23,33 @@ pub struct InstantUnstake<'info> {
     pub system_program: Program<'info, System>,
 }
 
+#[derive(Accounts)]
+pub struct InstantUnstake<'info> {
+    pub exit: LstExit<'info>,
+}
+
 /// Instant exit from the reserve's buffer (never from SOL owed to tickets): the LST's value at the
 /// current rate less a fee that rises linearly from its minimum, when the buffer left is at or
 /// above its target, to its maximum, when the buffer would be empty. The fee stays with the
 /// holders but for the treasury's share, minted as LST.
 pub fn instant_unstake(ctx: Context<InstantUnstake>, lst_amount: u64, min_lamports_out: u64) -> Result<()> {
     let epoch = Clock::get()?.epoch;
-    let pool = &ctx.accounts.pool;
-    pool.require_open(epoch, PAUSED_INSTANT_EXITS)?;
+    let exit = &mut ctx.accounts.exit;
+    exit.pool.require_open(epoch, PAUSED_INSTANT_EXITS)?;
     require!(lst_amount > 0, LiquidStakingError::ZeroAmount);
-    let quote = pool.quote_instant_exit(lst_amount, ctx.accounts.reserve.lamports(), epoch)?;
+    let quote = exit.pool.quote_instant_exit(lst_amount, exit.reserve.lamports(), epoch)?;
     require!(quote.lamports_out > 0, LiquidStakingError::ExitTooSmall);
     require!(quote.lamports_out >= min_lamports_out, LiquidStakingError::ExitSlippageExceeded);
-    pay_instant_exit(&mut ctx.accounts.as_mut(), lst_amount, &quote)?;
-    Ok(())
-}
-
-/// Accounts of an instant exit, borrowed from whichever instruction pays one.
-pub struct InstantExitAccounts<'a, 'info> {
-    pub owner: &'a Signer<'info>,
-    pub pool: &'a mut Account<'info, Pool>,
-    pub lst_mint: &'a InterfaceAccount<'info, Mint>,
-    pub owner_lst: &'a InterfaceAccount<'info, TokenAccount>,
-    pub reserve: &'a SystemAccount<'info>,
-    pub treasury: &'a InterfaceAccount<'info, TokenAccount>,
-    pub token_program: &'a Program<'info, Token>,
-    pub system_program: &'a Program<'info, System>,
-}
-
-impl<'info> InstantUnstake<'info> {
-    pub fn as_mut(&mut self) -> InstantExitAccounts<'_, 'info> {
-        InstantExitAccounts {
-            owner: &self.owner,
-            pool: &mut self.pool,
-            lst_mint: &self.lst_mint,
-            owner_lst: &self.owner_lst,
-            reserve: &self.reserve,
-            treasury: &self.treasury,
-            token_program: &self.token_program,
-            system_program: &self.system_program,
-        }
-    }
+    pay_instant_exit(exit, lst_amount, &quote)
 }
 
 /// Burns `lst`, pays the quote from the reserve, mints the treasury's share of the fee, books it.
-pub fn pay_instant_exit(a: &mut InstantExitAccounts, lst: u64, quote: &crate::math::InstantQuote) -> Result<()> {
+pub fn pay_instant_exit(a: &mut LstExit, lst: u64, quote: &crate::math::InstantQuote) -> Result<()> {
     let token_program = a.token_program.to_account_info();
     cpi::burn_lst(a.lst_mint.to_account_info(), a.owner_lst.to_account_info(), a.owner.to_account_info(), &token_program, lst)?;
-    cpi::pay_from_reserve(a.pool, a.reserve.to_account_info(), a.owner.to_account_info(), &a.system_program.to_account_info(), quote.lamports_out)?;
+    cpi::pay_from_reserve(&a.pool, a.reserve.to_account_info(), a.owner.to_account_info(), &a.system_program.to_account_info(), quote.lamports_out)?;
     let treasury_lst = a.pool.book_instant_exit(lst, quote)?;
-    cpi::mint_lst(a.pool, a.lst_mint.to_account_info(), a.treasury.to_account_info(), &token_program, treasury_lst)?;
+    cpi::mint_lst(&a.pool, a.lst_mint.to_account_info(), a.treasury.to_account_info(), &token_program, treasury_lst)?;
     emit!(InstantUnstaked {
         pool: a.pool.key(),
         owner: a.owner.key(),

@@ -1,29 +1,14 @@
-use super::instant_unstake::{pay_instant_exit, InstantExitAccounts};
+use super::instant_unstake::*;
 use crate::{constants::*, cpi, error::LiquidStakingError, events::UnstakeOrdered, math, pda, state::*};
 use anchor_lang::prelude::*;
-use anchor_spl::token::Token;
-use anchor_spl::token_interface::{Mint, TokenAccount};
 
 #[derive(Accounts)]
 pub struct Unstake<'info> {
-    #[account(mut)]
-    pub owner: Signer<'info>,
-    #[account(mut)]
-    pub pool: Account<'info, Pool>,
-    #[account(mut, address = pool.lst_mint @ LiquidStakingError::WrongMint)]
-    pub lst_mint: InterfaceAccount<'info, Mint>,
-    #[account(mut, constraint = owner_lst.mint == pool.lst_mint @ LiquidStakingError::WrongMint)]
-    pub owner_lst: InterfaceAccount<'info, TokenAccount>,
-    #[account(mut, seeds = [RESERVE_SEED, pool.key().as_ref()], bump = pool.reserve_bump)]
-    pub reserve: SystemAccount<'info>,
-    #[account(mut, address = pool.treasury @ LiquidStakingError::WrongTreasury)]
-    pub treasury: InterfaceAccount<'info, TokenAccount>,
+    pub exit: LstExit<'info>,
     /// CHECK: the pool's next ticket (`[TICKET_SEED, pool, next_ticket_id]`), created here only if
     /// part of the exit has to wait.
     #[account(mut)]
     pub ticket: UncheckedAccount<'info>,
-    pub token_program: Program<'info, Token>,
-    pub system_program: Program<'info, System>,
 }
 
 /// One-call exit: fills instantly from the buffer as far as the instant fee stays at or below
@@ -32,14 +17,14 @@ pub struct Unstake<'info> {
 /// `min_lamports_out`.
 pub fn unstake(ctx: Context<Unstake>, lst_amount: u64, max_fee_bps: u16, min_lamports_out: u64) -> Result<()> {
     let epoch = Clock::get()?.epoch;
-    let pool = &ctx.accounts.pool;
+    let pool = &ctx.accounts.exit.pool;
     pool.require_fresh(epoch)?;
     require!(lst_amount > 0, LiquidStakingError::ZeroAmount);
     let (ticket_address, ticket_bump) = pda::find_ticket_address(&pool.key(), pool.next_ticket_id);
     require_keys_eq!(ticket_address, ctx.accounts.ticket.key(), LiquidStakingError::TicketAccountMismatch);
 
     // The instant part: as much value as keeps the fee under the caller's maximum.
-    let reserve_balance = ctx.accounts.reserve.lamports();
+    let reserve_balance = ctx.accounts.exit.reserve.lamports();
     let fees = pool.fees_at(epoch);
     let instant_lst = if pool.paused & PAUSED_INSTANT_EXITS != 0 {
         0
@@ -65,16 +50,7 @@ pub fn unstake(ctx: Context<Unstake>, lst_amount: u64, max_fee_bps: u16, min_lam
     let instant_out = instant.map_or(0, |q| q.lamports_out);
     if let Some(quote) = &instant {
         pay_instant_exit(
-            &mut InstantExitAccounts {
-                owner: &ctx.accounts.owner,
-                pool: &mut ctx.accounts.pool,
-                lst_mint: &ctx.accounts.lst_mint,
-                owner_lst: &ctx.accounts.owner_lst,
-                reserve: &ctx.accounts.reserve,
-                treasury: &ctx.accounts.treasury,
-                token_program: &ctx.accounts.token_program,
-                system_program: &ctx.accounts.system_program,
-            },
+            &mut ctx.accounts.exit,
             instant_lst,
             quote,
         )?;
@@ -84,12 +60,12 @@ pub fn unstake(ctx: Context<Unstake>, lst_amount: u64, max_fee_bps: u16, min_lam
     let ticket_lst = lst_amount - instant_lst;
     let mut owed = 0;
     if ticket_lst > 0 {
-        let pool = &ctx.accounts.pool;
+        let pool = &ctx.accounts.exit.pool;
         let quote = math::quote_exit(ticket_lst, pool.total_lamports, pool.lst_supply, fees.delayed_unstake_bps)
             .map_err(LiquidStakingError::from)?;
         owed = quote.lamports_out;
         require!(owed > 0, LiquidStakingError::ExitTooSmall);
-        let a = &ctx.accounts;
+        let a = &ctx.accounts.exit;
         cpi::burn_lst(
             a.lst_mint.to_account_info(),
             a.owner_lst.to_account_info(),
@@ -103,17 +79,17 @@ pub fn unstake(ctx: Context<Unstake>, lst_amount: u64, max_fee_bps: u16, min_lam
         cpi::create_pda_account(
             a.owner.to_account_info(),
             None,
-            a.ticket.to_account_info(),
+            ctx.accounts.ticket.to_account_info(),
             ticket_seeds,
             Rent::get()?.minimum_balance(Ticket::SPACE),
             Ticket::SPACE as u64,
             &crate::ID,
             &a.system_program.to_account_info(),
         )?;
-        let pool = &mut ctx.accounts.pool;
+        let pool = &mut ctx.accounts.exit.pool;
         let ticket_id = pool.book_ticket(ticket_lst, owed)?;
         let ticket = Ticket {
-            owner: ctx.accounts.owner.key(),
+            owner: ctx.accounts.exit.owner.key(),
             pool: pool_key,
             lamports: owed,
             lst_burned: ticket_lst,
