@@ -124,15 +124,13 @@ impl LocalChain {
         decode::validator_list(&account.data).expect("validator list decodes")
     }
 
+    /// LST (or any token) held by a token account; 0 if it does not exist.
     pub async fn token_balance(&mut self, token_account: &Pubkey) -> u64 {
-        match self.account(token_account).await {
-            Some(a) if a.data.len() >= 72 => u64::from_le_bytes(a.data[64..72].try_into().expect("8 bytes")),
-            _ => 0,
-        }
+        self.account(token_account).await.and_then(|a| decode::token_amount(&a.data)).unwrap_or(0)
     }
 
     pub async fn mint_supply(&mut self, mint: &Pubkey) -> u64 {
         let a = self.account(mint).await.expect("mint exists");
-        u64::from_le_bytes(a.data[36..44].try_into().expect("8 bytes"))
+        decode::mint_supply(&a.data).expect("a mint")
     }
 }

@@ -21,6 +21,16 @@ pub fn pool(data: &[u8]) -> Result<Pool, DecodeError> {
     Pool::try_deserialize(&mut &data[..]).map_err(|_| DecodeError::WrongAccountType("Pool"))
 }
 
+/// The amount held by an SPL Token account (`None` if the data is not one).
+pub fn token_amount(data: &[u8]) -> Option<u64> {
+    <spl_token_interface::state::Account as solana_program_pack::Pack>::unpack(data).ok().map(|a| a.amount)
+}
+
+/// The supply of an SPL Token mint (`None` if the data is not one).
+pub fn mint_supply(data: &[u8]) -> Option<u64> {
+    <spl_token_interface::state::Mint as solana_program_pack::Pack>::unpack(data).ok().map(|m| m.supply)
+}
+
 pub fn ticket(data: &[u8]) -> Result<Ticket, DecodeError> {
     Ticket::try_deserialize(&mut &data[..]).map_err(|_| DecodeError::WrongAccountType("Ticket"))
 }

@@ -133,11 +133,7 @@ fn unstake_instructions(
     let mut candidates: Vec<(i128, usize)> = entries
         .iter()
         .enumerate()
-        .filter(|(_, e)| {
-            e.status == VALIDATOR_STATUS_ACTIVE
-                && e.transient_stake_lamports == 0
-                && e.active_stake_lamports >= keep + MIN_STAKE_DELEGATION_LAMPORTS
-        })
+        .filter(|(_, e)| e.status == VALIDATOR_STATUS_ACTIVE && e.transient_stake_lamports == 0)
         .map(|(i, e)| {
             let target = math::validator_target_lamports(stakeable, e.weight, pool.total_weight).unwrap_or(0);
             (e.total_lamports() as i128 - target as i128, i)
@@ -150,7 +146,10 @@ fn unstake_instructions(
             break;
         }
         let entry = &entries[index];
-        let amount = shortfall.max(MIN_STAKE_DELEGATION_LAMPORTS).min(entry.active_stake_lamports - keep);
+        let amount = math::stake_decrease_lamports(shortfall, entry.active_stake_lamports, keep, MIN_STAKE_DELEGATION_LAMPORTS);
+        if amount == 0 {
+            continue;
+        }
         shortfall = shortfall.saturating_sub(amount + stake_account_rent_lamports);
         out.push(ix::rebalance_validator(&ix::RebalanceValidatorParams {
             keys: *keys,

@@ -12,8 +12,8 @@ pub fn instant_exit(pool: &Pool, lst: u64, reserve_lamports: u64, epoch: u64) ->
 }
 
 /// What a delayed exit of `lst` will owe in `epoch`.
-pub fn delayed_exit(pool: &Pool, lst: u64, epoch: u64) -> Result<math::ExitQuote, math::MathError> {
-    math::quote_exit(lst, pool.total_lamports, pool.lst_supply, pool.fees_at(epoch).delayed_unstake_bps)
+pub fn delayed_exit(pool: &Pool, lst: u64, epoch: u64) -> Option<math::ExitQuote> {
+    pool.quote_delayed_exit(lst, epoch).ok()
 }
 
 /// Whether `ticket` can be claimed now: its epoch has come and the reserve holds its SOL.

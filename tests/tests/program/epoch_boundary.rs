@@ -4,9 +4,9 @@
 //! work together: deposits pay at least the last epoch's yield (the dilution fee), and every exit
 //! has a fee. (On this chain each warm-up epoch is twice as long as the last, so its rewards
 //! double and the dilution fee alone undercharges; exit fees cover the difference.)
+use liquid_staking_localnet::setup;
 use liquid_staking_sdk::instructions as ix;
 use liquid_staking_tests::*;
-use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 #[derive(Debug, Clone, Copy)]
@@ -27,14 +27,14 @@ async fn round_trip(route: Route) -> (u64, u64) {
     }
     assert!(t.pool_state().await.last_rewards_lamports > 0, "rewards are flowing");
     // The attacker, with an LST account ready, deposits in the last slot of the epoch.
-    let attacker = liquid_staking_localnet::setup::funded_wallet(&mut t.chain, 60 * LAMPORTS_PER_SOL).await;
+    let attacker = setup::funded_wallet(&mut t.chain, 60 * LAMPORTS_PER_SOL).await;
     let create = ix::create_lst_account(&attacker.pubkey(), &attacker.pubkey(), &keys.lst_mint);
     t.chain.process(&[create], &[&attacker]).await.unwrap();
     let before = t.chain.lamports(&attacker.pubkey()).await;
     let epoch = t.chain.epoch().await;
     let last_slot = t.chain.ctx.genesis_config().epoch_schedule.get_last_slot_in_epoch(epoch);
     t.chain.ctx.warp_to_slot(last_slot).unwrap();
-    liquid_staking_localnet::setup::deposit_sol(&mut t.chain, &keys, &attacker, 50 * LAMPORTS_PER_SOL, 0).await.unwrap();
+    setup::deposit_sol(&mut t.chain, &keys, &attacker, 50 * LAMPORTS_PER_SOL, 0).await.unwrap();
 
     // The boundary: rewards; the crank observes and finalizes; the attacker leaves at once, before
     // rebalancing stakes their SOL (the most the buffer can ever offer them).
@@ -45,48 +45,31 @@ async fn round_trip(route: Route) -> (u64, u64) {
         }
     }
     let lst = t.lst_balance(&attacker.pubkey()).await;
-    let owner_lst = t.lst_account_of(&attacker.pubkey());
     let mut extra_value = 0;
-    match route {
+    let ticket = match route {
         Route::Instant => {
-            let exit = ix::instant_unstake(&ix::InstantUnstakeParams { keys, owner: attacker.pubkey(), owner_lst, lst_amount: lst, min_lamports_out: 0 });
-            t.chain.process(&[exit], &[&attacker]).await.unwrap();
+            setup::instant_unstake(&mut t.chain, &keys, &attacker, lst).await.unwrap();
+            None
         }
-        Route::Ticket | Route::OneCall => {
-            let id = t.pool_state().await.next_ticket_id;
-            let exit = match route {
-                Route::Ticket => ix::order_unstake(&ix::OrderUnstakeParams { keys, owner: attacker.pubkey(), owner_lst, ticket_id: id, lst_amount: lst, min_lamports_out: 0 }),
-                _ => ix::unstake(&ix::UnstakeParams { keys, owner: attacker.pubkey(), owner_lst, ticket_id: id, lst_amount: lst, max_fee_bps: 300, min_lamports_out: 0 }),
-            };
-            t.chain.process(&[exit], &[&attacker]).await.unwrap();
-            if t.chain.account(&keys.ticket(id)).await.is_some() {
-                for _ in 0..3 {
-                    if t.claim_ticket(&attacker, &keys.ticket(id)).await.is_ok() {
-                        break;
-                    }
-                    t.chain.advance_epoch().await;
-                    run_crank(&mut t.chain, &keys).await.unwrap();
-                }
-                assert!(t.chain.account(&keys.ticket(id)).await.is_none(), "the ticket was paid");
-            }
-        }
+        Route::Ticket => Some(setup::order_unstake(&mut t.chain, &keys, &attacker, lst).await.unwrap()),
+        Route::OneCall => setup::unstake(&mut t.chain, &keys, &attacker, lst, 300).await.unwrap(),
         Route::Stake => {
-            let new_stake = Keypair::new();
             let vote = t.chain.vote_accounts[0];
-            let exit = ix::withdraw_stake(&ix::WithdrawStakeParams {
-                keys,
-                owner: attacker.pubkey(),
-                owner_lst,
-                index: 0,
-                vote_account: vote,
-                new_stake: new_stake.pubkey(),
-                lst_amount: lst,
-                min_lamports_out: 0,
-            });
-            t.chain.process(&[exit], &[&attacker, &new_stake]).await.unwrap();
+            let stake = setup::withdraw_stake(&mut t.chain, &keys, &attacker, 0, vote, lst).await.unwrap();
             // The stake account's lamports are the attacker's (they paid its rent from the wallet).
-            extra_value = t.chain.lamports(&new_stake.pubkey()).await;
+            extra_value = t.chain.lamports(&stake).await;
+            None
         }
+    };
+    if let Some(ticket) = ticket {
+        for _ in 0..3 {
+            if t.claim_ticket(&attacker, &ticket).await.is_ok() {
+                break;
+            }
+            t.chain.advance_epoch().await;
+            run_crank(&mut t.chain, &keys).await.unwrap();
+        }
+        assert!(t.chain.account(&ticket).await.is_none(), "the ticket was paid");
     }
     assert_eq!(t.lst_balance(&attacker.pubkey()).await, 0);
     t.assert_books(0).await;

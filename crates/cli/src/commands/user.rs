@@ -11,6 +11,10 @@ use solana_rpc_client_types::filter::{Memcmp, RpcFilterType};
 use solana_signer::Signer;
 use std::str::FromStr;
 
+/// The fee of a one-signature transaction, which the keypair paid: added back when reporting what
+/// an exit paid from a balance difference.
+const SIGNATURE_FEE_LAMPORTS: u64 = 5_000;
+
 #[derive(Args)]
 pub struct DepositArgs {
     #[command(flatten)]
@@ -47,7 +51,7 @@ pub fn deposit(ctx: &Context, a: DepositArgs) -> CliResult {
 }
 
 pub fn token_balance(ctx: &Context, account: &Pubkey) -> u64 {
-    ctx.rpc.get_account_data(account).ok().filter(|d| d.len() >= 72).map_or(0, |d| u64::from_le_bytes(d[64..72].try_into().unwrap()))
+    ctx.rpc.get_account_data(account).ok().and_then(|d| decode::token_amount(&d)).unwrap_or(0)
 }
 
 #[derive(Args)]
@@ -103,7 +107,7 @@ pub fn instant_unstake(ctx: &Context, a: ExitArgs) -> CliResult {
     let min_lamports_out = match &a.min_sol { Some(m) => amount::parse(m)?, None => quoted.lamports_out };
     let before = ctx.rpc.get_balance(&me)?;
     let signature = ctx.send(&[ix::instant_unstake(&ix::InstantUnstakeParams { keys, owner: me, owner_lst: lst_account(&me, &keys.lst_mint), lst_amount: lst, min_lamports_out })], &[])?;
-    let received = ctx.rpc.get_balance(&me)? + 5_000 - before;
+    let received = ctx.rpc.get_balance(&me)? + SIGNATURE_FEE_LAMPORTS - before;
     ctx.print(
         format!("Received {} SOL now (fee {:.2}%). Signature {signature}", amount::format(received), quoted.fee_bps as f64 / 100.0),
         json!({ "lamportsOut": received, "feeBps": quoted.fee_bps, "signature": signature.to_string() }),
@@ -152,7 +156,7 @@ pub fn unstake(ctx: &Context, a: UnstakeArgs) -> CliResult {
     )?;
     let ticket_state = ctx.rpc.get_account_data(&ticket).ok().and_then(|d| decode::ticket(&d).ok());
     let rent = ticket_state.as_ref().map_or(0, |_| ctx.rpc.get_balance(&ticket).unwrap_or(0));
-    let now = ctx.rpc.get_balance(&me)? + 5_000 + rent - before;
+    let now = ctx.rpc.get_balance(&me)? + SIGNATURE_FEE_LAMPORTS + rent - before;
     let owed = ticket_state.as_ref().map_or(0, |t| t.lamports);
     ctx.print(
         match &ticket_state {

@@ -6,6 +6,7 @@ use crate::chain::LocalChain;
 use anchor_lang::prelude::Pubkey;
 use solana_account::Account;
 use solana_signature::Signature;
+use solana_signer::Signer;
 use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction_error::TransactionError;
 use std::collections::{BTreeSet, HashMap};
@@ -127,8 +128,8 @@ impl Node {
         let payer = self.chain.payer().insecure_clone();
         let blockhash = self.chain.ctx.get_new_latest_blockhash().await.map_err(RpcError::internal)?;
         let tx = solana_transaction::Transaction::new_signed_with_payer(
-            &[solana_system_interface::instruction::transfer(&payer.pubkey_(), to, lamports)],
-            Some(&payer.pubkey_()),
+            &[solana_system_interface::instruction::transfer(&payer.pubkey(), to, lamports)],
+            Some(&payer.pubkey()),
             &[&payer],
             blockhash,
         );
@@ -141,14 +142,5 @@ impl Node {
         let slot = self.slot().await;
         let _ = self.events.send(Event::Slot(slot));
         epoch
-    }
-}
-
-trait PubkeyOf {
-    fn pubkey_(&self) -> Pubkey;
-}
-impl PubkeyOf for solana_keypair::Keypair {
-    fn pubkey_(&self) -> Pubkey {
-        solana_signer::Signer::pubkey(self)
     }
 }

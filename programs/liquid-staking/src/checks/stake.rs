@@ -34,6 +34,13 @@ pub fn stake_status(delegation: &Delegation, epoch: u64, history: &impl StakeHis
     }
 }
 
+/// Whether `delegation` is fully active in `epoch`, read against the StakeHistory sysvar account.
+pub fn is_fully_active(delegation: &Delegation, epoch: u64, stake_history: &AccountInfo) -> Result<bool> {
+    let data = stake_history.try_borrow_data()?;
+    let history = super::StakeHistoryView::new(&data)?;
+    Ok(stake_status(delegation, epoch, &history) == StakeStatus::Active)
+}
+
 /// A pool stake account as read from the chain.
 pub struct PoolStake {
     pub lamports: u64,

@@ -41,6 +41,18 @@ pub fn stake_increase_lamports(
     }
 }
 
+/// How much to unstake from a validator holding `stake_lamports` in its main account, to cover
+/// `shortfall_lamports`: at least the minimum delegation (a split below it is refused), at most
+/// what leaves the account `keep_lamports` (rent + minimum delegation); 0 when that is too little.
+pub fn stake_decrease_lamports(shortfall_lamports: u64, stake_lamports: u64, keep_lamports: u64, minimum_delegation: u64) -> u64 {
+    let amount = shortfall_lamports.max(minimum_delegation).min(stake_lamports.saturating_sub(keep_lamports));
+    if amount < minimum_delegation {
+        0
+    } else {
+        amount
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +69,14 @@ mod tests {
         assert_eq!(stake_increase_lamports(100, 0, 50, 60), 0);
         assert_eq!(stake_increase_lamports(100, 0, 80, 60), 80);
         assert_eq!(stake_increase_lamports(100, 90, 80, 5), 10);
+    }
+
+    #[test]
+    fn decrease_respects_minimum_and_keep() {
+        assert_eq!(stake_decrease_lamports(5, 100, 10, 20), 20, "at least the minimum delegation");
+        assert_eq!(stake_decrease_lamports(50, 100, 10, 20), 50);
+        assert_eq!(stake_decrease_lamports(500, 100, 10, 20), 90, "never below keep");
+        assert_eq!(stake_decrease_lamports(50, 25, 10, 20), 0, "too little to split");
     }
 
     proptest! {

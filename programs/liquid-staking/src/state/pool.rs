@@ -47,7 +47,8 @@ pub struct Pool {
     /// SOL owed to open tickets: kept in the reserve (or on its way there), outside
     /// `total_lamports`.
     pub owed_lamports: u64,
-    /// Stake deactivating on its way to the reserve (for tickets, or from removed validators).
+    /// Stake that rebalancing deactivated to refill the reserve (for tickets or the buffer), on its
+    /// way back; stake of removed validators is not counted here.
     pub unstaking_lamports: u64,
     /// Id of the next ticket (part of its address).
     pub next_ticket_id: u64,
@@ -173,13 +174,8 @@ impl Pool {
     pub fn schedule_fees(&mut self, new: Fees, epoch: u64) {
         let now = self.fees_at(epoch).lower_of(&new);
         self.fees = now;
-        if now == new {
-            self.pending_fees = new;
-            self.pending_fees_epoch = u64::MAX;
-        } else {
-            self.pending_fees = new;
-            self.pending_fees_epoch = epoch + FEE_INCREASE_DELAY_EPOCHS;
-        }
+        self.pending_fees = new;
+        self.pending_fees_epoch = if now == new { u64::MAX } else { epoch + FEE_INCREASE_DELAY_EPOCHS };
     }
 
     /// Counts one more validator as observed in `epoch` (resetting the count on a new epoch).
@@ -240,6 +236,12 @@ impl Pool {
     /// Quotes a SOL deposit in `epoch`: the deposit fee, at least the dilution fee.
     pub fn quote_deposit_sol(&self, lamports: u64, epoch: u64) -> Result<math::DepositQuote> {
         math::quote_deposit(lamports, self.total_lamports, self.lst_supply, self.fees_at(epoch).deposit_bps, self.last_epoch_yield())
+            .map_err(|e| LiquidStakingError::from(e).into())
+    }
+
+    /// Quotes a delayed exit (ticket) of `lst` in `epoch`.
+    pub fn quote_delayed_exit(&self, lst: u64, epoch: u64) -> Result<math::ExitQuote> {
+        math::quote_exit(lst, self.total_lamports, self.lst_supply, self.fees_at(epoch).delayed_unstake_bps)
             .map_err(|e| LiquidStakingError::from(e).into())
     }
 

@@ -1,4 +1,4 @@
-use crate::{constants::MAX_VALIDATORS, error::LiquidStakingError};
+use crate::{constants::MAX_VALIDATORS, error::LiquidStakingError, pda};
 use anchor_lang::prelude::*;
 
 /// Validator is in the pool and receives stake by weight.
@@ -44,6 +44,25 @@ pub struct ValidatorEntry {
 impl ValidatorEntry {
     pub fn total_lamports(&self) -> u64 {
         self.active_stake_lamports.saturating_add(self.transient_stake_lamports)
+    }
+
+    /// Checks `address` is this validator's main stake account in `pool` (re-derived from the
+    /// stored bump).
+    pub fn check_validator_stake(&self, pool: &Pubkey, address: &Pubkey) -> Result<()> {
+        require!(
+            pda::validator_stake_address(pool, &self.vote_account, self.validator_stake_bump) == Some(*address),
+            LiquidStakingError::StakeAccountMismatch
+        );
+        Ok(())
+    }
+
+    /// Checks `address` is this validator's transient stake account in `pool`.
+    pub fn check_transient_stake(&self, pool: &Pubkey, address: &Pubkey) -> Result<()> {
+        require!(
+            pda::transient_stake_address(pool, &self.vote_account, self.transient_stake_bump) == Some(*address),
+            LiquidStakingError::TransientStakeAccountMismatch
+        );
+        Ok(())
     }
 }
 

@@ -1,6 +1,6 @@
 use super::super::require_epoch_rewards_inactive;
 use crate::{
-    checks::*, error::LiquidStakingError, events::ValidatorRemovalStarted, pda, stake_cpi, state::*,
+    checks::*, error::LiquidStakingError, events::ValidatorRemovalStarted, stake_cpi, state::*,
 };
 use anchor_lang::prelude::*;
 
@@ -41,14 +41,8 @@ pub fn remove_validator(ctx: Context<RemoveValidator>, index: u32) -> Result<()>
     let mut list = a.validator_list.load_mut()?;
     let entry = list.entry_for_mut(index, &vote_key)?;
     require!(entry.status == VALIDATOR_STATUS_ACTIVE, LiquidStakingError::ValidatorRemoving);
-    require!(
-        pda::validator_stake_address(&pool_key, &vote_key, entry.validator_stake_bump) == Some(a.validator_stake.key()),
-        LiquidStakingError::StakeAccountMismatch
-    );
-    require!(
-        pda::transient_stake_address(&pool_key, &vote_key, entry.transient_stake_bump) == Some(a.transient_stake.key()),
-        LiquidStakingError::TransientStakeAccountMismatch
-    );
+    entry.check_validator_stake(&pool_key, &a.validator_stake.key())?;
+    entry.check_transient_stake(&pool_key, &a.transient_stake.key())?;
     let history_data = a.stake_history.try_borrow_data()?;
     let history = StakeHistoryView::new(&history_data)?;
     let pool_seeds = a.pool.signer_seeds();

@@ -1,6 +1,6 @@
 use super::super::require_epoch_rewards_inactive;
 use crate::{
-    checks::*, constants::*, error::LiquidStakingError, events::ValidatorsObserved, pda, stake_cpi,
+    checks::*, constants::*, error::LiquidStakingError, events::ValidatorsObserved, stake_cpi,
     state::*,
 };
 use anchor_lang::prelude::*;
@@ -62,14 +62,8 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
         let transient_info = &pairs[2 * offset as usize + 1];
         let entry = list.entry_mut(index)?;
         let vote = entry.vote_account;
-        require!(
-            pda::validator_stake_address(&pool_key, &vote, entry.validator_stake_bump) == Some(*validator_info.key),
-            LiquidStakingError::StakeAccountMismatch
-        );
-        require!(
-            pda::transient_stake_address(&pool_key, &vote, entry.transient_stake_bump) == Some(*transient_info.key),
-            LiquidStakingError::TransientStakeAccountMismatch
-        );
+        entry.check_validator_stake(&pool_key, validator_info.key)?;
+        entry.check_transient_stake(&pool_key, transient_info.key)?;
         if entry.last_observed_epoch == epoch {
             continue;
         }

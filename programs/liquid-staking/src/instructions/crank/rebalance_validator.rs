@@ -4,7 +4,7 @@ use crate::{
     constants::*,
     error::LiquidStakingError,
     events::{ValidatorRebalanced, ValidatorUnstaked},
-    math, pda, stake_cpi,
+    math, stake_cpi,
     state::*,
 };
 use anchor_lang::prelude::*;
@@ -58,14 +58,8 @@ pub fn rebalance_validator(ctx: Context<RebalanceValidator>, index: u32) -> Resu
     let vote_key = a.vote_account.key();
     let mut list = a.validator_list.load_mut()?;
     let entry = list.entry_for_mut(index, &vote_key)?;
-    require!(
-        pda::validator_stake_address(&pool_key, &vote_key, entry.validator_stake_bump) == Some(a.validator_stake.key()),
-        LiquidStakingError::StakeAccountMismatch
-    );
-    require!(
-        pda::transient_stake_address(&pool_key, &vote_key, entry.transient_stake_bump) == Some(a.transient_stake.key()),
-        LiquidStakingError::TransientStakeAccountMismatch
-    );
+    entry.check_validator_stake(&pool_key, &a.validator_stake.key())?;
+    entry.check_transient_stake(&pool_key, &a.transient_stake.key())?;
     let transient_exists = !(a.transient_stake.owner == &anchor_lang::solana_program::system_program::ID
         && a.transient_stake.data_is_empty());
     if entry.status != VALIDATOR_STATUS_ACTIVE || transient_exists || entry.transient_stake_lamports > 0 {
@@ -91,19 +85,15 @@ pub fn rebalance_validator(ctx: Context<RebalanceValidator>, index: u32) -> Resu
 
     if shortfall > 0 {
         // Unstake: split off at least the minimum delegation, keeping a valid main account.
-        let history_data = a.stake_history.try_borrow_data()?;
-        let history = StakeHistoryView::new(&history_data)?;
         let Some(main) = read_pool_stake(&a.validator_stake, &pool_key, &vote_key, clock)? else {
             return Ok(());
         };
-        if stake_status(&main.delegation, epoch, &history) != StakeStatus::Active {
+        if !is_fully_active(&main.delegation, epoch, &a.stake_history)? {
             msg!("validator {}: stake not fully active, cannot split", index);
             return Ok(());
         }
-        drop(history_data);
-        let splittable = main.lamports.saturating_sub(minimum);
-        let amount = shortfall.max(MIN_STAKE_DELEGATION_LAMPORTS).min(splittable);
-        if amount < MIN_STAKE_DELEGATION_LAMPORTS || pool.reserve_free_lamports(reserve_balance) < stake_rent {
+        let amount = math::stake_decrease_lamports(shortfall, main.lamports, minimum, MIN_STAKE_DELEGATION_LAMPORTS);
+        if amount == 0 || pool.reserve_free_lamports(reserve_balance) < stake_rent {
             msg!("validator {}: too little stake to split off, or no rent in the reserve", index);
             return Ok(());
         }

@@ -1,5 +1,5 @@
 use crate::{
-    checks::*, constants::*, cpi, error::LiquidStakingError, events::StakeDeposited, math, pda, stake_cpi, state::*,
+    checks::*, constants::*, cpi, error::LiquidStakingError, events::StakeDeposited, math, stake_cpi, state::*,
 };
 use anchor_lang::prelude::*;
 use anchor_spl::token::Token;
@@ -56,10 +56,7 @@ pub fn deposit_stake(ctx: Context<DepositStake>, index: u32, min_lst_out: u64) -
     let mut list = a.validator_list.load_mut()?;
     let entry = list.entry_for_mut(index, &vote_key)?;
     require!(entry.status == VALIDATOR_STATUS_ACTIVE, LiquidStakingError::ValidatorRemoving);
-    require!(
-        pda::validator_stake_address(&pool_key, &vote_key, entry.validator_stake_bump) == Some(a.validator_stake.key()),
-        LiquidStakingError::StakeAccountMismatch
-    );
+    entry.check_validator_stake(&pool_key, &a.validator_stake.key())?;
 
     // The deposited account: the Stake program's, delegated to this validator, the depositor's
     // keys, no lockup, fully active.
@@ -83,12 +80,10 @@ pub fn deposit_stake(ctx: Context<DepositStake>, index: u32, min_lst_out: u64) -
     require!(!meta.lockup.is_in_force(clock, None), LiquidStakingError::StakeLockedUp);
     require_keys_eq!(stake.delegation.voter_pubkey, vote_key, LiquidStakingError::StakeDelegatedToWrongValidator);
     let main = read_pool_stake(&a.validator_stake, &pool_key, &vote_key, clock)?.ok_or(LiquidStakingError::StakeNotActive)?;
-    {
-        let history_data = a.stake_history.try_borrow_data()?;
-        let history = StakeHistoryView::new(&history_data)?;
-        require!(stake_status(&stake.delegation, epoch, &history) == StakeStatus::Active, LiquidStakingError::StakeNotActive);
-        require!(stake_status(&main.delegation, epoch, &history) == StakeStatus::Active, LiquidStakingError::StakeNotActive);
-    }
+    require!(
+        is_fully_active(&stake.delegation, epoch, &a.stake_history)? && is_fully_active(&main.delegation, epoch, &a.stake_history)?,
+        LiquidStakingError::StakeNotActive
+    );
     let delegated = stake.delegation.stake;
     let undelegated = deposited_lamports - delegated;
 

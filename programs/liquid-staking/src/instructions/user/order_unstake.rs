@@ -35,8 +35,7 @@ pub fn order_unstake(ctx: Context<OrderUnstake>, lst_amount: u64, min_lamports_o
     let pool = &ctx.accounts.pool;
     pool.require_fresh(epoch)?;
     require!(lst_amount > 0, LiquidStakingError::ZeroAmount);
-    let quote = math::quote_exit(lst_amount, pool.total_lamports, pool.lst_supply, pool.fees_at(epoch).delayed_unstake_bps)
-        .map_err(LiquidStakingError::from)?;
+    let quote = pool.quote_delayed_exit(lst_amount, epoch)?;
     require!(quote.lamports_out > 0, LiquidStakingError::ExitTooSmall);
     require!(quote.lamports_out >= min_lamports_out, LiquidStakingError::ExitSlippageExceeded);
 
@@ -49,25 +48,42 @@ pub fn order_unstake(ctx: Context<OrderUnstake>, lst_amount: u64, min_lamports_o
         lst_amount,
     )?;
 
-    let pool = &mut ctx.accounts.pool;
-    let ticket_id = pool.book_ticket(lst_amount, quote.lamports_out)?;
-    let ticket = &mut ctx.accounts.ticket;
-    ticket.set_inner(Ticket {
-        owner: ctx.accounts.owner.key(),
+    let owner = ctx.accounts.owner.key();
+    let ticket_address = ctx.accounts.ticket.key();
+    let ticket = open_ticket(&mut ctx.accounts.pool, owner, ticket_address, ctx.bumps.ticket, lst_amount, &quote, epoch)?;
+    ctx.accounts.ticket.set_inner(ticket);
+    Ok(())
+}
+
+/// Books a delayed exit whose `lst` is already burned (its value less the fee moves from SOL under
+/// management to what tickets are owed), emits its event, and returns the ticket to store at
+/// `ticket_address`. Shared by `order_unstake` and the ticket part of `unstake`.
+pub fn open_ticket(
+    pool: &mut Account<Pool>,
+    owner: Pubkey,
+    ticket_address: Pubkey,
+    bump: u8,
+    lst: u64,
+    quote: &math::ExitQuote,
+    epoch: u64,
+) -> Result<Ticket> {
+    let id = pool.book_ticket(lst, quote.lamports_out)?;
+    let ticket = Ticket {
+        owner,
         pool: pool.key(),
         lamports: quote.lamports_out,
-        lst_burned: lst_amount,
+        lst_burned: lst,
         created_epoch: epoch,
         claimable_epoch: epoch + TICKET_DELAY_EPOCHS,
-        id: ticket_id,
-        bump: ctx.bumps.ticket,
-    });
+        id,
+        bump,
+    };
     emit!(UnstakeOrdered {
-        pool: pool.key(),
-        owner: ticket.owner,
-        ticket: ticket.key(),
-        ticket_id,
-        lst_burned: lst_amount,
+        pool: ticket.pool,
+        owner,
+        ticket: ticket_address,
+        ticket_id: id,
+        lst_burned: lst,
         fee_lamports: quote.fee_lamports,
         lamports_owed: quote.lamports_out,
         claimable_epoch: ticket.claimable_epoch,
@@ -75,5 +91,5 @@ pub fn order_unstake(ctx: Context<OrderUnstake>, lst_amount: u64, min_lamports_o
         lst_supply: pool.lst_supply,
         owed_lamports: pool.owed_lamports,
     });
-    Ok(())
+    Ok(ticket)
 }

@@ -1,5 +1,6 @@
 use super::instant_unstake::*;
-use crate::{constants::*, cpi, error::LiquidStakingError, events::UnstakeOrdered, math, pda, state::*};
+use super::order_unstake::open_ticket;
+use crate::{constants::*, cpi, error::LiquidStakingError, math, pda, state::*};
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
@@ -60,9 +61,7 @@ pub fn unstake(ctx: Context<Unstake>, lst_amount: u64, max_fee_bps: u16, min_lam
     let ticket_lst = lst_amount - instant_lst;
     let mut owed = 0;
     if ticket_lst > 0 {
-        let pool = &ctx.accounts.exit.pool;
-        let quote = math::quote_exit(ticket_lst, pool.total_lamports, pool.lst_supply, fees.delayed_unstake_bps)
-            .map_err(LiquidStakingError::from)?;
+        let quote = ctx.accounts.exit.pool.quote_delayed_exit(ticket_lst, epoch)?;
         owed = quote.lamports_out;
         require!(owed > 0, LiquidStakingError::ExitTooSmall);
         let a = &ctx.accounts.exit;
@@ -86,33 +85,11 @@ pub fn unstake(ctx: Context<Unstake>, lst_amount: u64, max_fee_bps: u16, min_lam
             &crate::ID,
             &a.system_program.to_account_info(),
         )?;
-        let pool = &mut ctx.accounts.exit.pool;
-        let ticket_id = pool.book_ticket(ticket_lst, owed)?;
-        let ticket = Ticket {
-            owner: ctx.accounts.exit.owner.key(),
-            pool: pool_key,
-            lamports: owed,
-            lst_burned: ticket_lst,
-            created_epoch: epoch,
-            claimable_epoch: epoch + TICKET_DELAY_EPOCHS,
-            id: ticket_id,
-            bump: ticket_bump,
-        };
+        let owner = ctx.accounts.exit.owner.key();
+        let ticket_address = ctx.accounts.ticket.key();
+        let ticket = open_ticket(&mut ctx.accounts.exit.pool, owner, ticket_address, ticket_bump, ticket_lst, &quote, epoch)?;
         let mut data = ctx.accounts.ticket.try_borrow_mut_data()?;
         ticket.try_serialize(&mut &mut data[..])?;
-        emit!(UnstakeOrdered {
-            pool: pool_key,
-            owner: ticket.owner,
-            ticket: ctx.accounts.ticket.key(),
-            ticket_id,
-            lst_burned: ticket_lst,
-            fee_lamports: quote.fee_lamports,
-            lamports_owed: owed,
-            claimable_epoch: ticket.claimable_epoch,
-            total_lamports: pool.total_lamports,
-            lst_supply: pool.lst_supply,
-            owed_lamports: pool.owed_lamports,
-        });
     }
     require!(instant_out + owed >= min_lamports_out, LiquidStakingError::ExitSlippageExceeded);
     Ok(())

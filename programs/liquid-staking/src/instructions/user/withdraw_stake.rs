@@ -1,5 +1,5 @@
 use crate::{
-    checks::*, constants::*, cpi, error::LiquidStakingError, events::StakeWithdrawn, math, pda, stake_cpi, state::*,
+    checks::*, constants::*, cpi, error::LiquidStakingError, events::StakeWithdrawn, math, stake_cpi, state::*,
 };
 use anchor_lang::prelude::*;
 use anchor_lang::system_program;
@@ -60,17 +60,10 @@ pub fn withdraw_stake(ctx: Context<WithdrawStake>, index: u32, lst_amount: u64, 
     let mut list = a.validator_list.load_mut()?;
     let entry = list.entry_for_mut(index, &vote_key)?;
     require!(entry.status == VALIDATOR_STATUS_ACTIVE, LiquidStakingError::ValidatorRemoving);
-    require!(
-        pda::validator_stake_address(&pool_key, &vote_key, entry.validator_stake_bump) == Some(a.validator_stake.key()),
-        LiquidStakingError::StakeAccountMismatch
-    );
+    entry.check_validator_stake(&pool_key, &a.validator_stake.key())?;
     let main = read_pool_stake(&a.validator_stake, &pool_key, &vote_key, clock)?
         .ok_or(LiquidStakingError::StakeNotActive)?;
-    {
-        let history_data = a.stake_history.try_borrow_data()?;
-        let history = StakeHistoryView::new(&history_data)?;
-        require!(stake_status(&main.delegation, epoch, &history) == StakeStatus::Active, LiquidStakingError::StakeNotActive);
-    }
+    require!(is_fully_active(&main.delegation, epoch, &a.stake_history)?, LiquidStakingError::StakeNotActive);
     let rent = Rent::get()?;
     let stake_rent = rent.minimum_balance(STAKE_ACCOUNT_SPACE as usize);
     require!(
