@@ -92,6 +92,12 @@ impl Context {
         Ok(self.rpc.get_epoch_info()?.epoch)
     }
 
+    /// The current epoch and how many slots it has (deposit quotes scale the dilution fee by it).
+    pub fn epoch_and_slots(&self) -> CliResult<(u64, u64)> {
+        let info = self.rpc.get_epoch_info()?;
+        Ok((info.epoch, info.slots_in_epoch))
+    }
+
     /// Signs with the keypair (fee payer) and `extra` signers, sends, waits for confirmation
     /// (with a spinner on a terminal, unless the output is JSON).
     pub fn send(&self, instructions: &[Instruction], extra: &[&Keypair]) -> CliResult<Signature> {

@@ -33,6 +33,10 @@ enum Command {
     Validator(commands::validator::ValidatorCommand),
     /// Set the pool's fees (admin). Lower fees apply at once, higher ones after two epoch boundaries.
     SetFees(commands::pool::SetFeesArgs),
+    /// Replace the operator, the pause guardian or the treasury authority (admin).
+    SetRoles(commands::pool::SetRolesArgs),
+    /// Move LST out of the pool's treasury, where the fees collect (treasury authority).
+    WithdrawTreasury(commands::pool::WithdrawTreasuryArgs),
     /// Pause flows (pause guardian or admin).
     Pause(commands::pool::PauseArgs),
     /// Unpause flows (admin).
@@ -74,6 +78,8 @@ fn main() {
         Command::Pool(c) => commands::pool::run(&ctx, c),
         Command::Validator(c) => commands::validator::run(&ctx, c),
         Command::SetFees(a) => commands::pool::set_fees(&ctx, a),
+        Command::SetRoles(a) => commands::pool::set_roles(&ctx, a),
+        Command::WithdrawTreasury(a) => commands::pool::withdraw_treasury(&ctx, a),
         Command::Pause(a) => commands::pool::pause(&ctx, a, true),
         Command::Unpause(a) => commands::pool::pause(&ctx, a, false),
         Command::Deposit(a) => commands::user::deposit(&ctx, a),

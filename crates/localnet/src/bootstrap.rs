@@ -15,7 +15,7 @@ pub async fn bootstrap_pool(node: &mut Node, authority: &Keypair) -> Result<Pool
     kp.admin = authority.insecure_clone();
     kp.operator = authority.insecure_clone();
     kp.pause_guardian = authority.insecure_clone();
-    kp.treasury_owner = authority.insecure_clone();
+    kp.treasury_authority = authority.insecure_clone();
     let config = PoolConfig { fees: default_fees(), reserve_buffer_bps: 1_000, initial_deposit_lamports: SOL };
     let chain = &mut node.chain;
     let instructions = initialize_pool_instructions(chain, &kp, &config).await;

@@ -24,6 +24,8 @@ pub struct LocalChain {
     pub ctx: ProgramTestContext,
     /// Vote accounts created at genesis, each with its own node identity.
     pub vote_accounts: Vec<Pubkey>,
+    /// Vote accounts that stopped voting (no credits from now on): delinquent validators.
+    pub silent_votes: Vec<Pubkey>,
 }
 
 impl LocalChain {
@@ -44,7 +46,7 @@ impl LocalChain {
             pt.add_account(*vote, account.into());
         }
         let ctx = pt.start_with_context().await;
-        Self { ctx, vote_accounts }
+        Self { ctx, vote_accounts, silent_votes: Vec::new() }
     }
 
     pub fn payer(&self) -> &Keypair {
@@ -91,13 +93,21 @@ impl LocalChain {
         self.ctx.genesis_config().epoch_schedule.slots_per_epoch
     }
 
-    /// Moves to the next epoch with real staking rewards: every vote account earns credits, the
+    /// Makes `vote` stop voting: it earns no credits (and its stake no rewards) from now on, and
+    /// after five epochs anyone may deactivate stake delegated to it (DeactivateDelinquent).
+    pub fn stop_voting(&mut self, vote: &Pubkey) {
+        self.silent_votes.push(*vote);
+    }
+
+    /// Moves to the next epoch with real staking rewards: every voting account earns credits, the
     /// runtime pays inflation rewards to the stake delegated to it at the boundary, and the
     /// partitioned reward distribution is run to its end.
     pub async fn advance_epoch(&mut self) -> u64 {
         let epoch = self.epoch().await;
         for vote in self.vote_accounts.clone() {
-            self.ctx.increment_vote_account_credits(&vote, VOTE_CREDITS_PER_EPOCH);
+            if !self.silent_votes.contains(&vote) {
+                self.ctx.increment_vote_account_credits(&vote, VOTE_CREDITS_PER_EPOCH);
+            }
         }
         let schedule = self.ctx.genesis_config().epoch_schedule.clone();
         let first_slot = schedule.get_first_slot_in_epoch(epoch + 1);

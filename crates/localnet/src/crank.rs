@@ -20,6 +20,9 @@ pub struct CrankReport {
     pub rebalance_transactions: usize,
     pub validators_observed: usize,
     pub validators_rebalanced: usize,
+    /// Rebalance instructions the chain refused on their own (after their batch failed): skipped,
+    /// so one validator's refusal never holds up the others.
+    pub rebalances_refused: usize,
     pub bytes_sent: usize,
 }
 
@@ -82,10 +85,24 @@ pub async fn run_crank(chain: &mut LocalChain, keys: &PoolKeys) -> Result<CrankR
         report.finalize_transactions += 1;
     }
     for tx in plan_step(chain, keys, CrankStep::Rebalance).await {
-        report.validators_rebalanced += tx.len();
         report.bytes_sent += pack::transaction_size(&payer, &tx);
-        chain.process(&tx, &[]).await?;
         report.rebalance_transactions += 1;
+        if chain.process(&tx, &[]).await.is_ok() {
+            report.validators_rebalanced += tx.len();
+            continue;
+        }
+        // One instruction refused fails its whole batch: send them one by one, skipping refusals.
+        for instruction in tx {
+            report.bytes_sent += pack::transaction_size(&payer, std::slice::from_ref(&instruction));
+            report.rebalance_transactions += 1;
+            match chain.process(&[instruction], &[]).await {
+                Ok(()) => report.validators_rebalanced += 1,
+                Err(e) => {
+                    eprintln!("crank: rebalance instruction refused, skipped: {e}");
+                    report.rebalances_refused += 1;
+                }
+            }
+        }
     }
     Ok(report)
 }

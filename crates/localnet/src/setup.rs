@@ -2,7 +2,7 @@
 use crate::chain::{LocalChain, SOL};
 use anchor_lang::prelude::Pubkey;
 use liquid_staking_sdk::{
-    addresses::lst_account,
+    addresses::{lst_account, new_ticket_nonce},
     instructions as ix,
     state::{Fees, ValidatorList},
     PoolKeys,
@@ -34,7 +34,7 @@ pub struct CreatedPool {
     pub admin: Keypair,
     pub operator: Keypair,
     pub pause_guardian: Keypair,
-    pub treasury_owner: Keypair,
+    pub treasury_authority: Keypair,
 }
 
 /// The keypairs a new pool needs; separate so tests can create pools with bad inputs.
@@ -44,7 +44,7 @@ pub struct NewPoolKeypairs {
     pub admin: Keypair,
     pub operator: Keypair,
     pub pause_guardian: Keypair,
-    pub treasury_owner: Keypair,
+    pub treasury_authority: Keypair,
 }
 
 impl NewPoolKeypairs {
@@ -55,12 +55,12 @@ impl NewPoolKeypairs {
             admin: Keypair::new(),
             operator: Keypair::new(),
             pause_guardian: Keypair::new(),
-            treasury_owner: Keypair::new(),
+            treasury_authority: Keypair::new(),
         }
     }
 
     pub fn keys(&self) -> PoolKeys {
-        PoolKeys::derive(self.lst_mint.pubkey(), self.validator_list.pubkey(), self.treasury_owner.pubkey())
+        PoolKeys::derive(self.lst_mint.pubkey(), self.validator_list.pubkey())
     }
 }
 
@@ -77,7 +77,7 @@ pub async fn initialize_pool_instructions(
         admin: kp.admin.pubkey(),
         operator: kp.operator.pubkey(),
         pause_guardian: kp.pause_guardian.pubkey(),
-        treasury_owner: kp.treasury_owner.pubkey(),
+        treasury_authority: kp.treasury_authority.pubkey(),
         validator_list_rent_lamports,
         fees: config.fees,
         reserve_buffer_bps: config.reserve_buffer_bps,
@@ -94,7 +94,7 @@ pub async fn create_pool(chain: &mut LocalChain, config: &PoolConfig) -> Result<
         admin: kp.admin,
         operator: kp.operator,
         pause_guardian: kp.pause_guardian,
-        treasury_owner: kp.treasury_owner,
+        treasury_authority: kp.treasury_authority,
     })
 }
 
@@ -145,17 +145,17 @@ pub async fn deposit_sol(
 /// `owner` orders a delayed exit of `lst_amount` from its associated LST account; returns the
 /// ticket's address.
 pub async fn order_unstake(chain: &mut LocalChain, keys: &PoolKeys, owner: &Keypair, lst_amount: u64) -> Result<Pubkey, BanksClientError> {
-    let ticket_id = chain.pool(&keys.pool).await.next_ticket_id;
+    let ticket_nonce = new_ticket_nonce();
     let instruction = ix::order_unstake(&ix::OrderUnstakeParams {
         keys: *keys,
         owner: owner.pubkey(),
         owner_lst: lst_account(&owner.pubkey(), &keys.lst_mint),
-        ticket_id,
+        ticket_nonce,
         lst_amount,
         min_lamports_out: 0,
     });
     chain.process(&[instruction], &[owner]).await?;
-    Ok(keys.ticket(ticket_id))
+    Ok(keys.ticket(&owner.pubkey(), ticket_nonce))
 }
 
 pub async fn claim_ticket(chain: &mut LocalChain, keys: &PoolKeys, owner: &Keypair, ticket: &Pubkey) -> Result<(), BanksClientError> {
@@ -176,18 +176,18 @@ pub async fn instant_unstake(chain: &mut LocalChain, keys: &PoolKeys, owner: &Ke
 
 /// One-call exit; returns the ticket's address if part of it has to wait.
 pub async fn unstake(chain: &mut LocalChain, keys: &PoolKeys, owner: &Keypair, lst_amount: u64, max_fee_bps: u16) -> Result<Option<Pubkey>, BanksClientError> {
-    let ticket_id = chain.pool(&keys.pool).await.next_ticket_id;
+    let ticket_nonce = new_ticket_nonce();
     let instruction = ix::unstake(&ix::UnstakeParams {
         keys: *keys,
         owner: owner.pubkey(),
         owner_lst: lst_account(&owner.pubkey(), &keys.lst_mint),
-        ticket_id,
+        ticket_nonce,
         lst_amount,
         max_fee_bps,
         min_lamports_out: 0,
     });
     chain.process(&[instruction], &[owner]).await?;
-    let ticket = keys.ticket(ticket_id);
+    let ticket = keys.ticket(&owner.pubkey(), ticket_nonce);
     Ok(chain.account(&ticket).await.map(|_| ticket))
 }
 

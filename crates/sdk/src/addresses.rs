@@ -14,15 +14,15 @@ pub struct PoolKeys {
 }
 
 impl PoolKeys {
-    /// Keys of a pool whose mint, validator list and treasury owner are known (before creation).
-    pub fn derive(lst_mint: Pubkey, validator_list: Pubkey, treasury_owner: Pubkey) -> Self {
+    /// Keys of a pool whose mint and validator list are known (before creation).
+    pub fn derive(lst_mint: Pubkey, validator_list: Pubkey) -> Self {
         let pool = pda::find_pool_address(&lst_mint).0;
         Self {
             pool,
             lst_mint,
             reserve: pda::find_reserve_address(&pool).0,
             validator_list,
-            treasury: get_associated_token_address(&treasury_owner, &lst_mint),
+            treasury: pda::find_treasury_address(&pool).0,
         }
     }
 
@@ -50,9 +50,16 @@ impl PoolKeys {
         pda::find_transient_stake_address(&self.pool, vote_account).0
     }
 
-    pub fn ticket(&self, ticket_id: u64) -> Pubkey {
-        pda::find_ticket_address(&self.pool, ticket_id).0
+    /// The ticket `owner` opens with `nonce`.
+    pub fn ticket(&self, owner: &Pubkey, nonce: u64) -> Pubkey {
+        pda::find_ticket_address(&self.pool, owner, nonce).0
     }
+}
+
+/// A fresh ticket nonce: the nanoseconds since the Unix epoch, so one wallet's exits never pick
+/// the same one (a collision is refused with TicketAlreadyExists, never lost).
+pub fn new_ticket_nonce() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
 }
 
 /// A wallet's associated LST account.

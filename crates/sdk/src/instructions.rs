@@ -15,13 +15,32 @@ fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instructi
     Instruction { program_id: PROGRAM_ID, accounts: accounts.to_account_metas(None), data: data.data() }
 }
 
+/// The pool with its validator list and reserve.
+fn pool_with_validators(keys: &PoolKeys) -> accounts::PoolWithValidators {
+    accounts::PoolWithValidators { pool: keys.pool, validator_list: keys.validator_list, reserve: keys.reserve }
+}
+
+fn operator_access(keys: &PoolKeys, operator: Pubkey) -> accounts::OperatorAccess {
+    accounts::OperatorAccess { operator, pool: pool_with_validators(keys) }
+}
+
+fn stake_program() -> accounts::StakeProgram {
+    accounts::StakeProgram { clock: sysvar::clock::ID, stake_history: STAKE_HISTORY_ID, stake_program: STAKE_PROGRAM_ID }
+}
+
+/// A pool validator: its vote account and main stake account.
+fn pool_validator(keys: &PoolKeys, vote_account: Pubkey) -> accounts::PoolValidator {
+    accounts::PoolValidator { vote_account, validator_stake: keys.validator_stake(&vote_account), stake: stake_program() }
+}
+
 pub struct InitializePoolParams {
     pub payer: Pubkey,
     pub keys: PoolKeys,
     pub admin: Pubkey,
     pub operator: Pubkey,
     pub pause_guardian: Pubkey,
-    pub treasury_owner: Pubkey,
+    /// May withdraw the fees collected in the pool's treasury.
+    pub treasury_authority: Pubkey,
     /// Rent-exempt minimum for ValidatorList::SPACE bytes (getMinimumBalanceForRentExemption).
     pub validator_list_rent_lamports: u64,
     pub fees: Fees,
@@ -50,7 +69,7 @@ pub fn initialize_pool(p: &InitializePoolParams) -> Vec<Instruction> {
                 admin: p.admin,
                 operator: p.operator,
                 pause_guardian: p.pause_guardian,
-                treasury_owner: p.treasury_owner,
+                treasury_authority: p.treasury_authority,
                 treasury: p.keys.treasury,
                 locked_lst: p.keys.locked_lst(),
                 token_program: spl_token_interface::ID,
@@ -78,17 +97,10 @@ pub struct AddValidatorParams {
 pub fn add_validator(p: &AddValidatorParams) -> Instruction {
     build(
         accounts::AddValidator {
-            operator: p.operator,
-            pool: p.keys.pool,
-            validator_list: p.keys.validator_list,
-            reserve: p.keys.reserve,
-            vote_account: p.vote_account,
-            validator_stake: p.keys.validator_stake(&p.vote_account),
-            clock: sysvar::clock::ID,
+            access: operator_access(&p.keys, p.operator),
+            validator: pool_validator(&p.keys, p.vote_account),
             rent: sysvar::rent::ID,
-            stake_history: STAKE_HISTORY_ID,
             stake_config: STAKE_CONFIG_ID,
-            stake_program: STAKE_PROGRAM_ID,
             system_program: system_program::ID,
         },
         instruction::AddValidator { weight: p.weight },
@@ -105,15 +117,9 @@ pub struct RemoveValidatorParams {
 pub fn remove_validator(p: &RemoveValidatorParams) -> Instruction {
     build(
         accounts::RemoveValidator {
-            operator: p.operator,
-            pool: p.keys.pool,
-            validator_list: p.keys.validator_list,
-            vote_account: p.vote_account,
-            validator_stake: p.keys.validator_stake(&p.vote_account),
+            access: operator_access(&p.keys, p.operator),
+            validator: pool_validator(&p.keys, p.vote_account),
             transient_stake: p.keys.transient_stake(&p.vote_account),
-            clock: sysvar::clock::ID,
-            stake_history: STAKE_HISTORY_ID,
-            stake_program: STAKE_PROGRAM_ID,
         },
         instruction::RemoveValidator { index: p.index },
     )
@@ -129,12 +135,7 @@ pub struct SetValidatorWeightParams {
 
 pub fn set_validator_weight(p: &SetValidatorWeightParams) -> Instruction {
     build(
-        accounts::SetValidatorWeight {
-            operator: p.operator,
-            pool: p.keys.pool,
-            validator_list: p.keys.validator_list,
-            vote_account: p.vote_account,
-        },
+        accounts::SetValidatorWeight { access: operator_access(&p.keys, p.operator), vote_account: p.vote_account },
         instruction::SetValidatorWeight { index: p.index, weight: p.weight },
     )
 }
@@ -148,17 +149,22 @@ pub struct DepositSolParams {
     pub min_lst_out: u64,
 }
 
+/// The accounts of a deposit (shared by `deposit_sol` and `deposit_stake`).
+fn lst_deposit(keys: &PoolKeys, depositor: Pubkey, recipient_lst: Pubkey) -> accounts::LstDeposit {
+    accounts::LstDeposit {
+        depositor,
+        pool: keys.pool,
+        lst_mint: keys.lst_mint,
+        reserve: keys.reserve,
+        recipient_lst,
+        token_program: spl_token_interface::ID,
+        system_program: system_program::ID,
+    }
+}
+
 pub fn deposit_sol(p: &DepositSolParams) -> Instruction {
     build(
-        accounts::DepositSol {
-            depositor: p.depositor,
-            pool: p.keys.pool,
-            lst_mint: p.keys.lst_mint,
-            reserve: p.keys.reserve,
-            recipient_lst: p.recipient_lst,
-            token_program: spl_token_interface::ID,
-            system_program: system_program::ID,
-        },
+        lst_deposit(&p.keys, p.depositor, p.recipient_lst),
         instruction::DepositSol { lamports: p.lamports, min_lst_out: p.min_lst_out },
     )
 }
@@ -183,14 +189,7 @@ pub struct ObserveValidatorsParams<'a> {
 
 pub fn observe_validators(p: &ObserveValidatorsParams) -> Instruction {
     let mut ix = build(
-        accounts::ObserveValidators {
-            pool: p.keys.pool,
-            validator_list: p.keys.validator_list,
-            reserve: p.keys.reserve,
-            clock: sysvar::clock::ID,
-            stake_history: STAKE_HISTORY_ID,
-            stake_program: STAKE_PROGRAM_ID,
-        },
+        accounts::ObserveValidators { pool: pool_with_validators(&p.keys), stake: stake_program() },
         instruction::ObserveValidators { first_index: p.first_index },
     );
     for vote in p.vote_accounts {
@@ -222,17 +221,11 @@ pub struct RebalanceValidatorParams {
 pub fn rebalance_validator(p: &RebalanceValidatorParams) -> Instruction {
     build(
         accounts::RebalanceValidator {
-            pool: p.keys.pool,
-            validator_list: p.keys.validator_list,
-            reserve: p.keys.reserve,
-            vote_account: p.vote_account,
-            validator_stake: p.keys.validator_stake(&p.vote_account),
+            pool: pool_with_validators(&p.keys),
+            validator: pool_validator(&p.keys, p.vote_account),
             transient_stake: p.keys.transient_stake(&p.vote_account),
-            clock: sysvar::clock::ID,
             rent: sysvar::rent::ID,
-            stake_history: STAKE_HISTORY_ID,
             stake_config: STAKE_CONFIG_ID,
-            stake_program: STAKE_PROGRAM_ID,
             system_program: system_program::ID,
         },
         instruction::RebalanceValidator { index: p.index },
@@ -241,7 +234,7 @@ pub fn rebalance_validator(p: &RebalanceValidatorParams) -> Instruction {
 
 /// Admin: new fees (decreases at once, increases after two epoch boundaries).
 pub fn set_fees(keys: &PoolKeys, admin: &Pubkey, fees: Fees) -> Instruction {
-    build(accounts::SetFees { admin: *admin, pool: keys.pool }, instruction::SetFees { fees })
+    build(accounts::AdminAccess { admin: *admin, pool: keys.pool }, instruction::SetFees { fees })
 }
 
 /// Pause guardian or admin: the paused flows (PAUSED_* flags).
@@ -250,15 +243,32 @@ pub fn set_pause(keys: &PoolKeys, signer: &Pubkey, paused: u8) -> Instruction {
 }
 
 pub fn propose_admin(keys: &PoolKeys, admin: &Pubkey, new_admin: Pubkey) -> Instruction {
-    build(accounts::ProposeAdmin { admin: *admin, pool: keys.pool }, instruction::ProposeAdmin { new_admin })
+    build(accounts::AdminAccess { admin: *admin, pool: keys.pool }, instruction::ProposeAdmin { new_admin })
 }
 
 pub fn accept_admin(keys: &PoolKeys, new_admin: &Pubkey) -> Instruction {
     build(accounts::AcceptAdmin { new_admin: *new_admin, pool: keys.pool }, instruction::AcceptAdmin {})
 }
 
-pub fn set_roles(keys: &PoolKeys, admin: &Pubkey, operator: Pubkey, pause_guardian: Pubkey) -> Instruction {
-    build(accounts::SetRoles { admin: *admin, pool: keys.pool }, instruction::SetRoles { operator, pause_guardian })
+pub fn set_roles(keys: &PoolKeys, admin: &Pubkey, operator: Pubkey, pause_guardian: Pubkey, treasury_authority: Pubkey) -> Instruction {
+    build(
+        accounts::AdminAccess { admin: *admin, pool: keys.pool },
+        instruction::SetRoles { operator, pause_guardian, treasury_authority },
+    )
+}
+
+/// Treasury authority: moves `lst_amount` of the treasury's LST to `destination` (an LST account).
+pub fn withdraw_treasury(keys: &PoolKeys, treasury_authority: &Pubkey, destination: &Pubkey, lst_amount: u64) -> Instruction {
+    build(
+        accounts::WithdrawTreasury {
+            treasury_authority: *treasury_authority,
+            pool: keys.pool,
+            treasury: keys.treasury,
+            destination: *destination,
+            token_program: spl_token_interface::ID,
+        },
+        instruction::WithdrawTreasury { lst_amount },
+    )
 }
 
 pub struct OrderUnstakeParams {
@@ -266,24 +276,17 @@ pub struct OrderUnstakeParams {
     pub owner: Pubkey,
     /// The owner's LST account to burn from.
     pub owner_lst: Pubkey,
-    /// `Pool::next_ticket_id` as read just before: the ticket's address depends on it.
-    pub ticket_id: u64,
+    /// Any number the owner has not used for a ticket of this pool yet (see
+    /// `addresses::new_ticket_nonce`); the ticket's address is `keys.ticket(owner, ticket_nonce)`.
+    pub ticket_nonce: u64,
     pub lst_amount: u64,
     pub min_lamports_out: u64,
 }
 
 pub fn order_unstake(p: &OrderUnstakeParams) -> Instruction {
     build(
-        accounts::OrderUnstake {
-            owner: p.owner,
-            pool: p.keys.pool,
-            lst_mint: p.keys.lst_mint,
-            owner_lst: p.owner_lst,
-            ticket: p.keys.ticket(p.ticket_id),
-            token_program: spl_token_interface::ID,
-            system_program: system_program::ID,
-        },
-        instruction::OrderUnstake { lst_amount: p.lst_amount, min_lamports_out: p.min_lamports_out },
+        accounts::TicketExit { exit: lst_exit(&p.keys, p.owner, p.owner_lst), ticket: p.keys.ticket(&p.owner, p.ticket_nonce) },
+        instruction::OrderUnstake { lst_amount: p.lst_amount, min_lamports_out: p.min_lamports_out, ticket_nonce: p.ticket_nonce },
     )
 }
 
@@ -308,7 +311,7 @@ pub struct InstantUnstakeParams {
     pub min_lamports_out: u64,
 }
 
-/// The accounts of an exit paid from the reserve (shared by `instant_unstake` and `unstake`).
+/// The accounts every exit starts with.
 fn lst_exit(keys: &PoolKeys, owner: Pubkey, owner_lst: Pubkey) -> accounts::LstExit {
     accounts::LstExit {
         owner,
@@ -324,7 +327,7 @@ fn lst_exit(keys: &PoolKeys, owner: Pubkey, owner_lst: Pubkey) -> accounts::LstE
 
 pub fn instant_unstake(p: &InstantUnstakeParams) -> Instruction {
     build(
-        accounts::InstantUnstake { exit: lst_exit(&p.keys, p.owner, p.owner_lst) },
+        lst_exit(&p.keys, p.owner, p.owner_lst),
         instruction::InstantUnstake { lst_amount: p.lst_amount, min_lamports_out: p.min_lamports_out },
     )
 }
@@ -333,8 +336,8 @@ pub struct UnstakeParams {
     pub keys: PoolKeys,
     pub owner: Pubkey,
     pub owner_lst: Pubkey,
-    /// `Pool::next_ticket_id` as read just before (used only if part of the exit waits).
-    pub ticket_id: u64,
+    /// The ticket's nonce, as for `order_unstake` (used only if part of the exit waits).
+    pub ticket_nonce: u64,
     pub lst_amount: u64,
     /// Highest instant-exit fee accepted; what would cost more becomes a ticket.
     pub max_fee_bps: u16,
@@ -344,8 +347,13 @@ pub struct UnstakeParams {
 
 pub fn unstake(p: &UnstakeParams) -> Instruction {
     build(
-        accounts::Unstake { exit: lst_exit(&p.keys, p.owner, p.owner_lst), ticket: p.keys.ticket(p.ticket_id) },
-        instruction::Unstake { lst_amount: p.lst_amount, max_fee_bps: p.max_fee_bps, min_lamports_out: p.min_lamports_out },
+        accounts::TicketExit { exit: lst_exit(&p.keys, p.owner, p.owner_lst), ticket: p.keys.ticket(&p.owner, p.ticket_nonce) },
+        instruction::Unstake {
+            lst_amount: p.lst_amount,
+            max_fee_bps: p.max_fee_bps,
+            min_lamports_out: p.min_lamports_out,
+            ticket_nonce: p.ticket_nonce,
+        },
     )
 }
 
@@ -365,19 +373,10 @@ pub struct WithdrawStakeParams {
 pub fn withdraw_stake(p: &WithdrawStakeParams) -> Instruction {
     build(
         accounts::WithdrawStake {
-            owner: p.owner,
-            pool: p.keys.pool,
+            exit: lst_exit(&p.keys, p.owner, p.owner_lst),
             validator_list: p.keys.validator_list,
-            lst_mint: p.keys.lst_mint,
-            owner_lst: p.owner_lst,
-            vote_account: p.vote_account,
-            validator_stake: p.keys.validator_stake(&p.vote_account),
+            validator: pool_validator(&p.keys, p.vote_account),
             new_stake: p.new_stake,
-            clock: sysvar::clock::ID,
-            stake_history: STAKE_HISTORY_ID,
-            stake_program: STAKE_PROGRAM_ID,
-            token_program: spl_token_interface::ID,
-            system_program: system_program::ID,
         },
         instruction::WithdrawStake { index: p.index, lst_amount: p.lst_amount, min_lamports_out: p.min_lamports_out },
     )
@@ -397,19 +396,10 @@ pub struct DepositStakeParams {
 pub fn deposit_stake(p: &DepositStakeParams) -> Instruction {
     build(
         accounts::DepositStake {
-            depositor: p.depositor,
-            pool: p.keys.pool,
+            deposit: lst_deposit(&p.keys, p.depositor, p.recipient_lst),
             validator_list: p.keys.validator_list,
-            lst_mint: p.keys.lst_mint,
-            recipient_lst: p.recipient_lst,
-            reserve: p.keys.reserve,
-            vote_account: p.vote_account,
-            validator_stake: p.keys.validator_stake(&p.vote_account),
+            validator: pool_validator(&p.keys, p.vote_account),
             deposit_stake: p.deposit_stake,
-            clock: sysvar::clock::ID,
-            stake_history: STAKE_HISTORY_ID,
-            stake_program: STAKE_PROGRAM_ID,
-            token_program: spl_token_interface::ID,
         },
         instruction::DepositStake { index: p.index, min_lst_out: p.min_lst_out },
     )

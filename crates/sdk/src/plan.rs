@@ -7,7 +7,7 @@ use anchor_lang::prelude::Pubkey;
 use liquid_staking::{
     constants::MIN_STAKE_DELEGATION_LAMPORTS,
     math,
-    state::{Pool, ValidatorEntry, VALIDATOR_STATUS_ACTIVE},
+    state::{Pool, ValidatorEntry, PAUSED_REBALANCING, VALIDATOR_STATUS_ACTIVE},
 };
 use solana_instruction::Instruction;
 
@@ -78,9 +78,10 @@ pub fn needs_finalize(pool: &Pool, epoch: u64) -> bool {
 }
 
 /// Rebalance instructions that will move something, predicted with the program's own math.
-/// When the reserve lacks SOL for tickets and its buffer: unstake, most over-weight validators
-/// first, until the shortfall is covered. Otherwise: stake, validators in list order, each taking
-/// what it lacks from what the reserve holds above tickets and buffer, as the program will.
+/// When the reserve lacks SOL for tickets and its buffer: unstake (never paused), most over-weight
+/// validators first, until the shortfall is covered. Otherwise, unless staking is paused: stake,
+/// validators in list order, each taking what it lacks from what the reserve holds above tickets
+/// and buffer, as the program will.
 pub fn rebalance_instructions(
     keys: &PoolKeys,
     pool: &Pool,
@@ -93,16 +94,29 @@ pub fn rebalance_instructions(
     };
     let shortfall = pool.reserve_shortfall_lamports(reserve_lamports).unwrap_or(0);
     if shortfall > 0 {
-        return unstake_instructions(keys, pool, entries, shortfall, buffer, stake_account_rent_lamports);
+        let reserve_free = pool.reserve_free_lamports(reserve_lamports);
+        return unstake_instructions(keys, pool, entries, shortfall, buffer, reserve_free, stake_account_rent_lamports);
+    }
+    if pool.paused & PAUSED_REBALANCING != 0 {
+        return Vec::new();
     }
     let stakeable = pool.total_lamports.saturating_sub(buffer);
     let mut available = pool.reserve_stakeable_lamports(reserve_lamports).unwrap_or(0);
-    let minimum = stake_account_rent_lamports + MIN_STAKE_DELEGATION_LAMPORTS;
     let mut out = Vec::new();
     for (index, entry) in entries.iter().enumerate() {
         if entry.status != VALIDATOR_STATUS_ACTIVE || entry.transient_stake_lamports > 0 {
             continue;
         }
+        // A main account resting after a whole-stake unstake is delegated again directly (no new
+        // account, so no rent); while its stake is still on the way back, it waits.
+        let minimum = if entry.main_deactivated_by_pool() {
+            if entry.unstaking_lamports > 0 {
+                continue;
+            }
+            MIN_STAKE_DELEGATION_LAMPORTS
+        } else {
+            stake_account_rent_lamports + MIN_STAKE_DELEGATION_LAMPORTS
+        };
         let Ok(target) = math::validator_target_lamports(stakeable, entry.weight, pool.total_weight) else {
             continue;
         };
@@ -119,24 +133,29 @@ pub fn rebalance_instructions(
     out
 }
 
-/// Unstake instructions covering `shortfall`, from the validators furthest above their target.
+/// Unstake instructions covering `shortfall`, from the validators furthest above their target
+/// (or, with no rent in the reserve for a transient, the smallest first: each is then deactivated
+/// whole). A validator's delegation is estimated as its recorded balance less its rent, which is
+/// exact once observe has moved any excess to the reserve.
 fn unstake_instructions(
     keys: &PoolKeys,
     pool: &Pool,
     entries: &[ValidatorEntry],
     mut shortfall: u64,
     buffer: u64,
+    mut reserve_free: u64,
     stake_account_rent_lamports: u64,
 ) -> Vec<Instruction> {
     let stakeable = pool.total_lamports.saturating_sub(buffer);
-    let keep = stake_account_rent_lamports + MIN_STAKE_DELEGATION_LAMPORTS;
+    let rent_available = reserve_free >= stake_account_rent_lamports;
     let mut candidates: Vec<(i128, usize)> = entries
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.status == VALIDATOR_STATUS_ACTIVE && e.transient_stake_lamports == 0)
+        .filter(|(_, e)| e.status == VALIDATOR_STATUS_ACTIVE && e.transient_stake_lamports == 0 && !e.main_deactivated_by_pool())
         .map(|(i, e)| {
             let target = math::validator_target_lamports(stakeable, e.weight, pool.total_weight).unwrap_or(0);
-            (e.total_lamports() as i128 - target as i128, i)
+            let key = if rent_available { e.total_lamports() as i128 - target as i128 } else { -(e.total_lamports() as i128) };
+            (key, i)
         })
         .collect();
     candidates.sort_by(|a, b| b.0.cmp(&a.0));
@@ -146,11 +165,16 @@ fn unstake_instructions(
             break;
         }
         let entry = &entries[index];
-        let amount = math::stake_decrease_lamports(shortfall, entry.active_stake_lamports, keep, MIN_STAKE_DELEGATION_LAMPORTS);
-        if amount == 0 {
-            continue;
+        let delegated = entry.active_stake_lamports.saturating_sub(stake_account_rent_lamports);
+        let rent_available = reserve_free >= stake_account_rent_lamports;
+        match math::stake_decrease(shortfall, delegated, MIN_STAKE_DELEGATION_LAMPORTS, rent_available) {
+            math::StakeDecrease::None => continue,
+            math::StakeDecrease::Split(amount) => {
+                shortfall = shortfall.saturating_sub(amount + stake_account_rent_lamports);
+                reserve_free -= stake_account_rent_lamports;
+            }
+            math::StakeDecrease::Whole => shortfall = shortfall.saturating_sub(delegated),
         }
-        shortfall = shortfall.saturating_sub(amount + stake_account_rent_lamports);
         out.push(ix::rebalance_validator(&ix::RebalanceValidatorParams {
             keys: *keys,
             index: index as u32,

@@ -1,9 +1,10 @@
 //! Quotes and display values, computed with the program's own math.
 use liquid_staking::{math, state::Pool};
 
-/// What a deposit of `lamports` mints in `epoch` (the pool must be fresh), after its fee.
-pub fn deposit(pool: &Pool, lamports: u64, epoch: u64) -> Option<math::DepositQuote> {
-    pool.quote_deposit_sol(lamports, epoch).ok()
+/// What a deposit of `lamports` mints in `epoch` (the pool must be fresh, the epoch `epoch_slots`
+/// long: `EpochSchedule::get_slots_in_epoch`), after its fee.
+pub fn deposit(pool: &Pool, lamports: u64, epoch: u64, epoch_slots: u64) -> Option<math::DepositQuote> {
+    pool.quote_deposit_sol(lamports, epoch, epoch_slots).ok()
 }
 
 /// What an instant exit of `lst` pays in `epoch`, given the reserve's balance.

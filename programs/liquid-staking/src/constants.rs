@@ -17,9 +17,15 @@ pub const VALIDATOR_STAKE_SEED: &[u8] = b"validator_stake";
 #[constant]
 pub const TRANSIENT_STAKE_SEED: &[u8] = b"transient_stake";
 
-/// A delayed-exit ticket: `[TICKET_SEED, pool, ticket_id (u64 little-endian)]`.
+/// A delayed-exit ticket: `[TICKET_SEED, pool, owner, nonce (u64 little-endian)]`. The owner picks
+/// the nonce, so nobody's exit can take another's address and two exits never race for one.
 #[constant]
 pub const TICKET_SEED: &[u8] = b"ticket";
+/// The treasury: `[TREASURY_SEED, pool]`, an LST token account owned by the pool that collects
+/// the reward fee and the treasury's share of instant-exit fees. Nobody but the pool can close it,
+/// so no outside party can stop the crank; the treasury authority withdraws from it.
+#[constant]
+pub const TREASURY_SEED: &[u8] = b"treasury";
 
 /// Epochs after ordering before a ticket may be claimed (then paid as soon as the reserve holds it).
 #[constant]

@@ -98,7 +98,7 @@ pub enum LiquidStakingError {
     DepositsPaused,
     #[msg("Instant exits are paused")]
     InstantExitsPaused,
-    #[msg("Rebalancing is paused")]
+    #[msg("Staking new SOL is paused (unstaking for tickets and the buffer goes on)")]
     RebalancingPaused,
     #[msg("Signer is not the proposed admin")]
     NotProposedAdmin,
@@ -118,7 +118,7 @@ pub enum LiquidStakingError {
     TicketPoolMismatch,
     #[msg("The reserve's buffer cannot pay this instant exit; use a delayed exit or a smaller amount")]
     InsufficientLiquidity,
-    #[msg("Ticket account is not the next ticket of this pool")]
+    #[msg("Ticket account is not the ticket address for this pool, owner and nonce")]
     TicketAccountMismatch,
     #[msg("Stake withdrawal below the minimum delegation")]
     StakeWithdrawalTooSmall,
@@ -126,6 +126,14 @@ pub enum LiquidStakingError {
     StakeWithdrawalTooLarge,
     #[msg("Stake account is not fully active (activating, deactivating or inactive)")]
     StakeNotActive,
+
+    // --- tickets and treasury (6054..) ---
+    #[msg("A ticket with this nonce already exists for this owner: choose another nonce")]
+    TicketAlreadyExists,
+    #[msg("Signer is not the pool's treasury authority")]
+    NotTreasuryAuthority,
+    #[msg("The treasury holds less LST than requested")]
+    TreasuryBalanceTooLow,
 }
 
 impl From<crate::math::MathError> for LiquidStakingError {

@@ -9,6 +9,7 @@ pub struct PoolInitialized {
     pub admin: Pubkey,
     pub operator: Pubkey,
     pub treasury: Pubkey,
+    pub treasury_authority: Pubkey,
     pub validator_list: Pubkey,
     pub pause_guardian: Pubkey,
     pub fees: crate::state::Fees,
@@ -67,6 +68,9 @@ pub struct ValidatorsObserved {
     pub observed_count: u32,
     pub validator_count: u32,
     pub stake_lamports: u64,
+    /// Lamports this call moved from stake accounts to the reserve (inactive stake, and lamports
+    /// above an active account's delegation).
+    pub withdrawn_lamports: u64,
 }
 
 #[event]
@@ -128,6 +132,8 @@ pub struct RolesSet {
     pub new_operator: Pubkey,
     pub old_pause_guardian: Pubkey,
     pub new_pause_guardian: Pubkey,
+    pub old_treasury_authority: Pubkey,
+    pub new_treasury_authority: Pubkey,
 }
 
 #[event]
@@ -135,7 +141,7 @@ pub struct UnstakeOrdered {
     pub pool: Pubkey,
     pub owner: Pubkey,
     pub ticket: Pubkey,
-    pub ticket_id: u64,
+    pub ticket_nonce: u64,
     pub lst_burned: u64,
     pub fee_lamports: u64,
     pub lamports_owed: u64,
@@ -150,7 +156,7 @@ pub struct TicketClaimed {
     pub pool: Pubkey,
     pub owner: Pubkey,
     pub ticket: Pubkey,
-    pub ticket_id: u64,
+    pub ticket_nonce: u64,
     pub lamports: u64,
     pub owed_lamports: u64,
 }
@@ -164,6 +170,28 @@ pub struct ValidatorUnstaked {
     pub unstaked_lamports: u64,
     pub shortfall_lamports: u64,
     pub unstaking_lamports: u64,
+    /// The whole main stake was deactivated (splitting could not cover the shortfall).
+    pub whole_stake: bool,
+}
+
+/// Observe found a validator's main stake deactivated by someone other than the pool (the Stake
+/// program's DeactivateDelinquent): it is being removed, and its stake returns to the reserve.
+#[event]
+pub struct ValidatorDeactivatedExternally {
+    pub pool: Pubkey,
+    pub vote_account: Pubkey,
+    pub index: u32,
+    pub epoch: u64,
+    pub stake_lamports: u64,
+}
+
+#[event]
+pub struct TreasuryWithdrawn {
+    pub pool: Pubkey,
+    pub treasury_authority: Pubkey,
+    pub destination: Pubkey,
+    pub lst_amount: u64,
+    pub treasury_lst_left: u64,
 }
 
 #[event]

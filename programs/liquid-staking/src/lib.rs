@@ -64,7 +64,7 @@ pub mod liquid_staking {
     }
 
     /// Admin: sets fees (decreases now, increases after two epoch boundaries).
-    pub fn set_fees(ctx: Context<SetFees>, fees: state::Fees) -> Result<()> {
+    pub fn set_fees(ctx: Context<AdminAccess>, fees: state::Fees) -> Result<()> {
         instructions::set_fees(ctx, fees)
     }
 
@@ -74,7 +74,7 @@ pub mod liquid_staking {
     }
 
     /// Admin: proposes the next admin.
-    pub fn propose_admin(ctx: Context<ProposeAdmin>, new_admin: Pubkey) -> Result<()> {
+    pub fn propose_admin(ctx: Context<AdminAccess>, new_admin: Pubkey) -> Result<()> {
         instructions::propose_admin(ctx, new_admin)
     }
 
@@ -83,19 +83,25 @@ pub mod liquid_staking {
         instructions::accept_admin(ctx)
     }
 
-    /// Admin: sets the operator and the pause guardian.
-    pub fn set_roles(ctx: Context<SetRoles>, operator: Pubkey, pause_guardian: Pubkey) -> Result<()> {
-        instructions::set_roles(ctx, operator, pause_guardian)
+    /// Admin: sets the operator, the pause guardian and the treasury authority.
+    pub fn set_roles(ctx: Context<AdminAccess>, operator: Pubkey, pause_guardian: Pubkey, treasury_authority: Pubkey) -> Result<()> {
+        instructions::set_roles(ctx, operator, pause_guardian, treasury_authority)
+    }
+
+    /// Treasury authority: moves LST out of the pool's treasury.
+    pub fn withdraw_treasury(ctx: Context<WithdrawTreasury>, lst_amount: u64) -> Result<()> {
+        instructions::withdraw_treasury(ctx, lst_amount)
     }
 
     /// Staker: SOL in, LST out at the current rate (at least `min_lst_out`).
-    pub fn deposit_sol(ctx: Context<DepositSol>, lamports: u64, min_lst_out: u64) -> Result<()> {
+    pub fn deposit_sol(ctx: Context<LstDeposit>, lamports: u64, min_lst_out: u64) -> Result<()> {
         instructions::deposit_sol(ctx, lamports, min_lst_out)
     }
 
-    /// Staker: burns LST for a ticket (value at the current rate less the delayed-exit fee).
-    pub fn order_unstake(ctx: Context<OrderUnstake>, lst_amount: u64, min_lamports_out: u64) -> Result<()> {
-        instructions::order_unstake(ctx, lst_amount, min_lamports_out)
+    /// Staker: burns LST for a ticket (value at the current rate less the delayed-exit fee) at the
+    /// address `[TICKET_SEED, pool, owner, ticket_nonce]`.
+    pub fn order_unstake(ctx: Context<TicketExit>, lst_amount: u64, min_lamports_out: u64, ticket_nonce: u64) -> Result<()> {
+        instructions::order_unstake(ctx, lst_amount, min_lamports_out, ticket_nonce)
     }
 
     /// Ticket owner: claims the SOL once claimable and in the reserve; closes the ticket.
@@ -104,13 +110,13 @@ pub mod liquid_staking {
     }
 
     /// Staker: instant exit from the reserve's buffer, for a fee that rises as the buffer empties.
-    pub fn instant_unstake(ctx: Context<InstantUnstake>, lst_amount: u64, min_lamports_out: u64) -> Result<()> {
+    pub fn instant_unstake(ctx: Context<LstExit>, lst_amount: u64, min_lamports_out: u64) -> Result<()> {
         instructions::instant_unstake(ctx, lst_amount, min_lamports_out)
     }
 
-    /// Staker: one-call exit: instant up to `max_fee_bps`, the rest as a ticket.
-    pub fn unstake(ctx: Context<Unstake>, lst_amount: u64, max_fee_bps: u16, min_lamports_out: u64) -> Result<()> {
-        instructions::unstake(ctx, lst_amount, max_fee_bps, min_lamports_out)
+    /// Staker: one-call exit: instant up to `max_fee_bps`, the rest as a ticket at `ticket_nonce`.
+    pub fn unstake(ctx: Context<TicketExit>, lst_amount: u64, max_fee_bps: u16, min_lamports_out: u64, ticket_nonce: u64) -> Result<()> {
+        instructions::unstake(ctx, lst_amount, max_fee_bps, min_lamports_out, ticket_nonce)
     }
 
     /// Staker: instant exit as a stake account split off the validator at `index`.

@@ -43,6 +43,10 @@ pub fn transient_stake_address(pool: &Pubkey, vote_account: &Pubkey, bump: u8) -
     .ok()
 }
 
-pub fn find_ticket_address(pool: &Pubkey, ticket_id: u64) -> (Pubkey, u8) {
-    Pubkey::find_program_address(&[TICKET_SEED, pool.as_ref(), &ticket_id.to_le_bytes()], &crate::ID)
+pub fn find_ticket_address(pool: &Pubkey, owner: &Pubkey, nonce: u64) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[TICKET_SEED, pool.as_ref(), owner.as_ref(), &nonce.to_le_bytes()], &crate::ID)
+}
+
+pub fn find_treasury_address(pool: &Pubkey) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[TREASURY_SEED, pool.as_ref()], &crate::ID)
 }

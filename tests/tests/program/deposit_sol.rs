@@ -36,9 +36,14 @@ async fn mints_at_the_rate_rounded_down() {
     assert!(before.total_lamports > before.lst_supply);
     let u = user(&mut t).await;
     let lamports = 3 * LAMPORTS_PER_SOL + 7;
-    // The fee: at least the last epoch's net yield on the deposit (rounded up, capped at 0.5%).
-    let net = before.last_rewards_lamports - before.last_fee_lamports;
-    let dilution = (lamports as u128 * net as u128).div_ceil(before.previous_total_lamports as u128) as u64;
+    // The fee: at least the last settlement's net yield, per slot, over this epoch's slots, on the
+    // deposit (rounded up, capped at 0.5%).
+    let epoch = t.chain.epoch().await;
+    let slots = t.chain.ctx.genesis_config().epoch_schedule.get_slots_in_epoch(epoch);
+    assert!(before.last_rewards_slots > 0);
+    let net = (before.last_rewards_lamports - before.last_fee_lamports) as u128;
+    let net_now = (net * slots as u128).div_ceil(before.last_rewards_slots as u128);
+    let dilution = (lamports as u128 * net_now).div_ceil(before.previous_total_lamports as u128) as u64;
     let cap = (lamports as u128 * 50).div_ceil(10_000) as u64;
     let configured = (lamports as u128 * before.fees.deposit_bps as u128).div_ceil(10_000) as u64;
     let fee = dilution.min(cap).max(configured);

@@ -14,6 +14,7 @@ mod lifecycle;
 mod order_unstake;
 mod claim_ticket;
 mod remove_validator;
+mod review_findings;
 mod scenario;
 mod set_fees;
 mod set_pause;

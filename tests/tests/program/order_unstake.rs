@@ -39,13 +39,13 @@ async fn burns_lst_and_records_what_is_owed_less_the_fee() {
 async fn fails_at_a_stale_rate_on_zero_on_slippage_and_with_the_wrong_mint() {
     let (mut t, user) = TestContext::staked(1, 20).await;
     let keys = t.keys();
-    let next_id = t.pool_state().await.next_ticket_id;
+    let next_id = 1;
     let order = |lst_amount: u64, min_lamports_out: u64, owner_lst: solana_pubkey::Pubkey| {
         ix::order_unstake(&ix::OrderUnstakeParams {
             keys,
             owner: user.pubkey(),
             owner_lst,
-            ticket_id: next_id,
+            ticket_nonce: next_id,
             lst_amount,
             min_lamports_out,
         })
@@ -55,13 +55,13 @@ async fn fails_at_a_stale_rate_on_zero_on_slippage_and_with_the_wrong_mint() {
     let create_other = ix::create_lst_account(&user.pubkey(), &user.pubkey(), &other.keys.lst_mint);
     t.chain.process(&[create_other], &[&user]).await.unwrap();
     let other_lst = liquid_staking_sdk::addresses::lst_account(&user.pubkey(), &other.keys.lst_mint);
-    let snap = t.snapshot(&[user.pubkey(), own, keys.ticket(next_id)]).await;
+    let snap = t.snapshot(&[user.pubkey(), own, keys.ticket(&user.pubkey(), next_id)]).await;
     assert_error(t.chain.process(&[order(0, 0, own)], &[&user]).await, E::ZeroAmount);
     assert_error(t.chain.process(&[order(LAMPORTS_PER_SOL, 2 * LAMPORTS_PER_SOL, own)], &[&user]).await, E::ExitSlippageExceeded);
     assert_error(t.chain.process(&[order(LAMPORTS_PER_SOL, 0, other_lst)], &[&user]).await, E::WrongMint);
     t.chain.advance_epoch().await;
     assert_error(t.chain.process(&[order(LAMPORTS_PER_SOL, 0, own)], &[&user]).await, E::PoolStale);
-    snap.assert_same(&t.snapshot(&[user.pubkey(), own, keys.ticket(next_id)]).await);
+    snap.assert_same(&t.snapshot(&[user.pubkey(), own, keys.ticket(&user.pubkey(), next_id)]).await);
 }
 
 #[tokio::test]
@@ -69,14 +69,14 @@ async fn fails_to_burn_someone_elses_lst() {
     let (mut t, user) = TestContext::staked(1, 20).await;
     let keys = t.keys();
     let thief = setup::funded_wallet(&mut t.chain, LAMPORTS_PER_SOL).await;
-    let next_id = t.pool_state().await.next_ticket_id;
+    let next_id = 1;
     let victim_lst = t.lst_account_of(&user.pubkey());
     let snap = t.snapshot(&[victim_lst]).await;
     let steal = ix::order_unstake(&ix::OrderUnstakeParams {
         keys,
         owner: thief.pubkey(),
         owner_lst: victim_lst,
-        ticket_id: next_id,
+        ticket_nonce: next_id,
         lst_amount: LAMPORTS_PER_SOL,
         min_lamports_out: 0,
     });

@@ -167,26 +167,26 @@ impl World {
                 }
             }
             6 if lst > 0 => {
-                let id = self.t.pool_state().await.next_ticket_id;
-                let order = ix::order_unstake(&ix::OrderUnstakeParams { keys, owner: user, owner_lst, ticket_id: id, lst_amount: part(rng), min_lamports_out: 0 });
+                let id = rng.next();
+                let order = ix::order_unstake(&ix::OrderUnstakeParams { keys, owner: user, owner_lst, ticket_nonce: id, lst_amount: part(rng), min_lamports_out: 0 });
                 if self.try_tx(u, &[order], &[], &[E::ExitTooSmall, E::ZeroAmount]).await {
-                    let ticket = decode::ticket(&self.t.chain.account(&keys.ticket(id)).await.unwrap().data).unwrap();
-                    self.books[u].tickets.push((keys.ticket(id), ticket.lamports));
+                    let ticket = decode::ticket(&self.t.chain.account(&keys.ticket(&user, id)).await.unwrap().data).unwrap();
+                    self.books[u].tickets.push((keys.ticket(&user, id), ticket.lamports));
                     self.done[3] += 1;
                 }
             }
             7 if lst > 0 => {
-                let id = self.t.pool_state().await.next_ticket_id;
+                let id = rng.next();
                 let wallet = self.wallet(u).await;
                 let max_fee_bps = 10 + rng.below(290) as u16;
-                let exit = ix::unstake(&ix::UnstakeParams { keys, owner: user, owner_lst, ticket_id: id, lst_amount: part(rng), max_fee_bps, min_lamports_out: 0 });
+                let exit = ix::unstake(&ix::UnstakeParams { keys, owner: user, owner_lst, ticket_nonce: id, lst_amount: part(rng), max_fee_bps, min_lamports_out: 0 });
                 if self.try_tx(u, &[exit], &[], &[E::ExitTooSmall, E::ZeroAmount]).await {
-                    let rent = self.t.chain.lamports(&keys.ticket(id)).await;
+                    let rent = self.t.chain.lamports(&keys.ticket(&user, id)).await;
                     self.books[u].received += self.wallet(u).await + rent - wallet;
                     self.done[4] += 1;
                     if rent > 0 {
-                        let ticket = decode::ticket(&self.t.chain.account(&keys.ticket(id)).await.unwrap().data).unwrap();
-                        self.books[u].tickets.push((keys.ticket(id), ticket.lamports));
+                        let ticket = decode::ticket(&self.t.chain.account(&keys.ticket(&user, id)).await.unwrap().data).unwrap();
+                        self.books[u].tickets.push((keys.ticket(&user, id), ticket.lamports));
                     }
                 }
             }

@@ -14,7 +14,7 @@ async fn admin_moves_in_two_steps_and_roles_change_with_the_admin() {
     let snap = t.snapshot(&[]).await;
     assert_error(t.chain.process(&[ix::propose_admin(&keys, &stranger.pubkey(), stranger.pubkey())], &[&stranger]).await, E::NotAdmin);
     assert_error(
-        t.chain.process(&[ix::set_roles(&keys, &stranger.pubkey(), stranger.pubkey(), stranger.pubkey())], &[&stranger]).await,
+        t.chain.process(&[ix::set_roles(&keys, &stranger.pubkey(), stranger.pubkey(), stranger.pubkey(), stranger.pubkey())], &[&stranger]).await,
         E::NotAdmin,
     );
     snap.assert_same(&t.snapshot(&[]).await);
@@ -29,7 +29,8 @@ async fn admin_moves_in_two_steps_and_roles_change_with_the_admin() {
 
     let operator = Keypair::new();
     let guardian = Keypair::new();
-    t.chain.process(&[ix::set_roles(&keys, &next.pubkey(), operator.pubkey(), guardian.pubkey())], &[&next]).await.unwrap();
+    let treasurer = Keypair::new();
+    t.chain.process(&[ix::set_roles(&keys, &next.pubkey(), operator.pubkey(), guardian.pubkey(), treasurer.pubkey())], &[&next]).await.unwrap();
     let pool = t.pool_state().await;
-    assert_eq!((pool.operator, pool.pause_guardian), (operator.pubkey(), guardian.pubkey()));
+    assert_eq!((pool.operator, pool.pause_guardian, pool.treasury_authority), (operator.pubkey(), guardian.pubkey(), treasurer.pubkey()));
 }

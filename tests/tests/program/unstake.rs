@@ -4,12 +4,12 @@ use liquid_staking_tests::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-fn unstake_ix(t: &TestContext, owner: &Keypair, ticket_id: u64, lst_amount: u64, max_fee_bps: u16, min_lamports_out: u64) -> solana_instruction::Instruction {
+fn unstake_ix(t: &TestContext, owner: &Keypair, ticket_nonce: u64, lst_amount: u64, max_fee_bps: u16, min_lamports_out: u64) -> solana_instruction::Instruction {
     ix::unstake(&ix::UnstakeParams {
         keys: t.keys(),
         owner: owner.pubkey(),
         owner_lst: t.lst_account_of(&owner.pubkey()),
-        ticket_id,
+        ticket_nonce,
         lst_amount,
         max_fee_bps,
         min_lamports_out,
@@ -29,15 +29,15 @@ async fn fills_instantly_under_the_maximum_fee_and_tickets_the_rest() {
     let (mut t, user) = ready().await;
     let keys = t.keys();
     let pool = t.pool_state().await;
-    let id = pool.next_ticket_id;
+    let id = 7;
     let max_fee = (pool.fees.instant_unstake_min_bps + pool.fees.instant_unstake_max_bps) / 2;
     // Far more than the buffer: part instant, part ticket.
     let lst = t.lst_balance(&user.pubkey()).await / 2;
     let value = (lst as u128 * pool.total_lamports as u128 / pool.lst_supply as u128) as u64;
     let wallet = t.chain.lamports(&user.pubkey()).await;
     t.chain.process(&[unstake_ix(&t, &user, id, lst, max_fee, 0)], &[&user]).await.unwrap();
-    let paid = t.chain.lamports(&user.pubkey()).await + t.chain.lamports(&keys.ticket(id)).await - wallet;
-    let ticket = decode::ticket(&t.chain.account(&keys.ticket(id)).await.unwrap().data).unwrap();
+    let paid = t.chain.lamports(&user.pubkey()).await + t.chain.lamports(&keys.ticket(&user.pubkey(), id)).await - wallet;
+    let ticket = decode::ticket(&t.chain.account(&keys.ticket(&user.pubkey(), id)).await.unwrap().data).unwrap();
     assert!(paid > 0, "something was paid at once");
     assert!(ticket.lamports > 0 && ticket.lst_burned < lst, "the rest waits in a ticket");
     // Paid now at a fee of at most max_fee; the ticket at the delayed fee.
@@ -49,7 +49,7 @@ async fn fills_instantly_under_the_maximum_fee_and_tickets_the_rest() {
         t.chain.advance_epoch().await;
         run_crank(&mut t.chain, &keys).await.unwrap();
     }
-    t.claim_ticket(&user, &keys.ticket(id)).await.unwrap();
+    t.claim_ticket(&user, &keys.ticket(&user.pubkey(), id)).await.unwrap();
     t.assert_books(0).await;
 }
 
@@ -58,10 +58,10 @@ async fn at_the_highest_fee_everything_is_instant_when_the_buffer_can_pay() {
     let (mut t, user) = ready().await;
     let keys = t.keys();
     let pool = t.pool_state().await;
-    let id = pool.next_ticket_id;
+    let id = 7;
     t.chain.process(&[unstake_ix(&t, &user, id, LAMPORTS_PER_SOL, pool.fees.instant_unstake_max_bps, 0)], &[&user]).await.unwrap();
-    assert!(t.chain.account(&keys.ticket(id)).await.is_none(), "no ticket needed");
-    assert_eq!(t.pool_state().await.next_ticket_id, id);
+    assert!(t.chain.account(&keys.ticket(&user.pubkey(), id)).await.is_none(), "no ticket needed");
+    assert_eq!(t.pool_state().await.tickets_opened, pool.tickets_opened, "no ticket opened");
     t.assert_books(0).await;
 }
 
@@ -71,22 +71,25 @@ async fn while_instant_exits_are_paused_everything_waits_in_a_ticket() {
     let keys = t.keys();
     let guardian = t.pool.pause_guardian.insecure_clone();
     t.chain.process(&[ix::set_pause(&keys, &guardian.pubkey(), PAUSED_INSTANT_EXITS)], &[&guardian]).await.unwrap();
-    let id = t.pool_state().await.next_ticket_id;
+    let id = 7;
     let wallet = t.chain.lamports(&user.pubkey()).await;
     t.chain.process(&[unstake_ix(&t, &user, id, LAMPORTS_PER_SOL, 1_000, 0)], &[&user]).await.unwrap();
-    let ticket = decode::ticket(&t.chain.account(&keys.ticket(id)).await.unwrap().data).unwrap();
+    let ticket = decode::ticket(&t.chain.account(&keys.ticket(&user.pubkey(), id)).await.unwrap().data).unwrap();
     assert_eq!(ticket.lst_burned, LAMPORTS_PER_SOL);
-    assert_eq!(t.chain.lamports(&user.pubkey()).await, wallet - t.chain.lamports(&keys.ticket(id)).await, "only the ticket's rent left the wallet");
+    assert_eq!(t.chain.lamports(&user.pubkey()).await, wallet - t.chain.lamports(&keys.ticket(&user.pubkey(), id)).await, "only the ticket's rent left the wallet");
 }
 
 #[tokio::test]
 async fn fails_on_slippage_zero_or_the_wrong_ticket_account() {
     let (mut t, user) = ready().await;
-    let id = t.pool_state().await.next_ticket_id;
+    let id = 7;
     let own = t.lst_account_of(&user.pubkey());
-    let snap = t.snapshot(&[user.pubkey(), own, t.keys().ticket(id), t.keys().ticket(id + 1)]).await;
+    let snap = t.snapshot(&[user.pubkey(), own, t.keys().ticket(&user.pubkey(), id), t.keys().ticket(&user.pubkey(), id + 1)]).await;
     assert_error(t.chain.process(&[unstake_ix(&t, &user, id, 0, 100, 0)], &[&user]).await, E::ZeroAmount);
     assert_error(t.chain.process(&[unstake_ix(&t, &user, id, LAMPORTS_PER_SOL, 100, 2 * LAMPORTS_PER_SOL)], &[&user]).await, E::ExitSlippageExceeded);
-    assert_error(t.chain.process(&[unstake_ix(&t, &user, id + 1, LAMPORTS_PER_SOL, 100, 0)], &[&user]).await, E::TicketAccountMismatch);
-    snap.assert_same(&t.snapshot(&[user.pubkey(), own, t.keys().ticket(id), t.keys().ticket(id + 1)]).await);
+    // The ticket account must be the owner's ticket for the nonce, even when no ticket is needed.
+    let mut wrong_ticket = unstake_ix(&t, &user, id, LAMPORTS_PER_SOL, 100, 0);
+    wrong_ticket.accounts[8].pubkey = t.keys().ticket(&user.pubkey(), id + 1);
+    assert_error(t.chain.process(&[wrong_ticket], &[&user]).await, E::TicketAccountMismatch);
+    snap.assert_same(&t.snapshot(&[user.pubkey(), own, t.keys().ticket(&user.pubkey(), id), t.keys().ticket(&user.pubkey(), id + 1)]).await);
 }

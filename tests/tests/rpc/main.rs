@@ -149,8 +149,7 @@ async fn the_official_client_works_against_the_local_chain() {
     assert_eq!(token_accounts[0].pubkey, user_lst.to_string());
 
     // A ticket, found by its owner with the SDK's filters.
-    let ticket_id = pool.next_ticket_id;
-    let order = ix::order_unstake(&ix::OrderUnstakeParams { keys, owner: user.pubkey(), owner_lst: user_lst, ticket_id, lst_amount: SOL, min_lamports_out: 0 });
+    let order = ix::order_unstake(&ix::OrderUnstakeParams { keys, owner: user.pubkey(), owner_lst: user_lst, ticket_nonce: 1, lst_amount: SOL, min_lamports_out: 0 });
     let blockhash = c.get_latest_blockhash().await.unwrap();
     c.send_and_confirm_transaction(&Transaction::new_signed_with_payer(&[order], Some(&user.pubkey()), &[&user], blockhash)).await.unwrap();
     let filters = decode::ticket_filters(&user.pubkey())

@@ -1,15 +1,16 @@
 use crate::amount;
 use crate::context::{CliResult, Context};
 use clap::{Args, Subcommand};
-use liquid_staking_sdk::{instructions as ix, quote, state::*, PoolKeys};
+use anchor_lang::prelude::Pubkey;
+use liquid_staking_sdk::{addresses::lst_account, decode, instructions as ix, quote, state::*, PoolKeys};
 use serde_json::json;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 #[derive(Subcommand)]
 pub enum PoolCommand {
-    /// Create a pool; the keypair becomes its admin, operator, pause guardian and treasury owner
-    /// unless others are named.
+    /// Create a pool; the keypair becomes its admin, operator, pause guardian and treasury authority
+    /// (`set-roles` hands the roles on).
     Create(CreateArgs),
     /// Show a pool: rate, APY, SOL staked, buffer, fees, freshness.
     Show(PoolArg),
@@ -84,7 +85,7 @@ fn create(ctx: &Context, args: CreateArgs) -> CliResult {
     let signer = ctx.signer()?;
     let mint = Keypair::new();
     let list = Keypair::new();
-    let keys = PoolKeys::derive(mint.pubkey(), list.pubkey(), signer.pubkey());
+    let keys = PoolKeys::derive(mint.pubkey(), list.pubkey());
     let rent = ctx.rpc.get_minimum_balance_for_rent_exemption(ValidatorList::SPACE)?;
     let instructions = ix::initialize_pool(&ix::InitializePoolParams {
         payer: signer.pubkey(),
@@ -92,7 +93,7 @@ fn create(ctx: &Context, args: CreateArgs) -> CliResult {
         admin: signer.pubkey(),
         operator: signer.pubkey(),
         pause_guardian: signer.pubkey(),
-        treasury_owner: signer.pubkey(),
+        treasury_authority: signer.pubkey(),
         validator_list_rent_lamports: rent,
         fees: args.fees.over(liquid_staking_sdk::DEFAULT_FEES),
         reserve_buffer_bps: args.reserve_buffer_bps,
@@ -234,6 +235,79 @@ pub fn pause(ctx: &Context, args: PauseArgs, pause: bool) -> CliResult {
     ctx.print(
         format!("Paused flows: {}. Signature {signature}", paused_names(paused)),
         json!({ "paused": paused, "signature": signature.to_string() }),
+    );
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct SetRolesArgs {
+    #[command(flatten)]
+    pool: PoolArg,
+    /// New operator (adds, removes and weights validators); default: unchanged.
+    #[arg(long)]
+    operator: Option<String>,
+    /// New pause guardian; default: unchanged.
+    #[arg(long)]
+    pause_guardian: Option<String>,
+    /// New treasury authority (withdraws the treasury's LST); default: unchanged.
+    #[arg(long)]
+    treasury_authority: Option<String>,
+}
+
+/// Parses a base-58 address given for `flag`.
+fn address(flag: &str, value: &str) -> CliResult<Pubkey> {
+    value.parse().map_err(|_| format!("{flag}: '{value}' is not a base-58 address").into())
+}
+
+pub fn set_roles(ctx: &Context, args: SetRolesArgs) -> CliResult {
+    let (keys, pool) = ctx.pool(&args.pool.pool)?;
+    let pick = |flag: &str, value: &Option<String>, current: Pubkey| -> CliResult<Pubkey> {
+        value.as_deref().map_or(Ok(current), |v| address(flag, v))
+    };
+    let operator = pick("--operator", &args.operator, pool.operator)?;
+    let pause_guardian = pick("--pause-guardian", &args.pause_guardian, pool.pause_guardian)?;
+    let treasury_authority = pick("--treasury-authority", &args.treasury_authority, pool.treasury_authority)?;
+    let signer = ctx.signer()?;
+    let signature = ctx.send(&[ix::set_roles(&keys, &signer.pubkey(), operator, pause_guardian, treasury_authority)], &[])?;
+    ctx.print(
+        format!("Operator {operator}\nPause guardian {pause_guardian}\nTreasury authority {treasury_authority}\nSignature {signature}"),
+        json!({
+            "operator": operator.to_string(), "pauseGuardian": pause_guardian.to_string(),
+            "treasuryAuthority": treasury_authority.to_string(), "signature": signature.to_string(),
+        }),
+    );
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct WithdrawTreasuryArgs {
+    #[command(flatten)]
+    pool: PoolArg,
+    /// LST to move out of the treasury, e.g. 1.5, or "all".
+    amount: String,
+    /// Owner of the LST account that receives it (its associated account, created if needed);
+    /// default: the keypair.
+    #[arg(long)]
+    to: Option<String>,
+}
+
+pub fn withdraw_treasury(ctx: &Context, args: WithdrawTreasuryArgs) -> CliResult {
+    let (keys, _) = ctx.pool(&args.pool.pool)?;
+    let signer = ctx.signer()?;
+    let owner = match &args.to { Some(to) => address("--to", to)?, None => signer.pubkey() };
+    let held = decode::token_amount(&ctx.rpc.get_account_data(&keys.treasury)?).ok_or("the treasury is not a token account")?;
+    let lst = if args.amount == "all" { held } else { amount::parse(&args.amount)? };
+    let destination = lst_account(&owner, &keys.lst_mint);
+    let signature = ctx.send(
+        &[
+            ix::create_lst_account(&signer.pubkey(), &owner, &keys.lst_mint),
+            ix::withdraw_treasury(&keys, &signer.pubkey(), &destination, lst),
+        ],
+        &[],
+    )?;
+    ctx.print(
+        format!("Moved {} LST from the treasury to {destination}; {} LST left. Signature {signature}", amount::format(lst), amount::format(held.saturating_sub(lst))),
+        json!({ "lst": lst, "destination": destination.to_string(), "treasuryLeft": held.saturating_sub(lst), "signature": signature.to_string() }),
     );
     Ok(())
 }

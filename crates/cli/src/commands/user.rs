@@ -3,7 +3,7 @@ use crate::amount;
 use crate::context::{CliResult, Context};
 use anchor_lang::prelude::Pubkey;
 use clap::Args;
-use liquid_staking_sdk::{addresses::lst_account, decode, instructions as ix, quote};
+use liquid_staking_sdk::{addresses::{lst_account, new_ticket_nonce}, decode, instructions as ix, quote};
 use serde_json::json;
 use solana_keypair::Keypair;
 use solana_rpc_client_types::config::RpcProgramAccountsConfig;
@@ -30,8 +30,8 @@ pub fn deposit(ctx: &Context, a: DepositArgs) -> CliResult {
     let (keys, pool) = ctx.pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let lamports = amount::parse(&a.amount)?;
-    let epoch = ctx.epoch()?;
-    let quoted = quote::deposit(&pool, lamports, epoch).ok_or("the deposit is too large for the pool's totals")?;
+    let (epoch, epoch_slots) = ctx.epoch_and_slots()?;
+    let quoted = quote::deposit(&pool, lamports, epoch, epoch_slots).ok_or("the deposit is too large for the pool's totals")?;
     let min_lst_out = match &a.min_lst { Some(m) => amount::parse(m)?, None => quoted.lst_out };
     let recipient_lst = lst_account(&me, &keys.lst_mint);
     let before = token_balance(ctx, &recipient_lst);
@@ -116,13 +116,14 @@ pub fn instant_unstake(ctx: &Context, a: ExitArgs) -> CliResult {
 }
 
 pub fn order_unstake(ctx: &Context, a: ExitArgs) -> CliResult {
-    let (keys, pool) = ctx.pool(&a.pool.pool)?;
+    let (keys, _) = ctx.pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let lst = amount::parse(&a.amount)?;
     let min_lamports_out = match &a.min_sol { Some(m) => amount::parse(m)?, None => 0 };
-    let ticket = keys.ticket(pool.next_ticket_id);
+    let ticket_nonce = new_ticket_nonce();
+    let ticket = keys.ticket(&me, ticket_nonce);
     let signature = ctx.send(
-        &[ix::order_unstake(&ix::OrderUnstakeParams { keys, owner: me, owner_lst: lst_account(&me, &keys.lst_mint), ticket_id: pool.next_ticket_id, lst_amount: lst, min_lamports_out })],
+        &[ix::order_unstake(&ix::OrderUnstakeParams { keys, owner: me, owner_lst: lst_account(&me, &keys.lst_mint), ticket_nonce, lst_amount: lst, min_lamports_out })],
         &[],
     )?;
     let t = decode::ticket(&ctx.rpc.get_account_data(&ticket)?)?;
@@ -145,13 +146,14 @@ pub struct UnstakeArgs {
 }
 
 pub fn unstake(ctx: &Context, a: UnstakeArgs) -> CliResult {
-    let (keys, pool) = ctx.pool(&a.pool.pool)?;
+    let (keys, _) = ctx.pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let lst = amount::parse(&a.amount)?;
-    let ticket = keys.ticket(pool.next_ticket_id);
+    let ticket_nonce = new_ticket_nonce();
+    let ticket = keys.ticket(&me, ticket_nonce);
     let before = ctx.rpc.get_balance(&me)?;
     let signature = ctx.send(
-        &[ix::unstake(&ix::UnstakeParams { keys, owner: me, owner_lst: lst_account(&me, &keys.lst_mint), ticket_id: pool.next_ticket_id, lst_amount: lst, max_fee_bps: a.max_fee_bps, min_lamports_out: 0 })],
+        &[ix::unstake(&ix::UnstakeParams { keys, owner: me, owner_lst: lst_account(&me, &keys.lst_mint), ticket_nonce, lst_amount: lst, max_fee_bps: a.max_fee_bps, min_lamports_out: 0 })],
         &[],
     )?;
     let ticket_state = ctx.rpc.get_account_data(&ticket).ok().and_then(|d| decode::ticket(&d).ok());

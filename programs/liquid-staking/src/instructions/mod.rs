@@ -1,9 +1,11 @@
 pub mod admin;
 pub mod crank;
+pub mod shared;
 pub mod user;
 
 pub use admin::*;
 pub use crank::*;
+pub use shared::*;
 pub use user::*;
 
 use crate::error::LiquidStakingError;
@@ -16,6 +18,12 @@ pub fn require_epoch_rewards_inactive() -> Result<()> {
     let rewards = EpochRewards::get()?;
     require!(!rewards.active, LiquidStakingError::EpochRewardsActive);
     Ok(())
+}
+
+/// Slots in `epoch` (warm-up epochs are shorter than later ones).
+pub fn slots_in_epoch(epoch: u64) -> Result<u64> {
+    use anchor_lang::compat::solana_sysvar::epoch_schedule::EpochSchedule;
+    Ok(EpochSchedule::get()?.get_slots_in_epoch(epoch))
 }
 
 /// The vote program's id (not re-exported by anchor-lang).

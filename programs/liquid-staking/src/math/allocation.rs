@@ -41,15 +41,33 @@ pub fn stake_increase_lamports(
     }
 }
 
-/// How much to unstake from a validator holding `stake_lamports` in its main account, to cover
-/// `shortfall_lamports`: at least the minimum delegation (a split below it is refused), at most
-/// what leaves the account `keep_lamports` (rent + minimum delegation); 0 when that is too little.
-pub fn stake_decrease_lamports(shortfall_lamports: u64, stake_lamports: u64, keep_lamports: u64, minimum_delegation: u64) -> u64 {
-    let amount = shortfall_lamports.max(minimum_delegation).min(stake_lamports.saturating_sub(keep_lamports));
-    if amount < minimum_delegation {
-        0
+/// How rebalancing unstakes from one validator to cover a shortfall of the reserve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StakeDecrease {
+    /// Nothing to unstake.
+    None,
+    /// Split this much delegated stake off into the transient and deactivate it.
+    Split(u64),
+    /// Deactivate the whole main stake: splitting cannot cover the shortfall, or the reserve has
+    /// no rent for a transient account.
+    Whole,
+}
+
+/// How to unstake `shortfall_lamports` from a validator whose main account has `delegated_lamports`
+/// of active stake. A split must leave the account, and move, at least `minimum_delegation` (the
+/// Stake program refuses less); it is sized from the delegation, never the balance (lamports above
+/// the delegation cannot be split). When a split cannot cover the shortfall, or `rent_available`
+/// is false, the whole stake is deactivated: every ticket can be funded by the crank alone, at the
+/// cost of unstaking at most `minimum_delegation` more than needed.
+pub fn stake_decrease(shortfall_lamports: u64, delegated_lamports: u64, minimum_delegation: u64, rent_available: bool) -> StakeDecrease {
+    if shortfall_lamports == 0 || delegated_lamports == 0 {
+        return StakeDecrease::None;
+    }
+    let max_split = delegated_lamports.saturating_sub(minimum_delegation);
+    if rent_available && shortfall_lamports <= max_split && max_split >= minimum_delegation {
+        StakeDecrease::Split(shortfall_lamports.max(minimum_delegation))
     } else {
-        amount
+        StakeDecrease::Whole
     }
 }
 
@@ -72,11 +90,16 @@ mod tests {
     }
 
     #[test]
-    fn decrease_respects_minimum_and_keep() {
-        assert_eq!(stake_decrease_lamports(5, 100, 10, 20), 20, "at least the minimum delegation");
-        assert_eq!(stake_decrease_lamports(50, 100, 10, 20), 50);
-        assert_eq!(stake_decrease_lamports(500, 100, 10, 20), 90, "never below keep");
-        assert_eq!(stake_decrease_lamports(50, 25, 10, 20), 0, "too little to split");
+    fn decrease_splits_within_the_delegation_or_deactivates_it_all() {
+        use StakeDecrease::*;
+        assert_eq!(stake_decrease(5, 100, 20, true), Split(20), "at least the minimum delegation");
+        assert_eq!(stake_decrease(50, 100, 20, true), Split(50));
+        assert_eq!(stake_decrease(80, 100, 20, true), Split(80), "leaves exactly the minimum");
+        assert_eq!(stake_decrease(81, 100, 20, true), Whole, "a split cannot cover it");
+        assert_eq!(stake_decrease(5, 30, 20, true), Whole, "too little to split at all");
+        assert_eq!(stake_decrease(5, 100, 20, false), Whole, "no rent for a transient");
+        assert_eq!(stake_decrease(0, 100, 20, true), None);
+        assert_eq!(stake_decrease(5, 0, 20, true), None);
     }
 
     proptest! {
@@ -92,6 +115,19 @@ mod tests {
                 .map(|w| validator_target_lamports(stakeable, *w, total).unwrap() as u128)
                 .sum();
             prop_assert!(sum <= stakeable as u128);
+        }
+
+        /// A split always leaves and moves at least the minimum delegation and covers the
+        /// shortfall; otherwise the whole stake goes.
+        #[test]
+        fn decrease_is_valid_for_the_stake_program(short in 0u64.., delegated in 0u64.., min in 1u64..1u64 << 40, rent in any::<bool>()) {
+            match stake_decrease(short, delegated, min, rent) {
+                StakeDecrease::Split(x) => {
+                    prop_assert!(rent && x >= min && delegated - x >= min && x >= short);
+                }
+                StakeDecrease::Whole => prop_assert!(short > 0 && delegated > 0),
+                StakeDecrease::None => prop_assert!(short == 0 || delegated == 0),
+            }
         }
 
         /// An increase never exceeds what is wanted nor what is available.

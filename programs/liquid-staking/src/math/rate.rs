@@ -40,6 +40,20 @@ pub struct EpochYield {
 impl EpochYield {
     /// No yield: for deposits that bring their own rewards (stake deposits).
     pub const NONE: EpochYield = EpochYield { net_rewards_lamports: 0, base_lamports: 0 };
+
+    /// The yield earned over `from_slots` slots, carried over to an epoch of `to_slots` slots:
+    /// `ceil(net * to / from)` (rounded up: the estimate never undercharges by a rounding).
+    /// Rewards are paid per slot of an epoch, so a warm-up epoch twice as long pays twice as much.
+    /// With `from_slots` unknown (0), the yield is taken as it is.
+    pub fn scaled(self, from_slots: u64, to_slots: u64) -> MathResult<EpochYield> {
+        if from_slots == 0 || from_slots == to_slots {
+            return Ok(self);
+        }
+        Ok(EpochYield {
+            net_rewards_lamports: mul_div_ceil(self.net_rewards_lamports, to_slots, from_slots, "yield_scaled")?,
+            base_lamports: self.base_lamports,
+        })
+    }
 }
 
 /// SOL deposited during an epoch sits unstaked until the next one, yet shares that epoch's rewards
@@ -64,6 +78,26 @@ pub fn quote_deposit(
 ) -> MathResult<DepositQuote> {
     let fee_lamports = fee_lamports(lamports, deposit_bps)?.max(dilution_fee_lamports(lamports, last_yield)?);
     let lst_out = lst_for_deposit(checked_sub(lamports, fee_lamports, "deposit_fee")?, total_lamports, lst_supply)?;
+    Ok(DepositQuote { fee_lamports, lst_out })
+}
+
+/// A stake deposit of `delegated` active stake plus `undelegated` lamports (the account's rent and
+/// any padding, which reach the reserve unstaked): the delegated part earned this epoch's rewards
+/// itself and pays only the deposit fee; the undelegated part is a SOL deposit and pays at least
+/// the dilution fee, exactly as `quote_deposit` would charge it.
+pub fn quote_stake_deposit(
+    delegated: u64,
+    undelegated: u64,
+    total_lamports: u64,
+    lst_supply: u64,
+    deposit_bps: u16,
+    last_yield: EpochYield,
+) -> MathResult<DepositQuote> {
+    let lamports = checked_add(delegated, undelegated, "stake_deposit")?;
+    let stake_fee = fee_lamports(delegated, deposit_bps)?;
+    let sol_fee = fee_lamports(undelegated, deposit_bps)?.max(dilution_fee_lamports(undelegated, last_yield)?);
+    let fee_lamports = checked_add(stake_fee, sol_fee, "stake_deposit_fee")?;
+    let lst_out = lst_for_deposit(checked_sub(lamports, fee_lamports, "stake_deposit_fee")?, total_lamports, lst_supply)?;
     Ok(DepositQuote { fee_lamports, lst_out })
 }
 
@@ -197,6 +231,25 @@ mod tests {
     }
 
     #[test]
+    fn yield_scales_with_the_epoch_length_rounded_up() {
+        let y = EpochYield { net_rewards_lamports: 10, base_lamports: 1_000 };
+        assert_eq!(y.scaled(64, 128).unwrap().net_rewards_lamports, 20);
+        assert_eq!(y.scaled(3, 1).unwrap().net_rewards_lamports, 4, "10/3 rounded up");
+        assert_eq!(y.scaled(0, 128).unwrap(), y, "unknown length: as it is");
+    }
+
+    #[test]
+    fn stake_deposit_charges_the_undelegated_part_like_a_sol_deposit() {
+        let y = EpochYield { net_rewards_lamports: 40, base_lamports: 10_000 }; // 40 bps
+        let stake_only = quote_stake_deposit(1_000_000, 0, 1, 1, 0, y).unwrap();
+        assert_eq!(stake_only.fee_lamports, 0, "active stake pays no dilution fee");
+        let padded = quote_stake_deposit(1_000_000, 1_000_000, 1, 1, 0, y).unwrap();
+        assert_eq!(padded.fee_lamports, dilution_fee_lamports(1_000_000, y).unwrap());
+        let with_fee = quote_stake_deposit(1_000_000, 1_000_000, 1, 1, 10, y).unwrap();
+        assert_eq!(with_fee.fee_lamports, 1_000 + 4_000, "deposit fee on the stake, dilution fee on the rest");
+    }
+
+    #[test]
     fn a_loss_takes_no_fee() {
         let s = settle_epoch(100, 90, 100, 1_000).unwrap();
         assert_eq!((s.rewards_lamports, s.loss_lamports, s.fee_lst), (0, 10, 0));
@@ -269,6 +322,28 @@ mod tests {
             let value = lamports_for_lst(q.lst_out, total + lamports, supply + q.lst_out).unwrap();
             prop_assert!(value <= lamports);
             prop_assert!(ratio_ge(total + lamports, supply + q.lst_out, total, supply));
+        }
+
+        /// A padded stake deposit never mints more than a stake deposit plus a SOL deposit of the
+        /// padding would, each priced alone.
+        #[test]
+        fn padding_costs_at_least_a_sol_deposit(
+            total in 1_000_000_000u64..=1u64 << 55,
+            supply in 1_000_000_000u64..=1u64 << 55,
+            delegated in 1u64..=1u64 << 45,
+            undelegated in 0u64..=1u64 << 45,
+            net in 0u64..=1u64 << 30,
+            bps in 0u16..=50,
+        ) {
+            let y = EpochYield { net_rewards_lamports: net, base_lamports: total };
+            let padded = quote_stake_deposit(delegated, undelegated, total, supply, bps, y).unwrap();
+            let sol_fee = quote_deposit(undelegated.max(1), total, supply, bps, y).unwrap().fee_lamports;
+            prop_assert!(padded.fee_lamports >= fee_lamports(delegated, bps).unwrap());
+            if undelegated > 0 {
+                prop_assert!(padded.fee_lamports >= sol_fee);
+            }
+            let value = lamports_for_lst(padded.lst_out, total + delegated + undelegated, supply + padded.lst_out).unwrap();
+            prop_assert!(value <= delegated + undelegated);
         }
 
         /// An exit never pays more than the LST is worth, and leaves the rate no lower.

@@ -21,10 +21,15 @@ pub struct Pool {
     /// Adds and removes validators, sets their weights.
     pub operator: Pubkey,
     pub lst_mint: Pubkey,
-    /// LST token account receiving the reward fee.
+    /// The treasury: the pool's own LST account `[TREASURY_SEED, pool]` collecting the reward fee
+    /// and the treasury's share of instant-exit fees.
     pub treasury: Pubkey,
+    pub treasury_bump: u8,
+    /// Withdraws LST from the treasury (`withdraw_treasury`).
+    pub treasury_authority: Pubkey,
     pub validator_list: Pubkey,
-    /// May pause deposits, instant exits and rebalancing (never claims or delayed exits).
+    /// May pause deposits, instant exits and staking new SOL (never claims, delayed exits, or the
+    /// unstaking that funds them).
     pub pause_guardian: Pubkey,
     /// PAUSED_* flags.
     pub paused: u8,
@@ -50,8 +55,8 @@ pub struct Pool {
     /// Stake that rebalancing deactivated to refill the reserve (for tickets or the buffer), on its
     /// way back; stake of removed validators is not counted here.
     pub unstaking_lamports: u64,
-    /// Id of the next ticket (part of its address).
-    pub next_ticket_id: u64,
+    /// Tickets opened so far (a count; a ticket's address comes from its owner and nonce).
+    pub tickets_opened: u64,
     /// Lamports the reserve held at creation to be rent-exempt; not pool money.
     pub reserve_rent_lamports: u64,
     pub validator_count: u32,
@@ -67,12 +72,21 @@ pub struct Pool {
     /// What the last settlement recognised.
     pub last_rewards_lamports: u64,
     pub last_fee_lamports: u64,
+    /// Slots of the epochs whose rewards the last settlement recognised: with the rewards, the
+    /// holders' yield per slot, which the dilution fee scales to the current epoch's length.
+    pub last_rewards_slots: u64,
+    /// Instant-exit fees kept in the reserve since the last settlement. The fee curve reads the
+    /// buffer without them, so an exit walks the same stretch of the curve however it is split.
+    pub instant_fees_retained_lamports: u64,
+    /// The instant-exit fee curve's buffer target, fixed at each settlement (the live target
+    /// shrinks with every exit, which would make many small exits cheaper than one).
+    pub instant_curve_target_lamports: u64,
     /// Epoch and totals at creation, for APY since inception.
     pub created_epoch: u64,
     pub initial_total_lamports: u64,
     pub initial_lst_supply: u64,
     /// Room for later fields without a migration.
-    pub _reserved: [u8; 128],
+    pub _reserved: [u8; 56],
 }
 
 /// Every fee, in basis points. Caps are on-chain (`Fees::validate`).
@@ -128,9 +142,11 @@ impl Fees {
     }
 }
 
-/// Flows the pause guardian can stop. Claims and delayed exits have no flag: they never stop.
+/// Flows the pause guardian can stop. Claims, delayed exits and the unstaking that funds them have
+/// no flag: they never stop.
 pub const PAUSED_DEPOSITS: u8 = 1;
 pub const PAUSED_INSTANT_EXITS: u8 = 2;
+/// Stops rebalancing from staking new SOL; unstaking for tickets and the buffer goes on.
 pub const PAUSED_REBALANCING: u8 = 4;
 pub const PAUSED_ALL: u8 = PAUSED_DEPOSITS | PAUSED_INSTANT_EXITS | PAUSED_REBALANCING;
 
@@ -225,17 +241,32 @@ impl Pool {
         Ok(ticket_gap.saturating_add(buffer_gap))
     }
 
-    /// The holders' yield of the last settled epoch (rewards after the reward fee).
-    pub fn last_epoch_yield(&self) -> math::EpochYield {
+    /// The holders' yield that SOL deposited now would share at the next boundary without having
+    /// earned it: the last settlement's yield (rewards after the reward fee), per slot, times the
+    /// `epoch_slots` of the current epoch (warm-up epochs differ in length).
+    pub fn dilution_yield(&self, epoch_slots: u64) -> Result<math::EpochYield> {
         math::EpochYield {
             net_rewards_lamports: self.last_rewards_lamports.saturating_sub(self.last_fee_lamports),
             base_lamports: self.previous_total_lamports,
         }
+        .scaled(self.last_rewards_slots, epoch_slots)
+        .map_err(|e| LiquidStakingError::from(e).into())
     }
 
-    /// Quotes a SOL deposit in `epoch`: the deposit fee, at least the dilution fee.
-    pub fn quote_deposit_sol(&self, lamports: u64, epoch: u64) -> Result<math::DepositQuote> {
-        math::quote_deposit(lamports, self.total_lamports, self.lst_supply, self.fees_at(epoch).deposit_bps, self.last_epoch_yield())
+    /// Quotes a SOL deposit in `epoch` (of `epoch_slots` slots): the deposit fee, at least the
+    /// dilution fee.
+    pub fn quote_deposit_sol(&self, lamports: u64, epoch: u64, epoch_slots: u64) -> Result<math::DepositQuote> {
+        let dilution = self.dilution_yield(epoch_slots)?;
+        math::quote_deposit(lamports, self.total_lamports, self.lst_supply, self.fees_at(epoch).deposit_bps, dilution)
+            .map_err(|e| LiquidStakingError::from(e).into())
+    }
+
+    /// Quotes a stake deposit: its `delegated` stake earned this epoch's rewards itself and pays
+    /// the deposit fee; the `undelegated` rest (rent, padding) is a SOL deposit and pays at least
+    /// the dilution fee.
+    pub fn quote_deposit_stake(&self, delegated: u64, undelegated: u64, epoch: u64, epoch_slots: u64) -> Result<math::DepositQuote> {
+        let dilution = self.dilution_yield(epoch_slots)?;
+        math::quote_stake_deposit(delegated, undelegated, self.total_lamports, self.lst_supply, self.fees_at(epoch).deposit_bps, dilution)
             .map_err(|e| LiquidStakingError::from(e).into())
     }
 
@@ -243,6 +274,13 @@ impl Pool {
     pub fn quote_delayed_exit(&self, lst: u64, epoch: u64) -> Result<math::ExitQuote> {
         math::quote_exit(lst, self.total_lamports, self.lst_supply, self.fees_at(epoch).delayed_unstake_bps)
             .map_err(|e| LiquidStakingError::from(e).into())
+    }
+
+    /// Where the instant-exit fee curve stands: the liquid reserve less the instant-exit fees
+    /// kept since the last settlement (an exit moves this by its full value, fee included). Its
+    /// target is `instant_curve_target_lamports`.
+    pub fn instant_curve_position(&self, reserve_balance: u64) -> u64 {
+        self.reserve_liquid_lamports(reserve_balance).saturating_sub(self.instant_fees_retained_lamports)
     }
 
     /// Quotes an instant exit of `lst` in `epoch` against the reserve's balance.
@@ -253,7 +291,8 @@ impl Pool {
             self.total_lamports,
             self.lst_supply,
             self.reserve_liquid_lamports(reserve_balance),
-            self.buffer_target_lamports()?,
+            self.instant_curve_position(reserve_balance),
+            self.instant_curve_target_lamports,
             fees.instant_unstake_min_bps,
             fees.instant_unstake_max_bps,
             fees.treasury_share_bps,
@@ -273,18 +312,31 @@ impl Pool {
         let treasury_lst = math::fee_lst_for(quote.treasury_fee_lamports, total, supply).map_err(LiquidStakingError::from)?;
         self.total_lamports = total;
         self.lst_supply = supply + treasury_lst;
+        self.instant_fees_retained_lamports = self.instant_fees_retained_lamports.saturating_add(quote.fee_lamports);
         Ok(treasury_lst)
     }
 
     /// Books a delayed exit: `lst` burned, `owed` lamports moved from SOL under management to what
-    /// tickets are owed; returns the new ticket's id.
-    pub fn book_ticket(&mut self, lst: u64, owed: u64) -> Result<u64> {
+    /// tickets are owed.
+    pub fn book_ticket(&mut self, lst: u64, owed: u64) -> Result<()> {
         self.total_lamports = math::checked_sub(self.total_lamports, owed, "ticket_total").map_err(LiquidStakingError::from)?;
         self.lst_supply = math::checked_sub(self.lst_supply, lst, "ticket_supply").map_err(LiquidStakingError::from)?;
         self.owed_lamports = math::checked_add(self.owed_lamports, owed, "owed").map_err(LiquidStakingError::from)?;
-        let id = self.next_ticket_id;
-        self.next_ticket_id += 1;
-        Ok(id)
+        self.tickets_opened = self.tickets_opened.saturating_add(1);
+        Ok(())
+    }
+
+    /// Starts a new settlement period for the instant-exit fee curve: retained fees count as
+    /// buffer again and the curve's target follows the settled total.
+    pub fn reset_instant_curve(&mut self) -> Result<()> {
+        self.instant_fees_retained_lamports = 0;
+        self.instant_curve_target_lamports = self.buffer_target_lamports()?;
+        Ok(())
+    }
+
+    /// Seeds the reserve signs with.
+    pub fn reserve_seeds<'a>(&'a self, pool: &'a Pubkey) -> [&'a [u8]; 3] {
+        [RESERVE_SEED, pool.as_ref(), core::slice::from_ref(&self.reserve_bump)]
     }
 
     /// Adds (or, with a negative delta, removes) observed stake lamports.

@@ -13,7 +13,8 @@ pub struct Ticket {
     pub lst_burned: u64,
     pub created_epoch: u64,
     pub claimable_epoch: u64,
-    pub id: u64,
+    /// Chosen by the owner; with the owner, part of the ticket's address.
+    pub nonce: u64,
     pub bump: u8,
 }
 

@@ -4,8 +4,15 @@ use anchor_lang::prelude::*;
 /// Validator is in the pool and receives stake by weight.
 pub const VALIDATOR_STATUS_ACTIVE: u8 = 0;
 /// Validator is leaving: its stake is deactivating and returns to the reserve once inactive;
-/// the entry disappears when both its stake accounts are empty.
+/// the entry disappears when both its stake accounts are empty. The operator's remove_validator
+/// sets it, and so does the crank when someone else deactivated the validator's stake
+/// (DeactivateDelinquent).
 pub const VALIDATOR_STATUS_REMOVING: u8 = 1;
+
+/// `ValidatorEntry::flags`: the pool deactivated the validator's whole main stake (to fund
+/// tickets when splitting could not). The account stays, holding its rent, until rebalancing
+/// delegates it again.
+pub const VALIDATOR_FLAG_MAIN_DEACTIVATED: u8 = 1;
 
 /// Every validator of a pool, zero-copy (about 1.44 MB for MAX_VALIDATORS entries). Created by the
 /// client with system `create_account` (too large for a CPI) in the same transaction as
@@ -30,20 +37,26 @@ pub struct ValidatorEntry {
     /// Lamports in its transient stake account when last observed (or moved by us).
     pub transient_stake_lamports: u64,
     pub last_observed_epoch: u64,
-    /// Lamports this validator's transient is deactivating to refill the reserve (for tickets or
-    /// the buffer); counted in `Pool::unstaking_lamports` until withdrawn.
+    /// Lamports on their way back to the reserve from this validator (its transient, or its whole
+    /// main stake when VALIDATOR_FLAG_MAIN_DEACTIVATED), for tickets or the buffer; counted in
+    /// `Pool::unstaking_lamports` until withdrawn.
     pub unstaking_lamports: u64,
     /// Relative share of the staked SOL this validator should hold.
     pub weight: u32,
     pub status: u8,
     pub validator_stake_bump: u8,
     pub transient_stake_bump: u8,
-    pub _padding: [u8; 1],
+    /// VALIDATOR_FLAG_* bits.
+    pub flags: u8,
 }
 
 impl ValidatorEntry {
     pub fn total_lamports(&self) -> u64 {
         self.active_stake_lamports.saturating_add(self.transient_stake_lamports)
+    }
+
+    pub fn main_deactivated_by_pool(&self) -> bool {
+        self.flags & VALIDATOR_FLAG_MAIN_DEACTIVATED != 0
     }
 
     /// Checks `address` is this validator's main stake account in `pool` (re-derived from the

@@ -2,6 +2,7 @@ use crate::{constants::*, error::LiquidStakingError, events::PoolInitialized, st
 use anchor_lang::prelude::*;
 use anchor_lang::system_program;
 use anchor_spl::associated_token::{self, get_associated_token_address, AssociatedToken};
+use anchor_spl::token::TokenAccount;
 use anchor_spl::token::{self, Token};
 
 #[derive(Accounts)]
@@ -27,10 +28,11 @@ pub struct InitializePool<'info> {
     pub operator: UncheckedAccount<'info>,
     /// CHECK: any key; it becomes the pause guardian.
     pub pause_guardian: UncheckedAccount<'info>,
-    /// CHECK: any key; owner of the treasury token account.
-    pub treasury_owner: UncheckedAccount<'info>,
-    /// CHECK: the treasury owner's associated LST account, created here.
-    #[account(mut, address = get_associated_token_address(&treasury_owner.key(), &lst_mint.key()))]
+    /// CHECK: any key; it becomes the treasury authority (may withdraw the treasury's LST).
+    pub treasury_authority: UncheckedAccount<'info>,
+    /// CHECK: the pool's treasury `[TREASURY_SEED, pool]`, created here as an LST account owned
+    /// by the pool.
+    #[account(mut, seeds = [TREASURY_SEED, pool.key().as_ref()], bump)]
     pub treasury: UncheckedAccount<'info>,
     /// CHECK: the pool's own associated LST account, created here; it holds the LST of the
     /// initial deposit forever (no instruction moves it).
@@ -82,19 +84,39 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
         &a.pool.key(),
         None,
     )?;
-    for (account, owner) in [(&a.treasury, &a.treasury_owner.to_account_info()), (&a.locked_lst, &a.pool.to_account_info())] {
-        associated_token::create_idempotent(CpiContext::new(
-            a.associated_token_program.key(),
-            associated_token::Create {
-                payer: a.payer.to_account_info(),
-                associated_token: account.to_account_info(),
-                authority: owner.clone(),
-                mint: a.lst_mint.to_account_info(),
-                system_program: a.system_program.to_account_info(),
-                token_program: a.token_program.to_account_info(),
-            },
-        ))?;
-    }
+    associated_token::create_idempotent(CpiContext::new(
+        a.associated_token_program.key(),
+        associated_token::Create {
+            payer: a.payer.to_account_info(),
+            associated_token: a.locked_lst.to_account_info(),
+            authority: a.pool.to_account_info(),
+            mint: a.lst_mint.to_account_info(),
+            system_program: a.system_program.to_account_info(),
+            token_program: a.token_program.to_account_info(),
+        },
+    ))?;
+    // The treasury: a token account at a PDA of this program, owned (as token authority) by the pool.
+    let pool_key = a.pool.key();
+    let treasury_bump = ctx.bumps.treasury;
+    let treasury_seeds: &[&[u8]] = &[TREASURY_SEED, pool_key.as_ref(), &[treasury_bump]];
+    crate::cpi::create_pda_account(
+        a.payer.to_account_info(),
+        None,
+        a.treasury.to_account_info(),
+        treasury_seeds,
+        rent.minimum_balance(TokenAccount::LEN),
+        TokenAccount::LEN as u64,
+        &token::ID,
+        &a.system_program.to_account_info(),
+    )?;
+    token::initialize_account3(CpiContext::new(
+        a.token_program.key(),
+        token::InitializeAccount3 {
+            account: a.treasury.to_account_info(),
+            mint: a.lst_mint.to_account_info(),
+            authority: a.pool.to_account_info(),
+        },
+    ))?;
 
     // The reserve: rent-exempt (not pool money) plus the initial deposit.
     let reserve_rent_lamports = rent.minimum_balance(0);
@@ -106,7 +128,6 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
         reserve_rent_lamports + args.initial_deposit_lamports,
     )?;
 
-    let pool_key = a.pool.key();
     let mint_key = a.lst_mint.key();
     let bump = ctx.bumps.pool;
     let seeds: &[&[u8]] = &[POOL_SEED, mint_key.as_ref(), &[bump]];
@@ -141,6 +162,8 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
         paused: 0,
         lst_mint: mint_key,
         treasury: a.treasury.key(),
+        treasury_bump,
+        treasury_authority: a.treasury_authority.key(),
         validator_list: a.validator_list.key(),
         fees: args.fees,
         pending_fees: args.fees,
@@ -152,7 +175,7 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
         stake_lamports: 0,
         owed_lamports: 0,
         unstaking_lamports: 0,
-        next_ticket_id: 0,
+        tickets_opened: 0,
         reserve_rent_lamports,
         validator_count: 0,
         observed_count: 0,
@@ -163,11 +186,15 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
         previous_update_epoch: clock.epoch,
         last_rewards_lamports: 0,
         last_fee_lamports: 0,
+        last_rewards_slots: 0,
+        instant_fees_retained_lamports: 0,
+        instant_curve_target_lamports: 0,
         created_epoch: clock.epoch,
         initial_total_lamports: args.initial_deposit_lamports,
         initial_lst_supply: args.initial_deposit_lamports,
-        _reserved: [0; 128],
+        _reserved: [0; 56],
     });
+    pool.reset_instant_curve()?;
 
     emit!(PoolInitialized {
         pool: pool_key,
@@ -175,6 +202,7 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
         admin: pool.admin,
         operator: pool.operator,
         treasury: pool.treasury,
+        treasury_authority: pool.treasury_authority,
         validator_list: pool.validator_list,
         pause_guardian: pool.pause_guardian,
         fees: args.fees,

@@ -5,6 +5,7 @@ pub mod set_fees;
 pub mod set_pause;
 pub mod set_validator_weight;
 pub mod transfer_admin;
+pub mod withdraw_treasury;
 
 pub use add_validator::*;
 pub use initialize_pool::*;
@@ -13,3 +14,4 @@ pub use set_fees::*;
 pub use set_pause::*;
 pub use set_validator_weight::*;
 pub use transfer_admin::*;
+pub use withdraw_treasury::*;

@@ -1,17 +1,11 @@
-use crate::{error::LiquidStakingError, events::FeesScheduled, state::*};
+use crate::instructions::AdminAccess;
+use crate::{events::FeesScheduled, state::*};
 use anchor_lang::prelude::*;
-
-#[derive(Accounts)]
-pub struct SetFees<'info> {
-    pub admin: Signer<'info>,
-    #[account(mut, has_one = admin @ LiquidStakingError::NotAdmin)]
-    pub pool: Account<'info, Pool>,
-}
 
 /// Admin: sets every fee, each within its on-chain cap. A lower fee applies at once; a higher one
 /// only from two epoch boundaries later (FEE_INCREASE_DELAY_EPOCHS), so nobody can raise a fee
 /// in front of a pending transaction, and holders can leave at the old fee first.
-pub fn set_fees(ctx: Context<SetFees>, fees: Fees) -> Result<()> {
+pub fn set_fees(ctx: Context<AdminAccess>, fees: Fees) -> Result<()> {
     fees.validate()?;
     let epoch = Clock::get()?.epoch;
     let pool = &mut ctx.accounts.pool;

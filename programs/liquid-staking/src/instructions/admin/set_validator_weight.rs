@@ -1,26 +1,23 @@
+use crate::instructions::shared::*;
 use crate::{error::LiquidStakingError, events::ValidatorWeightSet, state::*};
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
 pub struct SetValidatorWeight<'info> {
-    pub operator: Signer<'info>,
-    #[account(mut, has_one = operator @ LiquidStakingError::NotOperator, has_one = validator_list)]
-    pub pool: Account<'info, Pool>,
-    #[account(mut)]
-    pub validator_list: AccountLoader<'info, ValidatorList>,
+    pub access: OperatorAccess<'info>,
     /// CHECK: compared with the entry at `index`.
     pub vote_account: UncheckedAccount<'info>,
 }
 
 /// Sets a validator's share of the staked SOL. Takes effect at the next rebalance.
 pub fn set_validator_weight(ctx: Context<SetValidatorWeight>, index: u32, weight: u32) -> Result<()> {
-    let mut list = ctx.accounts.validator_list.load_mut()?;
+    let mut list = ctx.accounts.access.pool.validator_list.load_mut()?;
     let entry = list.entry_for_mut(index, ctx.accounts.vote_account.key)?;
     require!(entry.status == VALIDATOR_STATUS_ACTIVE, LiquidStakingError::ValidatorRemoving);
     let old_weight = entry.weight;
     entry.weight = weight;
     drop(list);
-    let pool = &mut ctx.accounts.pool;
+    let pool = &mut ctx.accounts.access.pool.pool;
     pool.total_weight = (pool.total_weight - old_weight as u64)
         .checked_add(weight as u64)
         .ok_or(LiquidStakingError::MathOverflow)?;

@@ -1,15 +1,9 @@
+use crate::instructions::AdminAccess;
 use crate::{error::LiquidStakingError, events::{AdminChanged, RolesSet}, state::*};
 use anchor_lang::prelude::*;
 
-#[derive(Accounts)]
-pub struct ProposeAdmin<'info> {
-    pub admin: Signer<'info>,
-    #[account(mut, has_one = admin @ LiquidStakingError::NotAdmin)]
-    pub pool: Account<'info, Pool>,
-}
-
 /// Admin, step 1 of 2: names the next admin (Pubkey::default() cancels).
-pub fn propose_admin(ctx: Context<ProposeAdmin>, new_admin: Pubkey) -> Result<()> {
+pub fn propose_admin(ctx: Context<AdminAccess>, new_admin: Pubkey) -> Result<()> {
     ctx.accounts.pool.proposed_admin = new_admin;
     Ok(())
 }
@@ -31,15 +25,8 @@ pub fn accept_admin(ctx: Context<AcceptAdmin>) -> Result<()> {
     Ok(())
 }
 
-#[derive(Accounts)]
-pub struct SetRoles<'info> {
-    pub admin: Signer<'info>,
-    #[account(mut, has_one = admin @ LiquidStakingError::NotAdmin)]
-    pub pool: Account<'info, Pool>,
-}
-
-/// Admin: replaces the operator and the pause guardian.
-pub fn set_roles(ctx: Context<SetRoles>, operator: Pubkey, pause_guardian: Pubkey) -> Result<()> {
+/// Admin: replaces the operator, the pause guardian and the treasury authority.
+pub fn set_roles(ctx: Context<AdminAccess>, operator: Pubkey, pause_guardian: Pubkey, treasury_authority: Pubkey) -> Result<()> {
     let pool = &mut ctx.accounts.pool;
     emit!(RolesSet {
         pool: pool.key(),
@@ -47,8 +34,11 @@ pub fn set_roles(ctx: Context<SetRoles>, operator: Pubkey, pause_guardian: Pubke
         new_operator: operator,
         old_pause_guardian: pool.pause_guardian,
         new_pause_guardian: pause_guardian,
+        old_treasury_authority: pool.treasury_authority,
+        new_treasury_authority: treasury_authority,
     });
     pool.operator = operator;
     pool.pause_guardian = pause_guardian;
+    pool.treasury_authority = treasury_authority;
     Ok(())
 }

@@ -1,8 +1,8 @@
-use super::super::require_epoch_rewards_inactive;
+use crate::instructions::require_epoch_rewards_inactive;
 use crate::{constants::*, cpi, error::LiquidStakingError, events::EpochFinalized, math, state::*};
 use anchor_lang::prelude::*;
 use anchor_spl::token::Token;
-use anchor_spl::token_interface::{Mint, TokenAccount};
+use anchor_spl::token_interface::Mint;
 
 #[derive(Accounts)]
 pub struct FinalizeEpoch<'info> {
@@ -12,8 +12,9 @@ pub struct FinalizeEpoch<'info> {
     pub lst_mint: InterfaceAccount<'info, Mint>,
     #[account(seeds = [RESERVE_SEED, pool.key().as_ref()], bump = pool.reserve_bump)]
     pub reserve: SystemAccount<'info>,
+    /// CHECK: the pool's treasury (its own PDA token account); the token program checks it on mint_to.
     #[account(mut, address = pool.treasury @ LiquidStakingError::WrongTreasury)]
-    pub treasury: InterfaceAccount<'info, TokenAccount>,
+    pub treasury: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token>,
 }
 
@@ -43,6 +44,10 @@ pub fn finalize_epoch(ctx: Context<FinalizeEpoch>) -> Result<()> {
     let settlement = math::settle_epoch(pool.total_lamports, observed_total, supply, pool.fees_at(epoch).reward_bps)
         .map_err(LiquidStakingError::from)?;
 
+    // The rewards recognised now were earned over the epochs since the last settlement.
+    let schedule = anchor_lang::compat::solana_sysvar::epoch_schedule::EpochSchedule::get()?;
+    let rewards_slots = schedule.get_first_slot_in_epoch(epoch).saturating_sub(schedule.get_first_slot_in_epoch(pool.last_update_epoch));
+
     let a = &ctx.accounts;
     cpi::mint_lst(&a.pool, a.lst_mint.to_account_info(), a.treasury.to_account_info(), &a.token_program.to_account_info(), settlement.fee_lst)?;
 
@@ -55,6 +60,8 @@ pub fn finalize_epoch(ctx: Context<FinalizeEpoch>) -> Result<()> {
     pool.last_update_epoch = epoch;
     pool.last_rewards_lamports = settlement.rewards_lamports;
     pool.last_fee_lamports = settlement.fee_lamports;
+    pool.last_rewards_slots = rewards_slots;
+    pool.reset_instant_curve()?;
     emit!(EpochFinalized {
         pool: pool.key(),
         epoch,

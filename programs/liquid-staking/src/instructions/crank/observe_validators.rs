@@ -1,59 +1,68 @@
-use super::super::require_epoch_rewards_inactive;
+use crate::instructions::{require_epoch_rewards_inactive, shared::*};
 use crate::{
-    checks::*, constants::*, error::LiquidStakingError, events::ValidatorsObserved, stake_cpi,
+    checks::*,
+    constants::*,
+    error::LiquidStakingError,
+    events::{ValidatorDeactivatedExternally, ValidatorsObserved},
     state::*,
 };
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
 pub struct ObserveValidators<'info> {
-    #[account(mut, has_one = validator_list)]
-    pub pool: Account<'info, Pool>,
-    #[account(mut)]
-    pub validator_list: AccountLoader<'info, ValidatorList>,
-    #[account(mut, seeds = [RESERVE_SEED, pool.key().as_ref()], bump = pool.reserve_bump)]
-    pub reserve: SystemAccount<'info>,
-    pub clock: Sysvar<'info, Clock>,
-    /// CHECK: the StakeHistory sysvar.
-    #[account(address = solana_stake_interface::sysvar::stake_history::ID)]
-    pub stake_history: UncheckedAccount<'info>,
-    /// CHECK: the Stake program.
-    #[account(address = solana_stake_interface::program::ID)]
-    pub stake_program: UncheckedAccount<'info>,
+    pub pool: PoolWithValidators<'info>,
+    pub stake: StakeProgram<'info>,
     // Remaining accounts: for each validator from `first_index` on, its validator stake account
     // then its transient stake account (both writable).
 }
 
 /// Crank step 1, permissionless. Reads the stake accounts of validators `first_index..` (as many
-/// as pairs are passed), records their balances (the increase is the epoch's rewards), merges a
-/// transient that finished activating into the main account, returns stake that finished
-/// deactivating to the reserve (where tickets are paid from), and drops a removed validator once it holds nothing.
+/// as pairs are passed) and records their balances (the increase is the epoch's rewards). Then,
+/// per validator:
+/// - a transient that finished deactivating goes back to the reserve (where tickets are paid
+///   from); one that finished activating merges into the main account;
+/// - lamports above an active main account's delegation (a merged transient's rent, donations)
+///   go to the reserve: they cannot be split off and earn nothing;
+/// - a main stake the pool deactivated whole returns to the reserve once inactive (the account
+///   stays, with its rent, for the next delegation);
+/// - a main stake someone else deactivated (DeactivateDelinquent) starts the validator's removal;
+/// - a validator being removed leaves the list once both its accounts are empty (its main account
+///   lives until then, so it cannot be added again meanwhile).
+///
 /// A validator already observed this epoch is skipped, so repeating a batch moves nothing.
 pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, first_index: u32) -> Result<()> {
     require_epoch_rewards_inactive()?;
     let pairs = ctx.remaining_accounts;
     require!(!pairs.is_empty() && pairs.len() % 2 == 0, LiquidStakingError::StakeAccountsNotInPairs);
     let a = &ctx.accounts;
-    let clock = &a.clock;
+    let clock = &a.stake.clock;
     let epoch = clock.epoch;
-    let pool_key = a.pool.key();
-    let history_data = a.stake_history.try_borrow_data()?;
+    let pool = &a.pool.pool;
+    let pool_key = pool.key();
+    let stake_rent = Rent::get()?.minimum_balance(STAKE_ACCOUNT_SPACE as usize);
+    let history_data = a.stake.stake_history.try_borrow_data()?;
     let history = StakeHistoryView::new(&history_data)?;
-    let pool_seeds = a.pool.signer_seeds();
-    let cpi = stake_cpi::StakeCpi {
-        pool: a.pool.to_account_info(),
-        pool_seeds: &pool_seeds,
-        clock: a.clock.to_account_info(),
-        stake_history: a.stake_history.to_account_info(),
-    };
-    let reserve = a.reserve.to_account_info();
+    let pool_seeds = pool.signer_seeds();
+    let cpi = a.stake.signed_by(pool, &pool_seeds);
+    let reserve = a.pool.reserve.to_account_info();
 
-    let mut list = a.validator_list.load_mut()?;
+    let mut list = a.pool.validator_list.load_mut()?;
     let count = (pairs.len() / 2) as u32;
     let mut stake_delta: i128 = 0;
+    let mut withdrawn: u64 = 0;
     let mut unstaking_returned: u64 = 0;
+    let mut weight_removed: u64 = 0;
     let mut observed: u32 = 0;
     let mut removed: u32 = 0;
+    // Moves `lamports` of a stake account to the reserve, off the books of stake.
+    let mut to_reserve = |account: &AccountInfo<'info>, lamports: u64, delta: &mut i128| -> Result<()> {
+        if lamports > 0 {
+            cpi.withdraw(account, &reserve, lamports)?;
+            *delta -= lamports as i128;
+            withdrawn += lamports;
+        }
+        Ok(())
+    };
     // Highest index first: dropping an entry moves the last one into its place, which is then
     // either already handled by this call or outside its range.
     for offset in (0..count).rev() {
@@ -75,36 +84,82 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
         stake_delta += (main_lamports as i128 + transient_lamports as i128) - entry.total_lamports() as i128;
         entry.active_stake_lamports = main_lamports;
         entry.transient_stake_lamports = transient_lamports;
-
         let main_status = main.as_ref().map(|s| stake_status(&s.delegation, epoch, &history));
+        let mut main_delegated = main.as_ref().map_or(0, |s| s.delegation.stake);
+
+        // The transient: back to the reserve once inactive, into the main account once both are active.
+        let mut transient_status = transient.as_ref().map(|t| stake_status(&t.delegation, epoch, &history));
         if let Some(t) = &transient {
-            match (stake_status(&t.delegation, epoch, &history), main_status) {
-                (StakeStatus::Inactive, _) => {
-                    cpi.withdraw(transient_info, &reserve, t.lamports)?;
+            match (transient_status, main_status) {
+                (Some(StakeStatus::Inactive), _) => {
+                    to_reserve(transient_info, t.lamports, &mut stake_delta)?;
                     entry.transient_stake_lamports = 0;
-                    stake_delta -= t.lamports as i128;
-                    unstaking_returned += entry.unstaking_lamports;
-                    entry.unstaking_lamports = 0;
+                    transient_status = None;
+                    if !entry.main_deactivated_by_pool() {
+                        unstaking_returned += entry.unstaking_lamports;
+                        entry.unstaking_lamports = 0;
+                    }
                 }
-                (StakeStatus::Active, Some(StakeStatus::Active)) => {
+                (Some(StakeStatus::Active), Some(StakeStatus::Active)) => {
                     cpi.merge(validator_info, transient_info)?;
                     entry.active_stake_lamports += t.lamports;
                     entry.transient_stake_lamports = 0;
+                    main_delegated += t.delegation.stake;
+                    transient_status = None;
                 }
                 _ => {}
             }
         }
-        if entry.status == VALIDATOR_STATUS_REMOVING {
-            if let (Some(m), Some(StakeStatus::Inactive)) = (&main, main_status) {
-                cpi.withdraw(validator_info, &reserve, m.lamports)?;
-                entry.active_stake_lamports = 0;
-                stake_delta -= m.lamports as i128;
+
+        if let (Some(m), Some(status)) = (&main, main_status) {
+            let rent_reserve = stake_rent.max(m.meta.rent_exempt_reserve);
+            let deactivated = m.delegation.deactivation_epoch != u64::MAX;
+            if !deactivated {
+                // Lamports above the delegation cannot be split off and earn nothing.
+                let excess = entry.active_stake_lamports.saturating_sub(rent_reserve).saturating_sub(main_delegated);
+                to_reserve(validator_info, excess, &mut stake_delta)?;
+                entry.active_stake_lamports -= excess;
+            } else if entry.status == VALIDATOR_STATUS_ACTIVE && !entry.main_deactivated_by_pool() {
+                // Only the Stake program's DeactivateDelinquent deactivates the pool's stake
+                // without the pool: the validator stopped voting. It leaves the pool.
+                entry.status = VALIDATOR_STATUS_REMOVING;
+                weight_removed += entry.weight as u64;
+                entry.weight = 0;
+                if matches!(transient_status, Some(StakeStatus::Active | StakeStatus::Activating)) {
+                    cpi.deactivate(transient_info)?;
+                }
+                emit!(ValidatorDeactivatedExternally {
+                    pool: pool_key,
+                    vote_account: vote,
+                    index,
+                    epoch,
+                    stake_lamports: entry.total_lamports(),
+                });
+            } else if entry.status == VALIDATOR_STATUS_ACTIVE && status == StakeStatus::Inactive {
+                // The whole stake the pool deactivated for tickets: to the reserve; the account
+                // rests with its rent until rebalancing delegates it again.
+                let amount = entry.active_stake_lamports.saturating_sub(rent_reserve);
+                to_reserve(validator_info, amount, &mut stake_delta)?;
+                entry.active_stake_lamports -= amount;
+                unstaking_returned += entry.unstaking_lamports;
+                entry.unstaking_lamports = 0;
             }
-            if entry.active_stake_lamports == 0 && entry.transient_stake_lamports == 0 {
-                list.swap_remove(index)?;
-                removed += 1;
-                continue;
+            if entry.status == VALIDATOR_STATUS_REMOVING && status == StakeStatus::Inactive {
+                // The main account marks the validator as in the pool until its entry goes.
+                let keep = if entry.transient_stake_lamports > 0 { rent_reserve } else { 0 };
+                let amount = entry.active_stake_lamports.saturating_sub(keep);
+                to_reserve(validator_info, amount, &mut stake_delta)?;
+                entry.active_stake_lamports -= amount;
+                if entry.main_deactivated_by_pool() {
+                    unstaking_returned += entry.unstaking_lamports;
+                    entry.unstaking_lamports = 0;
+                }
             }
+        }
+        if entry.status == VALIDATOR_STATUS_REMOVING && entry.total_lamports() == 0 {
+            list.swap_remove(index)?;
+            removed += 1;
+            continue;
         }
         entry.last_observed_epoch = epoch;
         observed += 1;
@@ -112,9 +167,10 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
     drop(list);
     drop(history_data);
 
-    let pool = &mut ctx.accounts.pool;
+    let pool = &mut ctx.accounts.pool.pool;
     pool.apply_stake_delta(stake_delta)?;
     pool.unstaking_lamports = pool.unstaking_lamports.saturating_sub(unstaking_returned);
+    pool.total_weight = pool.total_weight.saturating_sub(weight_removed);
     pool.validator_count -= removed;
     for _ in 0..observed {
         pool.record_observation(epoch);
@@ -129,6 +185,7 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
         observed_count: pool.observed_count,
         validator_count: pool.validator_count,
         stake_lamports: pool.stake_lamports,
+        withdrawn_lamports: withdrawn,
     });
     Ok(())
 }

@@ -1,65 +1,61 @@
-use super::super::{require_epoch_rewards_inactive, STAKE_CONFIG_ID};
+use crate::instructions::{require_epoch_rewards_inactive, shared::*, STAKE_CONFIG_ID};
 use crate::{
-    checks::*,
+    checks::StakeStatus,
     constants::*,
+    cpi,
     error::LiquidStakingError,
     events::{ValidatorRebalanced, ValidatorUnstaked},
-    math, stake_cpi,
+    math::{self, StakeDecrease},
+    stake_cpi,
     state::*,
 };
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
 pub struct RebalanceValidator<'info> {
-    #[account(mut, has_one = validator_list)]
-    pub pool: Account<'info, Pool>,
-    #[account(mut)]
-    pub validator_list: AccountLoader<'info, ValidatorList>,
-    #[account(mut, seeds = [RESERVE_SEED, pool.key().as_ref()], bump = pool.reserve_bump)]
-    pub reserve: SystemAccount<'info>,
-    /// CHECK: compared with the entry at `index`; the Stake program checks it on delegation.
-    pub vote_account: UncheckedAccount<'info>,
-    /// CHECK: re-derived from the entry and checked by `read_pool_stake`; split from when unstaking.
-    #[account(mut)]
-    pub validator_stake: UncheckedAccount<'info>,
-    /// CHECK: re-derived from the entry; created here when stake is added or removed.
+    pub pool: PoolWithValidators<'info>,
+    pub validator: PoolValidator<'info>,
+    /// CHECK: re-derived from the entry; created here when stake is split off or added.
     #[account(mut)]
     pub transient_stake: UncheckedAccount<'info>,
-    pub clock: Sysvar<'info, Clock>,
     pub rent: Sysvar<'info, Rent>,
-    /// CHECK: the StakeHistory sysvar.
-    #[account(address = solana_stake_interface::sysvar::stake_history::ID)]
-    pub stake_history: UncheckedAccount<'info>,
     /// CHECK: the stake config account DelegateStake lists.
     #[account(address = STAKE_CONFIG_ID)]
     pub stake_config: UncheckedAccount<'info>,
-    /// CHECK: the Stake program.
-    #[account(address = solana_stake_interface::program::ID)]
-    pub stake_program: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
 /// Crank step 3, permissionless, after finalize, for the validator at `index`:
 /// - when the reserve lacks SOL for open tickets plus its buffer (counting stake already on its
-///   way back), splits stake off the validator into its transient and deactivates it (the observe
-///   step returns it to the reserve once inactive);
+///   way back), unstakes: splits delegated stake off into the transient and deactivates it, or,
+///   when a split cannot cover the shortfall (or the reserve has no rent for a transient),
+///   deactivates the whole main stake. Observe returns it to the reserve once inactive. Never
+///   paused: tickets must be funded.
 /// - otherwise stakes reserve SOL above tickets and buffer into the validator, towards its weight's
-///   share, through a new transient that the observe step merges once active.
+///   share: through a new transient that observe merges once active, or straight into the main
+///   account when it rests after a whole-stake unstake. Refused while PAUSED_REBALANCING.
 ///
-/// Does nothing when the validator has a transient already, is being removed, or the amount would
-/// be below the minimum stake account. The crank plan picks over-weight validators first.
+/// Does nothing when the validator has a transient already, is being removed, its stake is not in
+/// a state to act on, or the amount would be below the minimum. The crank plan picks the
+/// validators.
 pub fn rebalance_validator(ctx: Context<RebalanceValidator>, index: u32) -> Result<()> {
-    let clock = &ctx.accounts.clock;
-    let epoch = clock.epoch;
-    ctx.accounts.pool.require_open(epoch, PAUSED_REBALANCING)?;
-    require_epoch_rewards_inactive()?;
     let a = &ctx.accounts;
-    let pool_key = a.pool.key();
-    let vote_key = a.vote_account.key();
-    let mut list = a.validator_list.load_mut()?;
-    let entry = list.entry_for_mut(index, &vote_key)?;
-    entry.check_validator_stake(&pool_key, &a.validator_stake.key())?;
-    entry.check_transient_stake(&pool_key, &a.transient_stake.key())?;
+    let pool = &a.pool.pool;
+    let epoch = a.validator.stake.clock.epoch;
+    pool.require_fresh(epoch)?;
+    require_epoch_rewards_inactive()?;
+    let pool_key = pool.key();
+    let vote_key = a.validator.vote_account.key();
+    let mut list = a.pool.validator_list.load_mut()?;
+    let entry = a.validator.entry(&mut list, index, &pool_key)?;
+    entry.check_transient_stake(&pool_key, a.transient_stake.key)?;
+    let reserve = a.pool.reserve.to_account_info();
+    let reserve_balance = reserve.lamports();
+    let shortfall = pool.reserve_shortfall_lamports(reserve_balance)?;
+    if shortfall == 0 {
+        // Staking new SOL: the one part of the crank the pause guardian can stop.
+        pool.require_open(epoch, PAUSED_REBALANCING)?;
+    }
     let transient_exists = !(a.transient_stake.owner == &anchor_lang::solana_program::system_program::ID
         && a.transient_stake.data_is_empty());
     if entry.status != VALIDATOR_STATUS_ACTIVE || transient_exists || entry.transient_stake_lamports > 0 {
@@ -67,53 +63,56 @@ pub fn rebalance_validator(ctx: Context<RebalanceValidator>, index: u32) -> Resu
         return Ok(());
     }
 
-    let pool = &a.pool;
     let stake_rent = a.rent.minimum_balance(STAKE_ACCOUNT_SPACE as usize);
-    let minimum = stake_rent + MIN_STAKE_DELEGATION_LAMPORTS;
-    let reserve_balance = a.reserve.lamports();
-    let shortfall = pool.reserve_shortfall_lamports(reserve_balance)?;
-    let reserve_seeds: &[&[u8]] = &[RESERVE_SEED, pool_key.as_ref(), &[pool.reserve_bump]];
-    let transient_seeds: &[&[u8]] =
-        &[TRANSIENT_STAKE_SEED, pool_key.as_ref(), vote_key.as_ref(), &[entry.transient_stake_bump]];
-    let pool_seeds = pool.signer_seeds();
-    let cpi = stake_cpi::StakeCpi {
-        pool: a.pool.to_account_info(),
-        pool_seeds: &pool_seeds,
-        clock: a.clock.to_account_info(),
-        stake_history: a.stake_history.to_account_info(),
+    let main = a.validator.main_stake(&pool_key)?;
+    let main_status = match &main {
+        Some(m) => Some(a.validator.stake.status(&m.delegation)?),
+        None => None,
     };
+    let validator_stake = a.validator.validator_stake.to_account_info();
+    let transient = a.transient_stake.to_account_info();
+    let pool_seeds = pool.signer_seeds();
+    let stake = a.validator.stake.signed_by(pool, &pool_seeds);
 
     if shortfall > 0 {
-        // Unstake: split off at least the minimum delegation, keeping a valid main account.
-        let Some(main) = read_pool_stake(&a.validator_stake, &pool_key, &vote_key, clock)? else {
+        let (Some(main), Some(StakeStatus::Active)) = (&main, main_status) else {
+            msg!("validator {}: stake not fully active, cannot unstake from it", index);
             return Ok(());
         };
-        if !is_fully_active(&main.delegation, epoch, &a.stake_history)? {
-            msg!("validator {}: stake not fully active, cannot split", index);
-            return Ok(());
-        }
-        let amount = math::stake_decrease_lamports(shortfall, main.lamports, minimum, MIN_STAKE_DELEGATION_LAMPORTS);
-        if amount == 0 || pool.reserve_free_lamports(reserve_balance) < stake_rent {
-            msg!("validator {}: too little stake to split off, or no rent in the reserve", index);
-            return Ok(());
-        }
-        stake_cpi::allocate_pool_stake_account(
-            &a.reserve.to_account_info(),
-            reserve_seeds,
-            &a.transient_stake.to_account_info(),
-            transient_seeds,
-            stake_rent,
-            &a.system_program.to_account_info(),
-        )?;
-        cpi.split(&a.validator_stake.to_account_info(), &a.transient_stake.to_account_info(), amount)?;
-        cpi.deactivate(&a.transient_stake.to_account_info())?;
-        let returning = amount + stake_rent;
-        entry.active_stake_lamports -= amount;
-        entry.transient_stake_lamports = returning;
+        let rent_available = pool.reserve_free_lamports(reserve_balance) >= stake_rent;
+        let (returning, whole_stake) = match math::stake_decrease(shortfall, main.delegation.stake, MIN_STAKE_DELEGATION_LAMPORTS, rent_available) {
+            StakeDecrease::None => return Ok(()),
+            StakeDecrease::Split(amount) => {
+                let transient_seeds: &[&[u8]] =
+                    &[TRANSIENT_STAKE_SEED, pool_key.as_ref(), vote_key.as_ref(), &[entry.transient_stake_bump]];
+                stake_cpi::allocate_pool_stake_account(
+                    &reserve,
+                    &pool.reserve_seeds(&pool_key),
+                    &transient,
+                    transient_seeds,
+                    stake_rent,
+                    &a.system_program.to_account_info(),
+                )?;
+                stake.split(&validator_stake, &transient, amount)?;
+                stake.deactivate(&transient)?;
+                entry.active_stake_lamports = math::checked_sub(entry.active_stake_lamports, amount, "unstake_split")
+                    .map_err(LiquidStakingError::from)?;
+                entry.transient_stake_lamports = amount + stake_rent;
+                (amount + stake_rent, false)
+            }
+            StakeDecrease::Whole => {
+                stake.deactivate(&validator_stake)?;
+                entry.flags |= VALIDATOR_FLAG_MAIN_DEACTIVATED;
+                // What observe will withdraw once inactive: all but the account's rent.
+                (entry.active_stake_lamports.saturating_sub(stake_rent), true)
+            }
+        };
         entry.unstaking_lamports = returning;
         drop(list);
-        let pool = &mut ctx.accounts.pool;
-        pool.apply_stake_delta(stake_rent as i128)?;
+        let pool = &mut ctx.accounts.pool.pool;
+        if !whole_stake {
+            pool.apply_stake_delta(stake_rent as i128)?;
+        }
         pool.unstaking_lamports = pool.unstaking_lamports.saturating_add(returning);
         emit!(ValidatorUnstaked {
             pool: pool_key,
@@ -123,6 +122,7 @@ pub fn rebalance_validator(ctx: Context<RebalanceValidator>, index: u32) -> Resu
             unstaked_lamports: returning,
             shortfall_lamports: shortfall,
             unstaking_lamports: pool.unstaking_lamports,
+            whole_stake,
         });
         return Ok(());
     }
@@ -131,36 +131,59 @@ pub fn rebalance_validator(ctx: Context<RebalanceValidator>, index: u32) -> Resu
     let stakeable = pool.total_lamports.saturating_sub(buffer);
     let target = math::validator_target_lamports(stakeable, entry.weight, pool.total_weight).map_err(LiquidStakingError::from)?;
     let available = pool.reserve_stakeable_lamports(reserve_balance)?;
-    let amount = math::stake_increase_lamports(target, entry.total_lamports(), available, minimum);
+    if entry.main_deactivated_by_pool() {
+        // The main account rests with its rent: delegate it again with what the validator lacks.
+        if main_status != Some(StakeStatus::Inactive) || entry.unstaking_lamports > 0 {
+            msg!("validator {}: its stake is still on its way back to the reserve", index);
+            return Ok(());
+        }
+        let amount = math::stake_increase_lamports(target, entry.total_lamports(), available, MIN_STAKE_DELEGATION_LAMPORTS);
+        if amount == 0 {
+            msg!("validator {}: at target or below the minimum stake increase", index);
+            return Ok(());
+        }
+        cpi::pay_from_reserve(pool, reserve.clone(), validator_stake.clone(), &a.system_program.to_account_info(), amount)?;
+        stake.delegate(&validator_stake, &a.validator.vote_account.to_account_info(), &a.stake_config.to_account_info())?;
+        entry.flags &= !VALIDATOR_FLAG_MAIN_DEACTIVATED;
+        entry.active_stake_lamports += amount;
+        let validator_lamports = entry.total_lamports();
+        drop(list);
+        return book_staking(&mut ctx.accounts.pool.pool, epoch, index, vote_key, amount, target, validator_lamports);
+    }
+    let amount = math::stake_increase_lamports(target, entry.total_lamports(), available, stake_rent + MIN_STAKE_DELEGATION_LAMPORTS);
     if amount == 0 {
         msg!("validator {}: at target or below the minimum stake increase", index);
         return Ok(());
     }
+    let transient_seeds: &[&[u8]] = &[TRANSIENT_STAKE_SEED, pool_key.as_ref(), vote_key.as_ref(), &[entry.transient_stake_bump]];
     stake_cpi::create_pool_stake_account(
-        &a.reserve.to_account_info(),
-        reserve_seeds,
-        &a.transient_stake.to_account_info(),
+        &reserve,
+        &pool.reserve_seeds(&pool_key),
+        &transient,
         transient_seeds,
         &pool_key,
         amount,
         &a.rent.to_account_info(),
         &a.system_program.to_account_info(),
     )?;
-    cpi.delegate(&a.transient_stake.to_account_info(), &a.vote_account.to_account_info(), &a.stake_config.to_account_info())?;
+    stake.delegate(&transient, &a.validator.vote_account.to_account_info(), &a.stake_config.to_account_info())?;
     entry.transient_stake_lamports = amount;
-    let validator_total = entry.total_lamports();
+    let validator_lamports = entry.total_lamports();
     drop(list);
+    book_staking(&mut ctx.accounts.pool.pool, epoch, index, vote_key, amount, target, validator_lamports)
+}
 
-    let pool = &mut ctx.accounts.pool;
+/// Books `amount` of reserve SOL staked into the validator at `index` and emits the event.
+fn book_staking(pool: &mut Account<Pool>, epoch: u64, index: u32, vote_account: Pubkey, amount: u64, target: u64, validator_lamports: u64) -> Result<()> {
     pool.apply_stake_delta(amount as i128)?;
     emit!(ValidatorRebalanced {
-        pool: pool_key,
-        vote_account: vote_key,
+        pool: pool.key(),
+        vote_account,
         index,
         epoch,
         staked_lamports: amount,
         target_lamports: target,
-        validator_lamports: validator_total,
+        validator_lamports,
         stake_lamports: pool.stake_lamports,
     });
     Ok(())

@@ -40,7 +40,7 @@ pub fn claim_ticket(ctx: Context<ClaimTicket>) -> Result<()> {
         pool: pool_key,
         owner: ctx.accounts.owner.key(),
         ticket: ctx.accounts.ticket.key(),
-        ticket_id: ctx.accounts.ticket.id,
+        ticket_nonce: ctx.accounts.ticket.nonce,
         lamports,
         owed_lamports: pool.owed_lamports,
     });

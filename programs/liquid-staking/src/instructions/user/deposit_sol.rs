@@ -1,36 +1,19 @@
-use crate::{constants::*, cpi, error::LiquidStakingError, events::SolDeposited, math, state::*};
+use crate::instructions::{slots_in_epoch, LstDeposit};
+use crate::{cpi, error::LiquidStakingError, events::SolDeposited, math, state::*};
 use anchor_lang::prelude::*;
 use anchor_lang::system_program;
-use anchor_spl::token::Token;
-use anchor_spl::token_interface::{Mint, TokenAccount};
-
-#[derive(Accounts)]
-pub struct DepositSol<'info> {
-    #[account(mut)]
-    pub depositor: Signer<'info>,
-    #[account(mut)]
-    pub pool: Account<'info, Pool>,
-    #[account(mut, address = pool.lst_mint @ LiquidStakingError::WrongMint)]
-    pub lst_mint: InterfaceAccount<'info, Mint>,
-    #[account(mut, seeds = [RESERVE_SEED, pool.key().as_ref()], bump = pool.reserve_bump)]
-    pub reserve: SystemAccount<'info>,
-    /// Receives the LST (any owner: a deposit may be made for someone else).
-    #[account(mut, constraint = recipient_lst.mint == pool.lst_mint @ LiquidStakingError::WrongMint)]
-    pub recipient_lst: InterfaceAccount<'info, TokenAccount>,
-    pub token_program: Program<'info, Token>,
-    pub system_program: Program<'info, System>,
-}
 
 /// SOL in, LST out at the current rate less the deposit fee (which stays with the holders),
-/// rounded down. The fee is at least the last epoch's yield on the deposit (`dilution_fee_lamports`):
-/// SOL deposited now earns nothing this epoch but shares its rewards. Refused unless the rate was computed this epoch and deposits are not paused, and
-/// if fewer than `min_lst_out` LST would be minted.
-pub fn deposit_sol(ctx: Context<DepositSol>, lamports: u64, min_lst_out: u64) -> Result<()> {
-    let clock = Clock::get()?;
+/// rounded down. The fee is at least the dilution fee: the holders' last yield per slot over this
+/// epoch's slots, on the deposit (SOL deposited now earns nothing this epoch but shares its
+/// rewards). Refused unless the rate was computed this epoch and deposits are not paused, and if
+/// fewer than `min_lst_out` LST would be minted.
+pub fn deposit_sol(ctx: Context<LstDeposit>, lamports: u64, min_lst_out: u64) -> Result<()> {
+    let epoch = Clock::get()?.epoch;
     let pool = &ctx.accounts.pool;
-    pool.require_open(clock.epoch, PAUSED_DEPOSITS)?;
+    pool.require_open(epoch, PAUSED_DEPOSITS)?;
     require!(lamports > 0, LiquidStakingError::ZeroAmount);
-    let quote = pool.quote_deposit_sol(lamports, clock.epoch)?;
+    let quote = pool.quote_deposit_sol(lamports, epoch, slots_in_epoch(epoch)?)?;
     let lst_out = quote.lst_out;
     let new_total = math::checked_add(pool.total_lamports, lamports, "deposit_total").map_err(LiquidStakingError::from)?;
     let new_supply = math::checked_add(pool.lst_supply, lst_out, "deposit_supply").map_err(LiquidStakingError::from)?;

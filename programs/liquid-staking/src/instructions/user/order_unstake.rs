@@ -1,88 +1,82 @@
-use crate::{constants::*, cpi, error::LiquidStakingError, events::UnstakeOrdered, math, state::*};
+use crate::instructions::shared::*;
+use crate::{constants::*, cpi, error::LiquidStakingError, events::UnstakeOrdered, math, pda, state::*};
 use anchor_lang::prelude::*;
-use anchor_spl::token::Token;
-use anchor_spl::token_interface::{Mint, TokenAccount};
 
+/// The accounts of an exit that may open a ticket (`order_unstake`, `unstake`).
 #[derive(Accounts)]
-pub struct OrderUnstake<'info> {
-    /// Burns the LST, pays the ticket's rent, owns the ticket.
+pub struct TicketExit<'info> {
+    pub exit: LstExit<'info>,
+    /// CHECK: the ticket `[TICKET_SEED, pool, owner, ticket_nonce]`, checked and created by
+    /// `create_ticket` (only if part of the exit waits, for `unstake`).
     #[account(mut)]
-    pub owner: Signer<'info>,
-    #[account(mut)]
-    pub pool: Account<'info, Pool>,
-    #[account(mut, address = pool.lst_mint @ LiquidStakingError::WrongMint)]
-    pub lst_mint: InterfaceAccount<'info, Mint>,
-    /// The LST to burn; the token program checks that `owner` may burn from it.
-    #[account(mut, constraint = owner_lst.mint == pool.lst_mint @ LiquidStakingError::WrongMint)]
-    pub owner_lst: InterfaceAccount<'info, TokenAccount>,
-    #[account(
-        init,
-        payer = owner,
-        space = Ticket::SPACE,
-        seeds = [TICKET_SEED, pool.key().as_ref(), &pool.next_ticket_id.to_le_bytes()],
-        bump
-    )]
-    pub ticket: Account<'info, Ticket>,
-    pub token_program: Program<'info, Token>,
-    pub system_program: Program<'info, System>,
+    pub ticket: UncheckedAccount<'info>,
 }
 
 /// Delayed exit: burns LST and records a ticket for its value at the current rate, less the
 /// delayed-exit fee (which stays with the holders). The crank unstakes what tickets need; the owner
-/// claims from `claimable_epoch` on. Never paused; refused at a stale rate.
-pub fn order_unstake(ctx: Context<OrderUnstake>, lst_amount: u64, min_lamports_out: u64) -> Result<()> {
+/// claims from `claimable_epoch` on. Never paused; refused at a stale rate. The ticket's address
+/// comes from the owner and a nonce they choose, so no other exit can take it.
+pub fn order_unstake(ctx: Context<TicketExit>, lst_amount: u64, min_lamports_out: u64, ticket_nonce: u64) -> Result<()> {
     let epoch = Clock::get()?.epoch;
-    let pool = &ctx.accounts.pool;
+    let pool = &ctx.accounts.exit.pool;
     pool.require_fresh(epoch)?;
     require!(lst_amount > 0, LiquidStakingError::ZeroAmount);
     let quote = pool.quote_delayed_exit(lst_amount, epoch)?;
     require!(quote.lamports_out > 0, LiquidStakingError::ExitTooSmall);
     require!(quote.lamports_out >= min_lamports_out, LiquidStakingError::ExitSlippageExceeded);
-
-    let a = &ctx.accounts;
-    cpi::burn_lst(
-        a.lst_mint.to_account_info(),
-        a.owner_lst.to_account_info(),
-        a.owner.to_account_info(),
-        &a.token_program.to_account_info(),
-        lst_amount,
-    )?;
-
-    let owner = ctx.accounts.owner.key();
-    let ticket_address = ctx.accounts.ticket.key();
-    let ticket = open_ticket(&mut ctx.accounts.pool, owner, ticket_address, ctx.bumps.ticket, lst_amount, &quote, epoch)?;
-    ctx.accounts.ticket.set_inner(ticket);
-    Ok(())
+    let bump = ctx.accounts.ticket_bump(ticket_nonce)?;
+    ctx.accounts.exit.burn(lst_amount)?;
+    open_ticket(ctx.accounts, ticket_nonce, bump, lst_amount, &quote, epoch)
 }
 
-/// Books a delayed exit whose `lst` is already burned (its value less the fee moves from SOL under
-/// management to what tickets are owed), emits its event, and returns the ticket to store at
-/// `ticket_address`. Shared by `order_unstake` and the ticket part of `unstake`.
-pub fn open_ticket(
-    pool: &mut Account<Pool>,
-    owner: Pubkey,
-    ticket_address: Pubkey,
-    bump: u8,
-    lst: u64,
-    quote: &math::ExitQuote,
-    epoch: u64,
-) -> Result<Ticket> {
-    let id = pool.book_ticket(lst, quote.lamports_out)?;
+impl TicketExit<'_> {
+    /// Checks that the ticket account is the owner's ticket for `nonce` and still free; returns
+    /// its bump.
+    pub fn ticket_bump(&self, nonce: u64) -> Result<u8> {
+        let (address, bump) = pda::find_ticket_address(&self.exit.pool.key(), self.exit.owner.key, nonce);
+        require_keys_eq!(address, self.ticket.key(), LiquidStakingError::TicketAccountMismatch);
+        require!(self.ticket.data_is_empty(), LiquidStakingError::TicketAlreadyExists);
+        Ok(bump)
+    }
+}
+
+/// Creates the ticket (checked by `TicketExit::ticket_bump`) for an exit whose `lst` is already
+/// burned, rent paid by the owner, and books it: its value less the fee moves from SOL under
+/// management to what tickets are owed. Shared by `order_unstake` and the ticket part of `unstake`.
+pub fn open_ticket(a: &mut TicketExit, nonce: u64, bump: u8, lst: u64, quote: &math::ExitQuote, epoch: u64) -> Result<()> {
+    let pool_key = a.exit.pool.key();
+    let owner = a.exit.owner.key();
+    let address = a.ticket.key();
+    let nonce_bytes = nonce.to_le_bytes();
+    let seeds: &[&[u8]] = &[TICKET_SEED, pool_key.as_ref(), owner.as_ref(), &nonce_bytes, &[bump]];
+    cpi::create_pda_account(
+        a.exit.owner.to_account_info(),
+        None,
+        a.ticket.to_account_info(),
+        seeds,
+        Rent::get()?.minimum_balance(Ticket::SPACE),
+        Ticket::SPACE as u64,
+        &crate::ID,
+        &a.exit.system_program.to_account_info(),
+    )?;
+    let pool = &mut a.exit.pool;
+    pool.book_ticket(lst, quote.lamports_out)?;
     let ticket = Ticket {
         owner,
-        pool: pool.key(),
+        pool: pool_key,
         lamports: quote.lamports_out,
         lst_burned: lst,
         created_epoch: epoch,
         claimable_epoch: epoch + TICKET_DELAY_EPOCHS,
-        id,
+        nonce,
         bump,
     };
+    ticket.try_serialize(&mut &mut a.ticket.try_borrow_mut_data()?[..])?;
     emit!(UnstakeOrdered {
-        pool: ticket.pool,
+        pool: pool_key,
         owner,
-        ticket: ticket_address,
-        ticket_id: id,
+        ticket: address,
+        ticket_nonce: nonce,
         lst_burned: lst,
         fee_lamports: quote.fee_lamports,
         lamports_owed: quote.lamports_out,
@@ -91,5 +85,5 @@ pub fn open_ticket(
         lst_supply: pool.lst_supply,
         owed_lamports: pool.owed_lamports,
     });
-    Ok(ticket)
+    Ok(())
 }
