@@ -9,6 +9,7 @@ mod withdraw_stake;
 mod initialize_pool;
 mod instant_unstake;
 mod unstake;
+mod withdraw_treasury;
 mod known_failures;
 mod lifecycle;
 mod order_unstake;

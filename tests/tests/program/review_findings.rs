@@ -355,3 +355,84 @@ async fn donated_stake_accounts_and_mass_exits_are_paid_by_the_crank_alone() {
     }
     t.assert_books(0).await;
 }
+
+/// Item 4, guard: a ticket's address comes from its owner and a nonce the owner picks. Before the
+/// fix it came from the pool's ticket counter: two exits built from the same pool state collided
+/// (the later one failed on the ticket address), and anyone could front-run a pending exit with a
+/// tiny one to make it fail.
+#[tokio::test]
+async fn exits_never_race_for_a_ticket_address() {
+    let (mut t, alice) = TestContext::staked(1, 40).await;
+    let keys = t.keys();
+    let bob = t.user_with_deposit(10 * SOL).await;
+    let mallory = t.user_with_deposit(SOL).await;
+    let order = |owner: &Keypair, nonce: u64, lst_amount: u64| {
+        ix::order_unstake(&ix::OrderUnstakeParams {
+            keys,
+            owner: owner.pubkey(),
+            owner_lst: liquid_staking_sdk::addresses::lst_account(&owner.pubkey(), &keys.lst_mint),
+            ticket_nonce: nonce,
+            lst_amount,
+            min_lamports_out: 0,
+        })
+    };
+    // Every exit is built before any lands, from the same pool state, with the same nonce where
+    // the owners differ.
+    let front_run = order(&mallory, 1, 1_000_000);
+    let alice_first = order(&alice, 1, SOL);
+    let alice_second = order(&alice, 2, SOL);
+    let bob_exit = order(&bob, 1, SOL);
+    t.chain.process(&[front_run], &[&mallory]).await.unwrap();
+    // Two of Alice's exits and Bob's in one transaction: the same slot.
+    t.chain.process(&[alice_first, alice_second, bob_exit], &[&alice, &bob]).await.unwrap();
+    for (owner, nonce) in [(&mallory, 1), (&alice, 1), (&alice, 2), (&bob, 1)] {
+        let ticket = decode::ticket(&t.chain.account(&keys.ticket(&owner.pubkey(), nonce)).await.unwrap().data).unwrap();
+        assert_eq!((ticket.owner, ticket.nonce), (owner.pubkey(), nonce));
+    }
+    assert_eq!(t.pool_state().await.tickets_opened, 4);
+    // The same owner and nonce again is refused by name, and changes nothing.
+    let snap = t.snapshot(&[alice.pubkey(), t.lst_account_of(&alice.pubkey())]).await;
+    assert_error(t.chain.process(&[order(&alice, 1, SOL)], &[&alice]).await, E::TicketAlreadyExists);
+    snap.assert_same(&t.snapshot(&[alice.pubkey(), t.lst_account_of(&alice.pubkey())]).await);
+}
+
+/// Items 9 and 12, guards: the treasury is the pool's own token account at a PDA, so nobody can
+/// close it and stop the crank, and it is never the same account as a user's. Before the fix the
+/// treasury was the treasury owner's associated account: the owner could empty and close it, and
+/// finalize then failed every epoch (the pool stayed stale); and the owner's own instant exits
+/// failed with ConstraintDuplicateMutableAccount (2040), their LST account being the treasury.
+#[tokio::test]
+async fn the_treasury_cannot_stop_the_crank_and_its_authority_exits_like_anyone() {
+    let (mut t, _holder) = TestContext::staked(2, 60).await;
+    let keys = t.keys();
+    let vote = t.chain.vote_accounts[0];
+    let authority = t.pool.treasury_authority.insecure_clone();
+    t.chain.fund(&authority.pubkey(), 30 * SOL).await;
+    setup::deposit_sol(&mut t.chain, &keys, &authority, 20 * SOL, 0).await.unwrap();
+    for _ in 0..2 {
+        t.chain.advance_epoch().await;
+        run_crank(&mut t.chain, &keys).await.unwrap();
+    }
+    assert!(t.chain.token_balance(&keys.treasury).await > 0, "the reward fee reached the treasury");
+
+    // The treasury authority leaves by every route, like any holder.
+    setup::instant_unstake(&mut t.chain, &keys, &authority, SOL / 10).await.unwrap();
+    t.order_unstake(&authority, SOL).await.unwrap();
+    setup::unstake(&mut t.chain, &keys, &authority, SOL, 300).await.unwrap();
+    setup::withdraw_stake(&mut t.chain, &keys, &authority, 0, vote, 2 * SOL).await.unwrap();
+
+    // It takes every fee out, then tries to close the treasury: the pool owns it.
+    let all = t.chain.token_balance(&keys.treasury).await;
+    let own = t.lst_account_of(&authority.pubkey());
+    t.chain.process(&[ix::withdraw_treasury(&keys, &authority.pubkey(), &own, all)], &[&authority]).await.unwrap();
+    assert_eq!(t.chain.token_balance(&keys.treasury).await, 0);
+    let close = spl_token_interface::instruction::close_account(&spl_token_interface::ID, &keys.treasury, &authority.pubkey(), &authority.pubkey(), &[]).unwrap();
+    let refused = t.chain.process(&[close], &[&authority]).await.unwrap_err();
+    assert_eq!(error_code(&refused), Some(4), "SPL Token: the signer does not own the treasury");
+    // The crank goes on, and the next reward fee lands in the treasury.
+    t.chain.advance_epoch().await;
+    run_crank(&mut t.chain, &keys).await.unwrap();
+    assert_eq!(t.pool_state().await.last_update_epoch, t.chain.epoch().await);
+    assert!(t.chain.token_balance(&keys.treasury).await > 0);
+    t.assert_books(0).await;
+}
