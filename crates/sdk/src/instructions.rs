@@ -28,6 +28,10 @@ fn stake_program() -> accounts::StakeProgram {
     accounts::StakeProgram { clock: sysvar::clock::ID, stake_history: STAKE_HISTORY_ID, stake_program: STAKE_PROGRAM_ID }
 }
 
+fn stake_account_creation() -> accounts::StakeAccountCreation {
+    accounts::StakeAccountCreation { rent: sysvar::rent::ID, stake_config: STAKE_CONFIG_ID, system_program: system_program::ID }
+}
+
 /// A pool validator: its vote account and main stake account.
 fn pool_validator(keys: &PoolKeys, vote_account: Pubkey) -> accounts::PoolValidator {
     accounts::PoolValidator { vote_account, validator_stake: keys.validator_stake(&vote_account), stake: stake_program() }
@@ -99,9 +103,7 @@ pub fn add_validator(p: &AddValidatorParams) -> Instruction {
         accounts::AddValidator {
             access: operator_access(&p.keys, p.operator),
             validator: pool_validator(&p.keys, p.vote_account),
-            rent: sysvar::rent::ID,
-            stake_config: STAKE_CONFIG_ID,
-            system_program: system_program::ID,
+            creation: stake_account_creation(),
         },
         instruction::AddValidator { weight: p.weight },
     )
@@ -223,10 +225,8 @@ pub fn rebalance_validator(p: &RebalanceValidatorParams) -> Instruction {
         accounts::RebalanceValidator {
             pool: pool_with_validators(&p.keys),
             validator: pool_validator(&p.keys, p.vote_account),
+            creation: stake_account_creation(),
             transient_stake: p.keys.transient_stake(&p.vote_account),
-            rent: sysvar::rent::ID,
-            stake_config: STAKE_CONFIG_ID,
-            system_program: system_program::ID,
         },
         instruction::RebalanceValidator { index: p.index },
     )

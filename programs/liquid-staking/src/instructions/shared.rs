@@ -61,6 +61,45 @@ impl<'info> StakeProgram<'info> {
     }
 }
 
+/// What creating and delegating a stake account needs besides the Stake program.
+#[derive(Accounts)]
+pub struct StakeAccountCreation<'info> {
+    pub rent: Sysvar<'info, Rent>,
+    /// CHECK: the stake config account DelegateStake lists.
+    #[account(address = super::STAKE_CONFIG_ID)]
+    pub stake_config: UncheckedAccount<'info>,
+    pub system_program: Program<'info, System>,
+}
+
+impl<'info> StakeAccountCreation<'info> {
+    /// Creates a pool stake account at the PDA `stake` (`stake_seeds`) holding `lamports` from the
+    /// reserve, and delegates it to `vote_account` (the pool signing through `cpi`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn create_delegated(
+        &self,
+        cpi: &StakeCpi<'_, 'info>,
+        pool: &Account<'info, Pool>,
+        reserve: &AccountInfo<'info>,
+        stake: &AccountInfo<'info>,
+        stake_seeds: &[&[u8]],
+        vote_account: &AccountInfo<'info>,
+        lamports: u64,
+    ) -> Result<()> {
+        let pool_key = pool.key();
+        crate::stake_cpi::create_pool_stake_account(
+            reserve,
+            &pool.reserve_seeds(&pool_key),
+            stake,
+            stake_seeds,
+            &pool_key,
+            lamports,
+            &self.rent.to_account_info(),
+            &self.system_program.to_account_info(),
+        )?;
+        cpi.delegate(stake, vote_account, &self.stake_config.to_account_info())
+    }
+}
+
 /// One of the pool's validators: its vote account and its main stake account.
 #[derive(Accounts)]
 pub struct PoolValidator<'info> {

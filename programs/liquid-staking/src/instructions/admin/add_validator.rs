@@ -1,5 +1,5 @@
-use crate::instructions::{require_epoch_rewards_inactive, shared::*, STAKE_CONFIG_ID, VOTE_PROGRAM_ID};
-use crate::{constants::*, error::LiquidStakingError, events::ValidatorAdded, pda, stake_cpi, state::*};
+use crate::instructions::{require_epoch_rewards_inactive, shared::*, VOTE_PROGRAM_ID};
+use crate::{constants::*, error::LiquidStakingError, events::ValidatorAdded, pda, state::*};
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
@@ -7,11 +7,7 @@ pub struct AddValidator<'info> {
     pub access: OperatorAccess<'info>,
     /// The vote account must be the vote program's; the main stake account is its PDA, created here.
     pub validator: PoolValidator<'info>,
-    pub rent: Sysvar<'info, Rent>,
-    /// CHECK: the stake config account DelegateStake lists.
-    #[account(address = STAKE_CONFIG_ID)]
-    pub stake_config: UncheckedAccount<'info>,
-    pub system_program: Program<'info, System>,
+    pub creation: StakeAccountCreation<'info>,
 }
 
 /// Adds a validator: creates its stake account from the reserve (rent plus the minimum
@@ -34,23 +30,13 @@ pub fn add_validator(ctx: Context<AddValidator>, weight: u32) -> Result<()> {
         validator_stake.owner == &anchor_lang::solana_program::system_program::ID && validator_stake.data_is_empty(),
         LiquidStakingError::ValidatorAlreadyAdded
     );
-    let lamports = a.rent.minimum_balance(STAKE_ACCOUNT_SPACE as usize) + MIN_STAKE_DELEGATION_LAMPORTS;
+    let lamports = a.creation.rent.minimum_balance(STAKE_ACCOUNT_SPACE as usize) + MIN_STAKE_DELEGATION_LAMPORTS;
     require!(pool.reserve_liquid_lamports(reserve.lamports()) >= lamports, LiquidStakingError::ReserveTooLow);
 
-    let reserve_seeds = pool.reserve_seeds(&pool_key);
     let stake_seeds: &[&[u8]] = &[VALIDATOR_STAKE_SEED, pool_key.as_ref(), vote_key.as_ref(), &[stake_bump]];
-    stake_cpi::create_pool_stake_account(
-        &reserve.to_account_info(),
-        &reserve_seeds,
-        &validator_stake,
-        stake_seeds,
-        &pool_key,
-        lamports,
-        &a.rent.to_account_info(),
-        &a.system_program.to_account_info(),
-    )?;
     let pool_seeds = pool.signer_seeds();
-    a.validator.stake.signed_by(pool, &pool_seeds).delegate(&validator_stake, &vote.to_account_info(), &a.stake_config.to_account_info())?;
+    let cpi = a.validator.stake.signed_by(pool, &pool_seeds);
+    a.creation.create_delegated(&cpi, pool, &reserve.to_account_info(), &validator_stake, stake_seeds, &vote.to_account_info(), lamports)?;
 
     let (_, transient_stake_bump) = pda::find_transient_stake_address(&pool_key, &vote_key);
     let epoch = a.validator.stake.clock.epoch;

@@ -1,4 +1,4 @@
-use crate::instructions::{require_epoch_rewards_inactive, shared::*, STAKE_CONFIG_ID};
+use crate::instructions::{require_epoch_rewards_inactive, shared::*};
 use crate::{
     checks::StakeStatus,
     constants::*,
@@ -15,14 +15,10 @@ use anchor_lang::prelude::*;
 pub struct RebalanceValidator<'info> {
     pub pool: PoolWithValidators<'info>,
     pub validator: PoolValidator<'info>,
+    pub creation: StakeAccountCreation<'info>,
     /// CHECK: re-derived from the entry; created here when stake is split off or added.
     #[account(mut)]
     pub transient_stake: UncheckedAccount<'info>,
-    pub rent: Sysvar<'info, Rent>,
-    /// CHECK: the stake config account DelegateStake lists.
-    #[account(address = STAKE_CONFIG_ID)]
-    pub stake_config: UncheckedAccount<'info>,
-    pub system_program: Program<'info, System>,
 }
 
 /// Crank step 3, permissionless, after finalize, for the validator at `index`:
@@ -63,7 +59,7 @@ pub fn rebalance_validator(ctx: Context<RebalanceValidator>, index: u32) -> Resu
         return Ok(());
     }
 
-    let stake_rent = a.rent.minimum_balance(STAKE_ACCOUNT_SPACE as usize);
+    let stake_rent = a.creation.rent.minimum_balance(STAKE_ACCOUNT_SPACE as usize);
     let main = a.validator.main_stake(&pool_key)?;
     let main_status = match &main {
         Some(m) => Some(a.validator.stake.status(&m.delegation)?),
@@ -91,7 +87,7 @@ pub fn rebalance_validator(ctx: Context<RebalanceValidator>, index: u32) -> Resu
                     &transient,
                     transient_seeds,
                     stake_rent,
-                    &a.system_program.to_account_info(),
+                    &a.creation.system_program.to_account_info(),
                 )?;
                 stake.split(&validator_stake, &transient, amount)?;
                 stake.deactivate(&transient)?;
@@ -142,8 +138,8 @@ pub fn rebalance_validator(ctx: Context<RebalanceValidator>, index: u32) -> Resu
             msg!("validator {}: at target or below the minimum stake increase", index);
             return Ok(());
         }
-        cpi::pay_from_reserve(pool, reserve.clone(), validator_stake.clone(), &a.system_program.to_account_info(), amount)?;
-        stake.delegate(&validator_stake, &a.validator.vote_account.to_account_info(), &a.stake_config.to_account_info())?;
+        cpi::pay_from_reserve(pool, reserve.clone(), validator_stake.clone(), &a.creation.system_program.to_account_info(), amount)?;
+        stake.delegate(&validator_stake, &a.validator.vote_account.to_account_info(), &a.creation.stake_config.to_account_info())?;
         entry.flags &= !VALIDATOR_FLAG_MAIN_DEACTIVATED;
         entry.active_stake_lamports += amount;
         let validator_lamports = entry.total_lamports();
@@ -156,17 +152,7 @@ pub fn rebalance_validator(ctx: Context<RebalanceValidator>, index: u32) -> Resu
         return Ok(());
     }
     let transient_seeds: &[&[u8]] = &[TRANSIENT_STAKE_SEED, pool_key.as_ref(), vote_key.as_ref(), &[entry.transient_stake_bump]];
-    stake_cpi::create_pool_stake_account(
-        &reserve,
-        &pool.reserve_seeds(&pool_key),
-        &transient,
-        transient_seeds,
-        &pool_key,
-        amount,
-        &a.rent.to_account_info(),
-        &a.system_program.to_account_info(),
-    )?;
-    stake.delegate(&transient, &a.validator.vote_account.to_account_info(), &a.stake_config.to_account_info())?;
+    a.creation.create_delegated(&stake, pool, &reserve, &transient, transient_seeds, &a.validator.vote_account.to_account_info(), amount)?;
     entry.transient_stake_lamports = amount;
     let validator_lamports = entry.total_lamports();
     drop(list);
