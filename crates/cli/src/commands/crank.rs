@@ -18,7 +18,7 @@ pub fn run(ctx: &Context, a: CrankArgs) -> CliResult {
     let payer = ctx.signer()?.pubkey();
     let epoch = ctx.epoch()?;
     let batch = plan::max_observe_batch(&keys, &payer);
-    let (mut observe, mut finalize, mut rebalance) = (0, 0, 0);
+    let (mut observe, mut finalize, mut rebalance, mut refused) = (0, 0, 0, 0);
     loop {
         let list = decode::validator_list(&ctx.rpc.get_account_data(&keys.validator_list)?)?;
         let round = plan::observe_transactions(&keys, &list.entries, epoch, batch);
@@ -43,12 +43,23 @@ pub fn run(ctx: &Context, a: CrankArgs) -> CliResult {
     let reserve = ctx.rpc.get_balance(&keys.reserve)?;
     let stake_rent = ctx.rpc.get_minimum_balance_for_rent_exemption(STAKE_ACCOUNT_SPACE as usize)?;
     for tx in pack::pack(&payer, plan::rebalance_instructions(&keys, &pool, &list.entries, reserve, stake_rent), plan::MAX_REBALANCES_PER_TX) {
-        ctx.send(&tx, &[])?;
         rebalance += 1;
+        if ctx.send(&tx, &[]).is_ok() {
+            continue;
+        }
+        // One refused instruction fails its batch: send them one by one, skipping refusals, so
+        // one validator never holds up the others.
+        for instruction in tx {
+            rebalance += 1;
+            if let Err(e) = ctx.send(&[instruction], &[]) {
+                eprintln!("a rebalance instruction was refused and skipped: {e}");
+                refused += 1;
+            }
+        }
     }
     ctx.print(
-        format!("Epoch {epoch}: {observe} observe, {finalize} finalize, {rebalance} rebalance transaction(s)."),
-        json!({ "epoch": epoch, "observeTransactions": observe, "finalizeTransactions": finalize, "rebalanceTransactions": rebalance }),
+        format!("Epoch {epoch}: {observe} observe, {finalize} finalize, {rebalance} rebalance transaction(s) ({refused} instruction(s) refused)."),
+        json!({ "epoch": epoch, "observeTransactions": observe, "finalizeTransactions": finalize, "rebalanceTransactions": rebalance, "rebalancesRefused": refused }),
     );
     Ok(())
 }
