@@ -436,3 +436,36 @@ async fn the_treasury_cannot_stop_the_crank_and_its_authority_exits_like_anyone(
     assert!(t.chain.token_balance(&keys.treasury).await > 0);
     t.assert_books(0).await;
 }
+
+/// After a whole-stake unstake the validator's main account rests with its rent; when new SOL
+/// arrives, rebalancing delegates that same account again (no new account, no rent).
+#[tokio::test]
+async fn a_validator_unstaked_whole_is_staked_again() {
+    let mut t = TestContext::new(1).await;
+    let keys = t.keys();
+    let vote = t.chain.vote_accounts[0];
+    let user = t.user_with_deposit(8 * SOL).await;
+    t.add_validator(vote, 100).await.unwrap();
+    run_crank(&mut t.chain, &keys).await.unwrap();
+    t.chain.advance_epoch().await;
+    run_crank(&mut t.chain, &keys).await.unwrap();
+    let lst = t.lst_balance(&user.pubkey()).await;
+    let ticket = t.order_unstake(&user, lst).await.unwrap();
+    run_crank(&mut t.chain, &keys).await.unwrap();
+    let entry = t.chain.validator_list(&keys).await.entries[0];
+    assert!(entry.main_deactivated_by_pool(), "its whole stake was deactivated");
+    claim_within(&mut t, &user, &ticket, 2).await;
+    let rent = t.chain.rent_exempt_minimum(200).await;
+    assert_eq!(t.chain.lamports(&keys.validator_stake(&vote)).await, rent, "the account rests with its rent");
+
+    t.user_with_deposit(30 * SOL).await;
+    run_crank(&mut t.chain, &keys).await.unwrap();
+    let entry = t.chain.validator_list(&keys).await.entries[0];
+    assert!(!entry.main_deactivated_by_pool() && entry.transient_stake_lamports == 0, "delegated again, directly");
+    let account = t.chain.account(&keys.validator_stake(&vote)).await.unwrap();
+    let solana_stake_interface::state::StakeStateV2::Stake(_, stake, _) = bincode::deserialize(&account.data).unwrap() else { panic!() };
+    assert_eq!(stake.delegation.deactivation_epoch, u64::MAX);
+    assert!(stake.delegation.stake > 20 * SOL);
+    t.chain.advance_epoch().await;
+    t.crank_checking_books(0).await;
+}
