@@ -134,6 +134,8 @@ pub enum LiquidStakingError {
     NotTreasuryAuthority,
     #[msg("The treasury holds less LST than requested")]
     TreasuryBalanceTooLow,
+    #[msg("Reserve account is not this pool's reserve")]
+    WrongReserve,
 }
 
 impl From<crate::math::MathError> for LiquidStakingError {

@@ -127,6 +127,6 @@ async fn fails_with_another_pools_reserve() {
     let snap = t.snapshot(&[u.pubkey(), other.keys.reserve]).await;
     let mut wrong_reserve = deposit_ix(&t, &u, LAMPORTS_PER_SOL, 0);
     wrong_reserve.accounts[3].pubkey = other.keys.reserve;
-    assert_anchor_error(t.chain.process(&[wrong_reserve], &[&u]).await, anchor_lang::error::ErrorCode::ConstraintSeeds);
+    assert_error(t.chain.process(&[wrong_reserve], &[&u]).await, E::WrongReserve);
     snap.assert_same(&t.snapshot(&[u.pubkey(), other.keys.reserve]).await);
 }

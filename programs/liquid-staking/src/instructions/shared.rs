@@ -1,5 +1,5 @@
 //! Account groups that several instructions share, so that each account check is written once.
-use crate::{checks::*, constants::*, error::LiquidStakingError, stake_cpi::StakeCpi, state::*};
+use crate::{checks::*, error::LiquidStakingError, stake_cpi::StakeCpi, state::*};
 use anchor_lang::prelude::*;
 use anchor_spl::token::Token;
 use anchor_spl::token_interface::{Mint, TokenAccount};
@@ -11,7 +11,7 @@ pub struct PoolWithValidators<'info> {
     pub pool: Account<'info, Pool>,
     #[account(mut)]
     pub validator_list: AccountLoader<'info, ValidatorList>,
-    #[account(mut, seeds = [RESERVE_SEED, pool.key().as_ref()], bump = pool.reserve_bump)]
+    #[account(mut, constraint = crate::pda::is_reserve_address(&pool.key(), pool.reserve_bump, reserve.key) @ LiquidStakingError::WrongReserve)]
     pub reserve: SystemAccount<'info>,
 }
 
@@ -141,7 +141,7 @@ pub struct LstDeposit<'info> {
     pub pool: Account<'info, Pool>,
     #[account(mut, address = pool.lst_mint @ LiquidStakingError::WrongMint)]
     pub lst_mint: InterfaceAccount<'info, Mint>,
-    #[account(mut, seeds = [RESERVE_SEED, pool.key().as_ref()], bump = pool.reserve_bump)]
+    #[account(mut, constraint = crate::pda::is_reserve_address(&pool.key(), pool.reserve_bump, reserve.key) @ LiquidStakingError::WrongReserve)]
     pub reserve: SystemAccount<'info>,
     /// Receives the LST (any owner: a deposit may be made for someone else).
     #[account(mut, constraint = recipient_lst.mint == pool.lst_mint @ LiquidStakingError::WrongMint)]
@@ -163,7 +163,7 @@ pub struct LstExit<'info> {
     /// The LST to burn; the token program checks that `owner` may burn from it.
     #[account(mut, constraint = owner_lst.mint == pool.lst_mint @ LiquidStakingError::WrongMint)]
     pub owner_lst: InterfaceAccount<'info, TokenAccount>,
-    #[account(mut, seeds = [RESERVE_SEED, pool.key().as_ref()], bump = pool.reserve_bump)]
+    #[account(mut, constraint = crate::pda::is_reserve_address(&pool.key(), pool.reserve_bump, reserve.key) @ LiquidStakingError::WrongReserve)]
     pub reserve: SystemAccount<'info>,
     /// CHECK: the pool's treasury (a PDA token account of the pool's mint, created with the pool);
     /// the token program checks it on mint_to.

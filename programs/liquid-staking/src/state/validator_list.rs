@@ -63,7 +63,7 @@ impl ValidatorEntry {
     /// stored bump).
     pub fn check_validator_stake(&self, pool: &Pubkey, address: &Pubkey) -> Result<()> {
         require!(
-            pda::validator_stake_address(pool, &self.vote_account, self.validator_stake_bump) == Some(*address),
+            pda::is_validator_stake_address(pool, &self.vote_account, self.validator_stake_bump, address),
             LiquidStakingError::StakeAccountMismatch
         );
         Ok(())
@@ -72,7 +72,7 @@ impl ValidatorEntry {
     /// Checks `address` is this validator's transient stake account in `pool`.
     pub fn check_transient_stake(&self, pool: &Pubkey, address: &Pubkey) -> Result<()> {
         require!(
-            pda::transient_stake_address(pool, &self.vote_account, self.transient_stake_bump) == Some(*address),
+            pda::is_transient_stake_address(pool, &self.vote_account, self.transient_stake_bump, address),
             LiquidStakingError::TransientStakeAccountMismatch
         );
         Ok(())

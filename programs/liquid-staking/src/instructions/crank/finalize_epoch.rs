@@ -1,5 +1,5 @@
 use crate::instructions::require_epoch_rewards_inactive;
-use crate::{constants::*, cpi, error::LiquidStakingError, events::EpochFinalized, math, state::*};
+use crate::{cpi, error::LiquidStakingError, events::EpochFinalized, math, state::*};
 use anchor_lang::prelude::*;
 use anchor_spl::token::Token;
 use anchor_spl::token_interface::Mint;
@@ -10,7 +10,7 @@ pub struct FinalizeEpoch<'info> {
     pub pool: Account<'info, Pool>,
     #[account(mut, address = pool.lst_mint @ LiquidStakingError::WrongMint)]
     pub lst_mint: InterfaceAccount<'info, Mint>,
-    #[account(seeds = [RESERVE_SEED, pool.key().as_ref()], bump = pool.reserve_bump)]
+    #[account(constraint = crate::pda::is_reserve_address(&pool.key(), pool.reserve_bump, reserve.key) @ LiquidStakingError::WrongReserve)]
     pub reserve: SystemAccount<'info>,
     /// CHECK: the pool's treasury (its own PDA token account); the token program checks it on mint_to.
     #[account(mut, address = pool.treasury @ LiquidStakingError::WrongTreasury)]

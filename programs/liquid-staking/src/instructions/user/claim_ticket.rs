@@ -1,4 +1,4 @@
-use crate::{constants::*, cpi, error::LiquidStakingError, events::TicketClaimed, state::*};
+use crate::{cpi, error::LiquidStakingError, events::TicketClaimed, state::*};
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
@@ -8,7 +8,7 @@ pub struct ClaimTicket<'info> {
     pub owner: Signer<'info>,
     #[account(mut)]
     pub pool: Account<'info, Pool>,
-    #[account(mut, seeds = [RESERVE_SEED, pool.key().as_ref()], bump = pool.reserve_bump)]
+    #[account(mut, constraint = crate::pda::is_reserve_address(&pool.key(), pool.reserve_bump, reserve.key) @ LiquidStakingError::WrongReserve)]
     pub reserve: SystemAccount<'info>,
     #[account(
         mut,
