@@ -35,8 +35,16 @@ impl LocalChain {
         if std::env::var_os("RUST_LOG").is_none() {
             std::env::set_var("RUST_LOG", "error");
         }
-        let mut pt = ProgramTest::new("liquid_staking", liquid_staking::ID, processor!(liquid_staking_processor));
-        pt.prefer_bpf(false);
+        let mut pt = ProgramTest::default();
+        match crate::sbf::program_account() {
+            // LIQUID_STAKING_SBF=1: the SBF build, run in the VM.
+            Some(program) => pt.add_account(liquid_staking::ID, program),
+            // Natively, whatever SBF_OUT_DIR / BPF_OUT_DIR say.
+            None => {
+                pt.prefer_bpf(false);
+                pt.add_program("liquid_staking", liquid_staking::ID, processor!(liquid_staking_processor));
+            }
+        }
         let vote_accounts: Vec<Pubkey> = (0..validators).map(|_| Pubkey::new_unique()).collect();
         for vote in &vote_accounts {
             let node = Pubkey::new_unique();

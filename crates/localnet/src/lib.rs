@@ -1,6 +1,7 @@
 //! An in-process chain for the protocol: solana-program-test's bank with our program registered
-//! natively (compiled for the host) beside the real Stake program (Core BPF) and SPL Token, and
-//! vote accounts that earn real inflation rewards when epochs pass.
+//! natively (compiled for the host; its SBF build with LIQUID_STAKING_SBF=1, see [`sbf`]) beside
+//! the real Stake program (Core BPF) and SPL Token, and vote accounts that earn real inflation
+//! rewards when epochs pass.
 
 pub mod chain;
 pub mod crank;
@@ -10,3 +11,4 @@ pub use crank::{plan_step, run_crank, CrankReport, CrankStep};
 pub mod setup;
 pub mod rpc;
 pub mod bootstrap;
+pub mod sbf;

@@ -23,6 +23,8 @@
 #![allow(unexpected_cfgs)]
 
 use anchor_lang::prelude::*;
+#[cfg(feature = "upstream-sbf")]
+use sbf_support as _;
 
 pub mod checks;
 pub mod constants;

@@ -1,0 +1,338 @@
+//! Compute units of every program instruction, measured on the program's SBF build.
+//!
+//!     scripts/build-sbf.sh
+//!     LIQUID_STAKING_SBF=1 cargo run -p liquid-staking-localnet --example compute_units
+//!
+//! Drives one pool through four epochs on the in-process chain with the SDK's builders and the
+//! localnet helpers: creation and admin calls, validators added and staked, SOL and stake
+//! deposits, every exit route, the crank in both directions, validators removed, tickets claimed.
+//! Each program instruction goes in a transaction of its own (helpers such as creating a token
+//! account are sent separately first) and its units are read from program-test's transaction
+//! metadata (`compute_units_consumed`, CPIs included). Observe transactions need a compute-budget
+//! instruction; its own units, measured alone, are subtracted.
+//!
+//! Then the observe sweep: with `n = 1..=max` validators per instruction (max = the SDK's
+//! `plan::max_observe_batch`), once in the epoch after every validator was staked (each has a
+//! transient to merge) and once in a steady epoch (nothing to merge).
+//!
+//! Natively the program is not metered (it runs as host code), so this refuses to run without
+//! LIQUID_STAKING_SBF=1.
+use std::collections::BTreeMap;
+
+use liquid_staking::state::{PAUSED_ALL, VALIDATOR_STATUS_ACTIVE};
+use liquid_staking_localnet::{
+    plan_step,
+    setup::{self, CreatedPool, NewPoolKeypairs, PoolConfig},
+    CrankStep, LocalChain, SOL,
+};
+use liquid_staking_sdk::{addresses::lst_account, instructions as ix, plan, PoolKeys, DEFAULT_FEES};
+use solana_instruction::Instruction;
+use solana_keypair::Keypair;
+use solana_pubkey::Pubkey;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+
+/// Successful calls per instruction (and variant), in compute units.
+#[derive(Default)]
+struct Meter(BTreeMap<String, Vec<u64>>);
+
+impl Meter {
+    fn record(&mut self, name: &str, units: u64) {
+        self.0.entry(name.to_string()).or_default().push(units);
+    }
+}
+
+/// Sends `instructions` in one transaction signed by the payer and those of `signers` it needs;
+/// returns the compute units it consumed. Panics with the program's logs if it fails.
+async fn send(chain: &mut LocalChain, instructions: &[Instruction], signers: &[&Keypair]) -> u64 {
+    let blockhash = chain.ctx.get_new_latest_blockhash().await.expect("blockhash");
+    let needed = |k: &&Keypair| instructions.iter().any(|i| i.accounts.iter().any(|a| a.is_signer && a.pubkey == k.pubkey()));
+    let mut all: Vec<&Keypair> = vec![&chain.ctx.payer];
+    all.extend(signers.iter().copied().filter(needed));
+    let tx = Transaction::new_signed_with_payer(instructions, Some(&chain.ctx.payer.pubkey()), &all, blockhash);
+    let outcome = chain.ctx.banks_client.process_transaction_with_metadata(tx).await.expect("banks client answers");
+    let metadata = outcome.metadata.expect("program-test returns metadata");
+    if let Err(err) = outcome.result {
+        panic!("transaction failed: {err:?}\n{}", metadata.log_messages.join("\n"));
+    }
+    metadata.compute_units_consumed
+}
+
+async fn measure(chain: &mut LocalChain, meter: &mut Meter, name: &str, instruction: Instruction, signers: &[&Keypair]) -> u64 {
+    let units = send(chain, &[instruction], signers).await;
+    meter.record(name, units);
+    units
+}
+
+/// A funded wallet with an (empty) LST account.
+async fn wallet(chain: &mut LocalChain, keys: &PoolKeys, lamports: u64) -> Keypair {
+    let user = setup::funded_wallet(chain, lamports).await;
+    send(chain, &[ix::create_lst_account(&user.pubkey(), &user.pubkey(), &keys.lst_mint)], &[&user]).await;
+    user
+}
+
+fn deposit_sol(keys: &PoolKeys, user: &Keypair, lamports: u64) -> Instruction {
+    ix::deposit_sol(&ix::DepositSolParams {
+        keys: *keys,
+        depositor: user.pubkey(),
+        recipient_lst: lst_account(&user.pubkey(), &keys.lst_mint),
+        lamports,
+        min_lst_out: 0,
+    })
+}
+
+/// Sends the crank's rebalance plan one instruction per transaction; returns how many.
+async fn rebalance(chain: &mut LocalChain, meter: &mut Meter, keys: &PoolKeys) -> usize {
+    let pool = chain.pool(&keys.pool).await;
+    let reserve = chain.lamports(&keys.reserve).await;
+    let variant = if pool.reserve_shortfall_lamports(reserve).unwrap_or(0) > 0 { "unstake" } else { "stake" };
+    let instructions: Vec<Instruction> = plan_step(chain, keys, CrankStep::Rebalance).await.into_iter().flatten().collect();
+    for instruction in &instructions {
+        measure(chain, meter, &format!("rebalance_validator ({variant})"), instruction.clone(), &[]).await;
+    }
+    instructions.len()
+}
+
+/// Observe instructions as the crank plans them, each in its own transaction.
+async fn observe_all(chain: &mut LocalChain, meter: &mut Meter, keys: &PoolKeys, budget_units: u64) {
+    for tx in plan_step(chain, keys, CrankStep::Observe).await {
+        let units = send(chain, &tx, &[]).await - budget_units;
+        meter.record("observe_validators", units);
+    }
+}
+
+/// Observes validators in consecutive runs of 1, 2, ..., `max`; returns the units of each run.
+async fn observe_sweep(chain: &mut LocalChain, meter: &mut Meter, keys: &PoolKeys, max: usize, budget_units: u64) -> Vec<u64> {
+    let entries = chain.validator_list(keys).await.entries;
+    let mut start = 0;
+    let mut out = Vec::new();
+    for n in 1..=max {
+        let votes: Vec<Pubkey> = entries[start..start + n].iter().map(|e| e.vote_account).collect();
+        let observe = ix::observe_validators(&ix::ObserveValidatorsParams { keys: *keys, first_index: start as u32, vote_accounts: &votes });
+        let units = send(chain, &[plan::observe_compute_budget(), observe], &[]).await - budget_units;
+        meter.record("observe_validators", units);
+        out.push(units);
+        start += n;
+    }
+    out
+}
+
+async fn finalize(chain: &mut LocalChain, meter: &mut Meter, keys: &PoolKeys) {
+    measure(chain, meter, "finalize_epoch", ix::finalize_epoch(keys), &[]).await;
+}
+
+async fn transients(chain: &mut LocalChain, keys: &PoolKeys) -> usize {
+    chain.validator_list(keys).await.entries.iter().filter(|e| e.transient_stake_lamports > 0).count()
+}
+
+#[tokio::main]
+async fn main() {
+    if !liquid_staking_localnet::sbf::enabled() {
+        eprintln!(
+            "compute_units measures the program's SBF build, and natively the program is not metered.\n\
+             Build it (scripts/build-sbf.sh), then run: LIQUID_STAKING_SBF=1 cargo run -p liquid-staking-localnet --example compute_units"
+        );
+        std::process::exit(2);
+    }
+    let started = std::time::Instant::now();
+    // The batch limit depends only on address sizes: any keys will do.
+    let max = plan::max_observe_batch(&PoolKeys::derive(Pubkey::new_unique(), Pubkey::new_unique(), Pubkey::new_unique()), &Pubkey::new_unique());
+    let validators = max * (max + 1) / 2; // one sweep 1 + 2 + ... + max covers them all
+    let mut chain = LocalChain::start(validators).await;
+    let votes = chain.vote_accounts.clone();
+    let mut meter = Meter::default();
+    let budget_units = send(&mut chain, &[plan::observe_compute_budget()], &[]).await;
+
+    // Epoch 0: pools (the list is allocated by a system instruction sent first), admin calls.
+    let config = PoolConfig::default();
+    let mut pools = Vec::new();
+    for _ in 0..3 {
+        let kp = NewPoolKeypairs::generate();
+        let instructions = setup::initialize_pool_instructions(&mut chain, &kp, &config).await;
+        send(&mut chain, &instructions[..1], &[&kp.validator_list]).await;
+        measure(&mut chain, &mut meter, "initialize_pool", instructions[1].clone(), &[&kp.lst_mint, &kp.validator_list]).await;
+        pools.push(CreatedPool {
+            keys: kp.keys(),
+            admin: kp.admin,
+            operator: kp.operator,
+            pause_guardian: kp.pause_guardian,
+            treasury_owner: kp.treasury_owner,
+        });
+    }
+    let pool = pools.remove(0);
+    let keys = pool.keys;
+    let (admin, operator, guardian) = (&pool.admin, &pool.operator, &pool.pause_guardian);
+    measure(&mut chain, &mut meter, "set_fees", ix::set_fees(&keys, &admin.pubkey(), DEFAULT_FEES), &[admin]).await;
+    measure(&mut chain, &mut meter, "set_pause", ix::set_pause(&keys, &guardian.pubkey(), PAUSED_ALL), &[guardian]).await;
+    measure(&mut chain, &mut meter, "set_pause", ix::set_pause(&keys, &admin.pubkey(), 0), &[admin]).await;
+    let new_admin = setup::funded_wallet(&mut chain, SOL).await;
+    measure(&mut chain, &mut meter, "propose_admin", ix::propose_admin(&keys, &admin.pubkey(), new_admin.pubkey()), &[admin]).await;
+    measure(&mut chain, &mut meter, "accept_admin", ix::accept_admin(&keys, &new_admin.pubkey()), &[&new_admin]).await;
+    let roles = ix::set_roles(&keys, &new_admin.pubkey(), operator.pubkey(), guardian.pubkey());
+    measure(&mut chain, &mut meter, "set_roles", roles, &[&new_admin]).await;
+
+    // Deposits, every validator added, five stakers' accounts activating, everything staked.
+    let whale = wallet(&mut chain, &keys, (4 * validators as u64 + 20) * SOL).await;
+    measure(&mut chain, &mut meter, "deposit_sol", deposit_sol(&keys, &whale, 4 * validators as u64 * SOL), &[&whale]).await;
+    let mut users = Vec::new();
+    for i in 0..5u64 {
+        let user = wallet(&mut chain, &keys, 30 * SOL).await;
+        measure(&mut chain, &mut meter, "deposit_sol", deposit_sol(&keys, &user, (10 + i) * SOL), &[&user]).await;
+        users.push(user);
+    }
+    for vote in &votes {
+        let add = ix::add_validator(&ix::AddValidatorParams { keys, operator: operator.pubkey(), vote_account: *vote, weight: 100 });
+        measure(&mut chain, &mut meter, "add_validator", add, &[operator]).await;
+    }
+    for index in 0..5u32 {
+        let weight = ix::set_validator_weight(&ix::SetValidatorWeightParams {
+            keys,
+            operator: operator.pubkey(),
+            index,
+            vote_account: votes[index as usize],
+            weight: 100,
+        });
+        measure(&mut chain, &mut meter, "set_validator_weight", weight, &[operator]).await;
+    }
+    let mut stakers = Vec::new();
+    for i in 0..5usize {
+        let staker = wallet(&mut chain, &keys, 10 * SOL).await;
+        let stake = setup::user_stake_account(&mut chain, &staker, &votes[i], 3 * SOL).await.expect("stake account");
+        stakers.push((staker, stake, i));
+    }
+    let staked = rebalance(&mut chain, &mut meter, &keys).await;
+    eprintln!("epoch 0: {validators} validators added, {staked} staked");
+
+    // Epoch 1: every validator has a transient to merge. Sweep, finalize, then stake deposits and
+    // the instant exits (which leave no transients: epoch 2 stays steady).
+    chain.advance_epoch().await;
+    let with_merge_count = transients(&mut chain, &keys).await;
+    let with_merge = observe_sweep(&mut chain, &mut meter, &keys, max, budget_units).await;
+    finalize(&mut chain, &mut meter, &keys).await;
+    for (staker, stake, index) in &stakers {
+        let deposit = ix::deposit_stake(&ix::DepositStakeParams {
+            keys,
+            depositor: staker.pubkey(),
+            recipient_lst: lst_account(&staker.pubkey(), &keys.lst_mint),
+            index: *index as u32,
+            vote_account: votes[*index],
+            deposit_stake: stake.pubkey(),
+            min_lst_out: 0,
+        });
+        measure(&mut chain, &mut meter, "deposit_stake", deposit, &[staker]).await;
+    }
+    for index in 10..15usize {
+        let new_stake = Keypair::new();
+        let withdraw = ix::withdraw_stake(&ix::WithdrawStakeParams {
+            keys,
+            owner: whale.pubkey(),
+            owner_lst: lst_account(&whale.pubkey(), &keys.lst_mint),
+            index: index as u32,
+            vote_account: votes[index],
+            new_stake: new_stake.pubkey(),
+            lst_amount: 3 * SOL / 2,
+            min_lamports_out: 0,
+        });
+        measure(&mut chain, &mut meter, "withdraw_stake", withdraw, &[&whale, &new_stake]).await;
+    }
+    for user in &users[..3] {
+        let exit = ix::instant_unstake(&ix::InstantUnstakeParams {
+            keys,
+            owner: user.pubkey(),
+            owner_lst: lst_account(&user.pubkey(), &keys.lst_mint),
+            lst_amount: SOL,
+            min_lamports_out: 0,
+        });
+        measure(&mut chain, &mut meter, "instant_unstake", exit, &[user]).await;
+    }
+    let unstake = |ticket_id: u64, user: &Keypair, max_fee_bps: u16| {
+        ix::unstake(&ix::UnstakeParams {
+            keys,
+            owner: user.pubkey(),
+            owner_lst: lst_account(&user.pubkey(), &keys.lst_mint),
+            ticket_id,
+            lst_amount: SOL,
+            max_fee_bps,
+            min_lamports_out: 0,
+        })
+    };
+    for user in &users[3..] {
+        let next = chain.pool(&keys.pool).await.next_ticket_id;
+        measure(&mut chain, &mut meter, "unstake (all instant)", unstake(next, user, DEFAULT_FEES.instant_unstake_max_bps), &[user]).await;
+    }
+
+    // Epoch 2: steady (nothing to merge). Sweep, finalize; tickets, deposits, removals; the
+    // rebalance then unstakes for the tickets.
+    chain.advance_epoch().await;
+    let steady_count = transients(&mut chain, &keys).await;
+    let steady = observe_sweep(&mut chain, &mut meter, &keys, max, budget_units).await;
+    finalize(&mut chain, &mut meter, &keys).await;
+    let mut tickets = Vec::new();
+    // A large exit: the reserve cannot cover it, so this epoch's rebalance unstakes.
+    for user in std::iter::once(&whale).chain(&users) {
+        let ticket_id = chain.pool(&keys.pool).await.next_ticket_id;
+        let order = ix::order_unstake(&ix::OrderUnstakeParams {
+            keys,
+            owner: user.pubkey(),
+            owner_lst: lst_account(&user.pubkey(), &keys.lst_mint),
+            ticket_id,
+            lst_amount: if user.pubkey() == whale.pubkey() { 100 * SOL } else { 2 * SOL },
+            min_lamports_out: 0,
+        });
+        measure(&mut chain, &mut meter, "order_unstake", order, &[user]).await;
+        tickets.push((user, keys.ticket(ticket_id)));
+    }
+    for user in &users[..2] {
+        let ticket_id = chain.pool(&keys.pool).await.next_ticket_id;
+        // A maximum fee below the minimum: all of it becomes a ticket.
+        measure(&mut chain, &mut meter, "unstake (ticket)", unstake(ticket_id, user, 0), &[user]).await;
+        tickets.push((user, keys.ticket(ticket_id)));
+    }
+    for user in &users[2..] {
+        measure(&mut chain, &mut meter, "deposit_sol", deposit_sol(&keys, user, 5 * SOL), &[user]).await;
+    }
+    let list = chain.validator_list(&keys).await;
+    for index in (validators - 3..validators).rev() {
+        assert_eq!(list.entries[index].status, VALIDATOR_STATUS_ACTIVE);
+        let remove = ix::remove_validator(&ix::RemoveValidatorParams {
+            keys,
+            operator: operator.pubkey(),
+            index: index as u32,
+            vote_account: list.entries[index].vote_account,
+        });
+        measure(&mut chain, &mut meter, "remove_validator", remove, &[operator]).await;
+    }
+    let unstaked = rebalance(&mut chain, &mut meter, &keys).await;
+    eprintln!("epoch 2: {} tickets, 3 validators removed, {unstaked} rebalanced", tickets.len());
+
+    // Epoch 3: the crank returns deactivated stake and drops the removed validators; claims.
+    chain.advance_epoch().await;
+    observe_all(&mut chain, &mut meter, &keys, budget_units).await;
+    finalize(&mut chain, &mut meter, &keys).await;
+    for (user, ticket) in &tickets {
+        measure(&mut chain, &mut meter, "claim_ticket", ix::claim_ticket(&keys, &user.pubkey(), ticket), &[*user]).await;
+    }
+    let restaked = rebalance(&mut chain, &mut meter, &keys).await;
+    eprintln!("epoch 3: {} tickets claimed, {restaked} rebalanced; {:.1} s in all", tickets.len(), started.elapsed().as_secs_f64());
+
+    println!("Compute units per instruction (SBF build, one instruction per transaction, CPIs included)");
+    println!();
+    println!("| instruction | calls | min | median | max |");
+    println!("|---|---:|---:|---:|---:|");
+    for (name, units) in &mut meter.0 {
+        units.sort_unstable();
+        let median = units[units.len() / 2];
+        println!("| {name} | {} | {} | {} | {} |", units.len(), units[0], median, units[units.len() - 1]);
+    }
+    println!();
+    println!("observe_validators by batch size (compute-budget instruction's {budget_units} CU subtracted)");
+    println!("with merge: the epoch after staking, {with_merge_count} of {validators} validators had a transient to merge;");
+    println!("steady: {steady_count} transients.");
+    println!();
+    println!("| validators | with merge: CU | per validator | steady: CU | per validator |");
+    println!("|---:|---:|---:|---:|---:|");
+    for n in 1..=max {
+        let (m, s) = (with_merge[n - 1], steady[n - 1]);
+        println!("| {n} | {m} | {} | {s} | {} |", m / n as u64, s / n as u64);
+    }
+}

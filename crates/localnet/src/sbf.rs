@@ -1,0 +1,49 @@
+//! SBF mode: the chain runs the program's SBF build (`target/deploy/liquid_staking.so`, made by
+//! `scripts/build-sbf.sh`) in the VM instead of the natively compiled program. Switched on by
+//! `LIQUID_STAKING_SBF=1`; everything that starts a [`LocalChain`](crate::LocalChain) (tests,
+//! demo, examples, the JSON-RPC server) then exercises the bytecode a validator would run, with
+//! real compute-unit metering and the program's log lines.
+use std::path::{Path, PathBuf};
+
+use solana_account::Account;
+
+/// The switch: set to anything but "" or "0".
+pub const ENV: &str = "LIQUID_STAKING_SBF";
+
+pub fn enabled() -> bool {
+    std::env::var(ENV).is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// `$SBF_OUT_DIR/liquid_staking.so`, by default in the workspace's `target/deploy`.
+pub fn program_path() -> PathBuf {
+    let dir = std::env::var_os("SBF_OUT_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        // This crate is crates/localnet in the workspace.
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("the workspace root");
+        workspace.join("target/deploy")
+    });
+    dir.join("liquid_staking.so")
+}
+
+/// In SBF mode, the program account to put at the program id (what program-test itself does with
+/// a .so it finds: owned by the BPF loader, executable); `None` when running natively. Panics with
+/// the fix when SBF mode is on but the .so is missing.
+pub fn program_account() -> Option<Account> {
+    if !enabled() {
+        return None;
+    }
+    let path = program_path();
+    let data = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{ENV} is set but the program's SBF build {} cannot be read ({e}); build it with \
+             scripts/build-sbf.sh, or point SBF_OUT_DIR at the directory holding liquid_staking.so",
+            path.display()
+        )
+    });
+    Some(Account {
+        lamports: solana_rent::Rent::default().minimum_balance(data.len()).max(1),
+        data,
+        owner: solana_sdk_ids::bpf_loader::id(),
+        executable: true,
+        rent_epoch: 0,
+    })
+}
