@@ -88,7 +88,7 @@ struct Args {
     faucet_port: u16,
 
     /// Slots per epoch (no warmup). The runtime's minimum is 32.
-    #[arg(long, value_name = "SLOTS", default_value_t = 32, value_parser = clap::value_parser!(u64).range(MIN_SLOTS_PER_EPOCH as i64..))]
+    #[arg(long, value_name = "SLOTS", default_value_t = 32, value_parser = clap::value_parser!(u64).range(MIN_SLOTS_PER_EPOCH..))]
     slots_per_epoch: u64,
 
     /// The program's SBF build, loaded as an upgradeable BPF program at --program-id.
@@ -148,6 +148,7 @@ macro_rules! progress {
 }
 
 fn main() -> ExitCode {
+    let args = Args::parse(); // --help and --version print to stdout and exit here
     // The library prints progress with println!; keep the real stdout for the JSON line only.
     let stdout = match stdio::StdoutForJson::take() {
         Ok(s) => s,
@@ -156,7 +157,6 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let args = Args::parse();
     match run(args, stdout) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -2,6 +2,7 @@
 use crate::chain::{LocalChain, SOL};
 use anchor_lang::prelude::Pubkey;
 use liquid_staking_sdk::{
+    constants::STAKE_ACCOUNT_SPACE,
     addresses::{lst_account, new_ticket_nonce},
     instructions as ix,
     state::{Fees, ValidatorList},
@@ -201,17 +202,19 @@ pub async fn withdraw_stake(
     lst_amount: u64,
 ) -> Result<Pubkey, BanksClientError> {
     let new_stake = Keypair::new();
-    let instruction = ix::withdraw_stake(&ix::WithdrawStakeParams {
+    let stake_account_rent_lamports = chain.rent_exempt_minimum(STAKE_ACCOUNT_SPACE as usize).await;
+    let instructions = ix::withdraw_stake(&ix::WithdrawStakeParams {
         keys: *keys,
         owner: owner.pubkey(),
         owner_lst: lst_account(&owner.pubkey(), &keys.lst_mint),
         index,
         vote_account,
         new_stake: new_stake.pubkey(),
+        stake_account_rent_lamports,
         lst_amount,
         min_lamports_out: 0,
     });
-    chain.process(&[instruction], &[owner, &new_stake]).await?;
+    chain.process(&instructions, &[owner, &new_stake]).await?;
     Ok(new_stake.pubkey())
 }
 
@@ -240,9 +243,8 @@ pub async fn deposit_stake(
     vote_account: Pubkey,
     stake: &Pubkey,
 ) -> Result<(), BanksClientError> {
-    let instructions = [
-        ix::create_lst_account(&owner.pubkey(), &owner.pubkey(), &keys.lst_mint),
-        ix::deposit_stake(&ix::DepositStakeParams {
+    let mut instructions = vec![ix::create_lst_account(&owner.pubkey(), &owner.pubkey(), &keys.lst_mint)];
+    instructions.extend(ix::deposit_stake(&ix::DepositStakeParams {
             keys: *keys,
             depositor: owner.pubkey(),
             recipient_lst: lst_account(&owner.pubkey(), &keys.lst_mint),
@@ -250,7 +252,6 @@ pub async fn deposit_stake(
             vote_account,
             deposit_stake: *stake,
             min_lst_out: 0,
-        }),
-    ];
+        }));
     chain.process(&instructions, &[owner]).await
 }

@@ -9,7 +9,10 @@ use liquid_staking::{
 };
 use solana_instruction::{AccountMeta, Instruction};
 use solana_sdk_ids::{system_program, sysvar};
-use solana_stake_interface::{program::ID as STAKE_PROGRAM_ID, sysvar::stake_history::ID as STAKE_HISTORY_ID};
+use solana_stake_interface::{program::ID as STAKE_PROGRAM_ID, state::StakeAuthorize, sysvar::stake_history::ID as STAKE_HISTORY_ID};
+
+/// The Instructions sysvar (`deposit_stake` reads the transaction's earlier instructions in it).
+const INSTRUCTIONS_SYSVAR_ID: Pubkey = solana_sdk_ids::sysvar::instructions::ID;
 
 fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction { program_id: PROGRAM_ID, accounts: accounts.to_account_metas(None), data: data.data() }
@@ -366,25 +369,40 @@ pub struct WithdrawStakeParams {
     pub vote_account: Pubkey,
     /// A fresh keypair's address: the user's new stake account (it signs).
     pub new_stake: Pubkey,
+    /// Rent-exempt minimum of a stake account (getMinimumBalanceForRentExemption(200)).
+    pub stake_account_rent_lamports: u64,
     pub lst_amount: u64,
     pub min_lamports_out: u64,
 }
 
-pub fn withdraw_stake(p: &WithdrawStakeParams) -> Instruction {
-    build(
-        accounts::WithdrawStake {
-            exit: lst_exit(&p.keys, p.owner, p.owner_lst),
-            validator_list: p.keys.validator_list,
-            validator: pool_validator(&p.keys, p.vote_account),
-            new_stake: p.new_stake,
-        },
-        instruction::WithdrawStake { index: p.index, lst_amount: p.lst_amount, min_lamports_out: p.min_lamports_out },
-    )
+/// Three instructions for one transaction: the owner allocates the new stake account (paying its
+/// rent), `withdraw_stake` splits into it and makes the owner its withdrawer, and the owner, as
+/// withdrawer, makes itself the staker. Signers: the owner and the new stake account's keypair.
+pub fn withdraw_stake(p: &WithdrawStakeParams) -> Vec<Instruction> {
+    vec![
+        solana_system_interface::instruction::create_account(
+            &p.owner,
+            &p.new_stake,
+            p.stake_account_rent_lamports,
+            liquid_staking::constants::STAKE_ACCOUNT_SPACE,
+            &STAKE_PROGRAM_ID,
+        ),
+        build(
+            accounts::WithdrawStake {
+                exit: lst_exit(&p.keys, p.owner, p.owner_lst),
+                validator_list: p.keys.validator_list,
+                validator: pool_validator(&p.keys, p.vote_account),
+                new_stake: p.new_stake,
+            },
+            instruction::WithdrawStake { index: p.index, lst_amount: p.lst_amount, min_lamports_out: p.min_lamports_out },
+        ),
+        solana_stake_interface::instruction::authorize(&p.new_stake, &p.owner, &p.owner, StakeAuthorize::Staker, None),
+    ]
 }
 
 pub struct DepositStakeParams {
     pub keys: PoolKeys,
-    /// Staker and withdrawer of `deposit_stake`.
+    /// Staker and withdrawer of `deposit_stake` (it signs).
     pub depositor: Pubkey,
     pub recipient_lst: Pubkey,
     pub index: u32,
@@ -393,14 +411,23 @@ pub struct DepositStakeParams {
     pub min_lst_out: u64,
 }
 
-pub fn deposit_stake(p: &DepositStakeParams) -> Instruction {
-    build(
-        accounts::DepositStake {
-            deposit: lst_deposit(&p.keys, p.depositor, p.recipient_lst),
-            validator_list: p.keys.validator_list,
-            validator: pool_validator(&p.keys, p.vote_account),
-            deposit_stake: p.deposit_stake,
-        },
-        instruction::DepositStake { index: p.index, min_lst_out: p.min_lst_out },
-    )
+/// Three instructions for one transaction: the depositor hands the stake account's staker and
+/// withdrawer to the pool, then `deposit_stake` merges it (the program checks, in the Instructions
+/// sysvar, that the depositor did so in this transaction). Signer: the depositor.
+pub fn deposit_stake(p: &DepositStakeParams) -> Vec<Instruction> {
+    let hand_over = |role| solana_stake_interface::instruction::authorize(&p.deposit_stake, &p.depositor, &p.keys.pool, role, None);
+    vec![
+        hand_over(StakeAuthorize::Staker),
+        hand_over(StakeAuthorize::Withdrawer),
+        build(
+            accounts::DepositStake {
+                deposit: lst_deposit(&p.keys, p.depositor, p.recipient_lst),
+                validator_list: p.keys.validator_list,
+                validator: pool_validator(&p.keys, p.vote_account),
+                deposit_stake: p.deposit_stake,
+                instructions: INSTRUCTIONS_SYSVAR_ID,
+            },
+            instruction::DepositStake { index: p.index, min_lst_out: p.min_lst_out },
+        ),
+    ]
 }

@@ -136,6 +136,8 @@ pub enum LiquidStakingError {
     TreasuryBalanceTooLow,
     #[msg("Reserve account is not this pool's reserve")]
     WrongReserve,
+    #[msg("The depositor did not hand the stake account's staker and withdrawer to the pool earlier in this transaction")]
+    StakeNotHandedOver,
 }
 
 impl From<crate::math::MathError> for LiquidStakingError {

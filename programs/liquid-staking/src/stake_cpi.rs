@@ -67,9 +67,15 @@ impl<'info> StakeCpi<'_, 'info> {
             .map_err(Into::into)
     }
 
-    /// Hands the stake account's staker and withdrawer roles from the pool to `new_authority`.
-    pub fn authorize_both(&self, stake: &AccountInfo<'info>, new_authority: &Pubkey) -> Result<()> {
-        authorize_both(stake, &self.pool, new_authority, &self.clock, Some(self.pool_seeds))
+    /// Hands the stake account's withdrawer role from the pool to `new_withdrawer` (who, as
+    /// withdrawer, can then name the staker).
+    pub fn authorize_withdrawer(&self, stake: &AccountInfo<'info>, new_withdrawer: &Pubkey) -> Result<()> {
+        invoke_signed(
+            &stake_ix::authorize(stake.key, self.pool.key, new_withdrawer, StakeAuthorize::Withdrawer, None),
+            &[stake.clone(), self.clock.clone(), self.pool.clone()],
+            &[self.pool_seeds],
+        )
+        .map_err(Into::into)
     }
 
     pub fn deactivate(&self, stake: &AccountInfo<'info>) -> Result<()> {
@@ -149,24 +155,4 @@ pub fn create_pool_stake_account<'info>(
         &[],
     )
     .map_err(Into::into)
-}
-
-/// Sets both the staker and the withdrawer of `stake` to `new_authority`, signed by `authority`
-/// (the pool with its seeds, or a transaction signer).
-pub fn authorize_both<'info>(
-    stake: &AccountInfo<'info>,
-    authority: &AccountInfo<'info>,
-    new_authority: &Pubkey,
-    clock: &AccountInfo<'info>,
-    seeds: Option<&[&[u8]]>,
-) -> Result<()> {
-    for role in [StakeAuthorize::Staker, StakeAuthorize::Withdrawer] {
-        let ix = stake_ix::authorize(stake.key, authority.key, new_authority, role, None);
-        let accounts = [stake.clone(), clock.clone(), authority.clone()];
-        match seeds {
-            Some(seeds) => invoke_signed(&ix, &accounts, &[seeds])?,
-            None => invoke_signed(&ix, &accounts, &[])?,
-        }
-    }
-    Ok(())
 }

@@ -152,7 +152,7 @@ impl World {
                         keys, depositor: user, recipient_lst: owner_lst, index, vote_account: vote, deposit_stake: stake.pubkey(), min_lst_out: 0,
                     });
                     // The validator may be leaving the pool by now.
-                    if self.try_tx(u, &[deposit], &[], &[E::ValidatorIndexMismatch, E::ValidatorRemoving, E::ValidatorIndexOutOfRange, E::StakeNotActive]).await {
+                    if self.try_tx(u, &deposit, &[], &[E::ValidatorIndexMismatch, E::ValidatorRemoving, E::ValidatorIndexOutOfRange, E::StakeNotActive]).await {
                         self.books[u].lst_minted += self.lst(u).await - lst;
                         self.done[1] += 1;
                     }
@@ -196,10 +196,11 @@ impl World {
                 let wallet = self.wallet(u).await;
                 let exit = ix::withdraw_stake(&ix::WithdrawStakeParams {
                     keys, owner: user, owner_lst, index: index as u32, vote_account: votes[index].vote_account,
-                    new_stake: new_stake.pubkey(), lst_amount: part(rng).max(2 * LAMPORTS_PER_SOL), min_lamports_out: 0,
+                    new_stake: new_stake.pubkey(), stake_account_rent_lamports: self.t.chain.rent_exempt_minimum(200).await,
+                    lst_amount: part(rng).max(2 * LAMPORTS_PER_SOL), min_lamports_out: 0,
                 });
                 let allowed = [E::StakeWithdrawalTooLarge, E::StakeWithdrawalTooSmall, E::StakeNotActive, E::ValidatorRemoving];
-                if self.try_tx(u, &[exit], &[&new_stake], &allowed).await {
+                if self.try_tx(u, &exit, &[&new_stake], &allowed).await {
                     let stake_lamports = self.t.chain.lamports(&new_stake.pubkey()).await;
                     let rent_paid = wallet - self.wallet(u).await;
                     self.books[u].received += stake_lamports - rent_paid;

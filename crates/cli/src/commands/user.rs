@@ -75,13 +75,9 @@ pub fn deposit_stake(ctx: &Context, a: DepositStakeArgs) -> CliResult {
     let index = list.entries.iter().position(|e| e.vote_account == vote).ok_or(format!("{vote} is not a validator of this pool"))? as u32;
     let recipient_lst = lst_account(&me, &keys.lst_mint);
     let before = token_balance(ctx, &recipient_lst);
-    let signature = ctx.send(
-        &[
-            ix::create_lst_account(&me, &me, &keys.lst_mint),
-            ix::deposit_stake(&ix::DepositStakeParams { keys, depositor: me, recipient_lst, index, vote_account: vote, deposit_stake: stake, min_lst_out: 0 }),
-        ],
-        &[],
-    )?;
+    let mut instructions = vec![ix::create_lst_account(&me, &me, &keys.lst_mint)];
+    instructions.extend(ix::deposit_stake(&ix::DepositStakeParams { keys, depositor: me, recipient_lst, index, vote_account: vote, deposit_stake: stake, min_lst_out: 0 }));
+    let signature = ctx.send(&instructions, &[])?;
     let minted = token_balance(ctx, &recipient_lst) - before;
     ctx.print(format!("Deposited stake account {stake} for {} LST. Signature {signature}", amount::format(minted)), json!({ "lstMinted": minted, "signature": signature.to_string() }));
     Ok(())
@@ -195,8 +191,19 @@ pub fn withdraw_stake(ctx: &Context, a: WithdrawStakeArgs) -> CliResult {
     };
     let vote = list.entries[index].vote_account;
     let new_stake = Keypair::new();
+    let stake_account_rent_lamports = ctx.rpc.get_minimum_balance_for_rent_exemption(liquid_staking_sdk::constants::STAKE_ACCOUNT_SPACE as usize)?;
     let signature = ctx.send(
-        &[ix::withdraw_stake(&ix::WithdrawStakeParams { keys, owner: me, owner_lst: lst_account(&me, &keys.lst_mint), index: index as u32, vote_account: vote, new_stake: new_stake.pubkey(), lst_amount: lst, min_lamports_out: 0 })],
+        &ix::withdraw_stake(&ix::WithdrawStakeParams {
+            keys,
+            owner: me,
+            owner_lst: lst_account(&me, &keys.lst_mint),
+            index: index as u32,
+            vote_account: vote,
+            new_stake: new_stake.pubkey(),
+            stake_account_rent_lamports,
+            lst_amount: lst,
+            min_lamports_out: 0,
+        }),
         &[&new_stake],
     )?;
     let lamports = ctx.rpc.get_balance(&new_stake.pubkey())?;

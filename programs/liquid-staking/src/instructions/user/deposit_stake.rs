@@ -1,5 +1,5 @@
 use crate::instructions::{require_epoch_rewards_inactive, shared::*, slots_in_epoch};
-use crate::{cpi, error::LiquidStakingError, events::StakeDeposited, math, stake_cpi, state::*};
+use crate::{checks::withdrawer_handed_over_earlier, cpi, error::LiquidStakingError, events::StakeDeposited, math, state::*};
 use anchor_lang::prelude::*;
 use solana_stake_interface::state::StakeStateV2;
 
@@ -14,12 +14,20 @@ pub struct DepositStake<'info> {
     /// delegation, activation).
     #[account(mut)]
     pub deposit_stake: UncheckedAccount<'info>,
+    /// CHECK: the Instructions sysvar: shows the depositor handed the account to the pool.
+    #[account(address = anchor_lang::compat::solana_instructions_sysvar::ID)]
+    pub instructions: UncheckedAccount<'info>,
 }
 
 /// Stake in, LST out: takes a fully active stake account delegated to the pool validator at
 /// `index` and merges it into the validator's stake account. Its delegated stake earned this
-/// epoch's rewards and pays the deposit fee; lamports above it (rent and any padding) go on to the
-/// reserve unstaked and are priced as a SOL deposit, dilution fee included.
+/// epoch's rewards and pays the deposit fee; lamports above it (rent and any padding) are priced as
+/// a SOL deposit, dilution fee included (observe moves them to the reserve: they are not stake).
+///
+/// The depositor hands the account to the pool (staker and withdrawer) with the Stake program's
+/// Authorize in the same transaction, before this instruction (the SDK's builder does): two calls
+/// at the top level instead of two CPIs here, and the Instructions sysvar shows this program that
+/// the depositor, as the account's withdrawer, did it, so nobody can deposit someone else's stake.
 pub fn deposit_stake(ctx: Context<DepositStake>, index: u32, min_lst_out: u64) -> Result<()> {
     let a = &ctx.accounts;
     let (pool, clock) = (&a.deposit.pool, &a.validator.stake.clock);
@@ -49,8 +57,12 @@ pub fn deposit_stake(ctx: Context<DepositStake>, index: u32, min_lst_out: u64) -
         }
     };
     require!(
-        meta.authorized.staker == depositor && meta.authorized.withdrawer == depositor,
+        meta.authorized.staker == pool_key && meta.authorized.withdrawer == pool_key,
         LiquidStakingError::WrongStakeAuthority
+    );
+    require!(
+        withdrawer_handed_over_earlier(&a.instructions.try_borrow_data()?, a.deposit_stake.key, &depositor, &pool_key),
+        LiquidStakingError::StakeNotHandedOver
     );
     require!(!meta.lockup.is_in_force(clock, None), LiquidStakingError::StakeLockedUp);
     require_keys_eq!(stake.delegation.voter_pubkey, vote_key, LiquidStakingError::StakeDelegatedToWrongValidator);
@@ -65,22 +77,19 @@ pub fn deposit_stake(ctx: Context<DepositStake>, index: u32, min_lst_out: u64) -
     require!(quote.lst_out > 0, LiquidStakingError::DepositTooSmall);
     require!(quote.lst_out >= min_lst_out, LiquidStakingError::SlippageExceeded);
 
-    // Hand the account to the pool, merge it, move what is not delegated stake to the reserve.
-    let validator_stake = a.validator.validator_stake.to_account_info();
-    stake_cpi::authorize_both(&a.deposit_stake.to_account_info(), &a.deposit.depositor.to_account_info(), &pool_key, &clock.to_account_info(), None)?;
+    // Merge it (its rent and padding join the main account above its delegation; observe moves
+    // them to the reserve).
     let pool_seeds = pool.signer_seeds();
-    let stake_cpi = a.validator.stake.signed_by(pool, &pool_seeds);
-    stake_cpi.merge(&validator_stake, &a.deposit_stake.to_account_info())?;
-    stake_cpi.withdraw(&validator_stake, &a.deposit.reserve.to_account_info(), undelegated)?;
+    a.validator.stake.signed_by(pool, &pool_seeds).merge(&a.validator.validator_stake.to_account_info(), &a.deposit_stake.to_account_info())?;
     let d = &a.deposit;
     cpi::mint_lst(pool, d.lst_mint.to_account_info(), d.recipient_lst.to_account_info(), &d.token_program.to_account_info(), quote.lst_out)?;
-    entry.active_stake_lamports = math::checked_add(entry.active_stake_lamports, delegated, "deposit_stake_entry").map_err(LiquidStakingError::from)?;
+    entry.active_stake_lamports = math::checked_add(entry.active_stake_lamports, deposited_lamports, "deposit_stake_entry").map_err(LiquidStakingError::from)?;
     drop(list);
 
     let pool = &mut ctx.accounts.deposit.pool;
     pool.total_lamports = math::checked_add(pool.total_lamports, deposited_lamports, "deposit_stake_total").map_err(LiquidStakingError::from)?;
     pool.lst_supply = math::checked_add(pool.lst_supply, quote.lst_out, "deposit_stake_supply").map_err(LiquidStakingError::from)?;
-    pool.apply_stake_delta(delegated as i128)?;
+    pool.apply_stake_delta(deposited_lamports as i128)?;
     emit!(StakeDeposited {
         pool: pool_key,
         depositor,

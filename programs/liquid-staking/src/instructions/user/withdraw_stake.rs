@@ -1,7 +1,6 @@
 use crate::instructions::{require_epoch_rewards_inactive, shared::*};
 use crate::{constants::*, error::LiquidStakingError, events::StakeWithdrawn, math, state::*};
 use anchor_lang::prelude::*;
-use anchor_lang::system_program;
 
 #[derive(Accounts)]
 pub struct WithdrawStake<'info> {
@@ -11,15 +10,20 @@ pub struct WithdrawStake<'info> {
     #[account(mut, address = exit.pool.validator_list)]
     pub validator_list: AccountLoader<'info, ValidatorList>,
     pub validator: PoolValidator<'info>,
-    /// A fresh keypair: becomes the user's stake account.
-    #[account(mut)]
+    /// The user's new stake account: a fresh keypair the user allocated for the Stake program
+    /// (200 bytes, rent-exempt) earlier in the transaction; it signs, so nobody else's can be used.
+    #[account(mut, owner = solana_stake_interface::program::ID @ LiquidStakingError::StakeAccountNotOwnedByStakeProgram)]
     pub new_stake: Signer<'info>,
 }
 
 /// Instant exit as stake: burns LST and splits its value, less the stake-withdrawal fee (which
-/// stays with the holders), off the validator's active stake into a new stake account whose staker
-/// and withdrawer are the user. The split is at least the minimum delegation and leaves the
+/// stays with the holders), off the validator's active stake into the user's new stake account and
+/// makes the user its withdrawer. The split is at least the minimum delegation and leaves the
 /// validator's delegation at least the minimum delegation.
+///
+/// The user allocates the account before this instruction and, as withdrawer, names the staker
+/// after it, in the same transaction (the SDK's builder does both): top-level calls rather than
+/// CPIs here.
 pub fn withdraw_stake(ctx: Context<WithdrawStake>, index: u32, lst_amount: u64, min_lamports_out: u64) -> Result<()> {
     let a = &ctx.accounts;
     let pool = &a.exit.pool;
@@ -43,21 +47,12 @@ pub fn withdraw_stake(ctx: Context<WithdrawStake>, index: u32, lst_amount: u64, 
         LiquidStakingError::StakeWithdrawalTooLarge
     );
 
-    // The user's new stake account: rent from the user, then the split, then the user's keys.
-    let stake_rent = Rent::get()?.minimum_balance(STAKE_ACCOUNT_SPACE as usize);
-    system_program::create_account(
-        CpiContext::new(
-            a.exit.system_program.key(),
-            system_program::CreateAccount { from: a.exit.owner.to_account_info(), to: a.new_stake.to_account_info() },
-        ),
-        stake_rent,
-        STAKE_ACCOUNT_SPACE,
-        &solana_stake_interface::program::ID,
-    )?;
+    // The split (the Stake program checks the new account is uninitialized and rent-exempt), then
+    // the user's withdrawer key.
     let pool_seeds = pool.signer_seeds();
     let stake = a.validator.stake.signed_by(pool, &pool_seeds);
     stake.split(&a.validator.validator_stake.to_account_info(), &a.new_stake.to_account_info(), quote.lamports_out)?;
-    stake.authorize_both(&a.new_stake.to_account_info(), &a.exit.owner.key())?;
+    stake.authorize_withdrawer(&a.new_stake.to_account_info(), &a.exit.owner.key())?;
     a.exit.burn(lst_amount)?;
     entry.active_stake_lamports = math::checked_sub(entry.active_stake_lamports, quote.lamports_out, "withdraw_stake_entry")
         .map_err(LiquidStakingError::from)?;
