@@ -185,6 +185,13 @@ impl Snapshot {
     }
 }
 
+/// Puts `to` in `instruction` where it had `from` (to try a wrong account), by address rather than
+/// by position.
+pub fn swap_account(instruction: &mut solana_instruction::Instruction, from: &Pubkey, to: Pubkey) {
+    let meta = instruction.accounts.iter_mut().find(|m| m.pubkey == *from).expect("the instruction has the account");
+    meta.pubkey = to;
+}
+
 /// The custom error code a failed transaction carries, if any.
 pub fn error_code(err: &BanksClientError) -> Option<u32> {
     let tx_err = match err {

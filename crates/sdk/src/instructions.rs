@@ -156,20 +156,16 @@ pub struct DepositSolParams {
 
 /// The accounts of a deposit (shared by `deposit_sol` and `deposit_stake`).
 fn lst_deposit(keys: &PoolKeys, depositor: Pubkey, recipient_lst: Pubkey) -> accounts::LstDeposit {
-    accounts::LstDeposit {
-        depositor,
-        pool: keys.pool,
-        lst_mint: keys.lst_mint,
-        reserve: keys.reserve,
-        recipient_lst,
-        token_program: spl_token_interface::ID,
-        system_program: system_program::ID,
-    }
+    accounts::LstDeposit { depositor, pool: keys.pool, lst_mint: keys.lst_mint, recipient_lst, token_program: spl_token_interface::ID }
 }
 
 pub fn deposit_sol(p: &DepositSolParams) -> Instruction {
     build(
-        lst_deposit(&p.keys, p.depositor, p.recipient_lst),
+        accounts::DepositSol {
+            deposit: lst_deposit(&p.keys, p.depositor, p.recipient_lst),
+            reserve: p.keys.reserve,
+            system_program: system_program::ID,
+        },
         instruction::DepositSol { lamports: p.lamports, min_lst_out: p.min_lst_out },
     )
 }

@@ -96,7 +96,7 @@ pub mod liquid_staking {
     }
 
     /// Staker: SOL in, LST out at the current rate (at least `min_lst_out`).
-    pub fn deposit_sol(ctx: Context<LstDeposit>, lamports: u64, min_lst_out: u64) -> Result<()> {
+    pub fn deposit_sol(ctx: Context<DepositSol>, lamports: u64, min_lst_out: u64) -> Result<()> {
         instructions::deposit_sol(ctx, lamports, min_lst_out)
     }
 

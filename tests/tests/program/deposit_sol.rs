@@ -110,11 +110,11 @@ async fn fails_with_the_wrong_mint() {
     let snap = t.snapshot(&[u.pubkey(), other_lst, other.keys.lst_mint]).await;
 
     let mut wrong_recipient = deposit_ix(&t, &u, LAMPORTS_PER_SOL, 0);
-    wrong_recipient.accounts[4].pubkey = other_lst;
+    swap_account(&mut wrong_recipient, &t.lst_account_of(&u.pubkey()), other_lst);
     assert_error(t.chain.process(&[wrong_recipient], &[&u]).await, E::WrongMint);
 
     let mut wrong_mint = deposit_ix(&t, &u, LAMPORTS_PER_SOL, 0);
-    wrong_mint.accounts[2].pubkey = other.keys.lst_mint;
+    swap_account(&mut wrong_mint, &t.keys().lst_mint, other.keys.lst_mint);
     assert_error(t.chain.process(&[wrong_mint], &[&u]).await, E::WrongMint);
     snap.assert_same(&t.snapshot(&[u.pubkey(), other_lst, other.keys.lst_mint]).await);
 }
@@ -126,7 +126,7 @@ async fn fails_with_another_pools_reserve() {
     let u = user(&mut t).await;
     let snap = t.snapshot(&[u.pubkey(), other.keys.reserve]).await;
     let mut wrong_reserve = deposit_ix(&t, &u, LAMPORTS_PER_SOL, 0);
-    wrong_reserve.accounts[3].pubkey = other.keys.reserve;
+    swap_account(&mut wrong_reserve, &t.keys().reserve, other.keys.reserve);
     assert_error(t.chain.process(&[wrong_reserve], &[&u]).await, E::WrongReserve);
     snap.assert_same(&t.snapshot(&[u.pubkey(), other.keys.reserve]).await);
 }

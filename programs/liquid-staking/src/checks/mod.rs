@@ -1,8 +1,10 @@
 //! Reusable validation, stake accounts first.
 pub mod stake;
 pub mod stake_history;
+pub mod token;
 pub mod transaction;
 
 pub use stake::*;
 pub use stake_history::*;
+pub use token::*;
 pub use transaction::*;

@@ -2,7 +2,6 @@
 use crate::{checks::*, error::LiquidStakingError, stake_cpi::StakeCpi, state::*};
 use anchor_lang::prelude::*;
 use anchor_spl::token::Token;
-use anchor_spl::token_interface::{Mint, TokenAccount};
 
 /// The pool with its validator list and reserve.
 #[derive(Accounts)]
@@ -132,22 +131,21 @@ impl<'info> PoolValidator<'info> {
     }
 }
 
-/// What every deposit needs: the depositor, the pool, its mint and reserve, and where the LST goes.
+/// What every deposit needs: the depositor, the pool, its mint, and where the LST goes.
 #[derive(Accounts)]
 pub struct LstDeposit<'info> {
     #[account(mut)]
     pub depositor: Signer<'info>,
     #[account(mut)]
     pub pool: Account<'info, Pool>,
+    /// CHECK: the pool's mint (address); the token program reads it on mint_to and burn.
     #[account(mut, address = pool.lst_mint @ LiquidStakingError::WrongMint)]
-    pub lst_mint: InterfaceAccount<'info, Mint>,
-    #[account(mut, constraint = crate::pda::is_reserve_address(&pool.key(), pool.reserve_bump, reserve.key) @ LiquidStakingError::WrongReserve)]
-    pub reserve: SystemAccount<'info>,
-    /// Receives the LST (any owner: a deposit may be made for someone else).
-    #[account(mut, constraint = recipient_lst.mint == pool.lst_mint @ LiquidStakingError::WrongMint)]
-    pub recipient_lst: InterfaceAccount<'info, TokenAccount>,
+    pub lst_mint: UncheckedAccount<'info>,
+    /// CHECK: an LST account of the pool's mint (any owner: a deposit may be made for someone
+    /// else); the token program checks the rest on mint_to.
+    #[account(mut, constraint = token_account_mint(&recipient_lst) == Some(pool.lst_mint) @ LiquidStakingError::WrongMint)]
+    pub recipient_lst: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token>,
-    pub system_program: Program<'info, System>,
 }
 
 /// What every exit needs: the holder and their LST, the pool, its mint, reserve and treasury.
@@ -158,11 +156,13 @@ pub struct LstExit<'info> {
     pub owner: Signer<'info>,
     #[account(mut)]
     pub pool: Account<'info, Pool>,
+    /// CHECK: the pool's mint (address); the token program reads it on mint_to and burn.
     #[account(mut, address = pool.lst_mint @ LiquidStakingError::WrongMint)]
-    pub lst_mint: InterfaceAccount<'info, Mint>,
-    /// The LST to burn; the token program checks that `owner` may burn from it.
-    #[account(mut, constraint = owner_lst.mint == pool.lst_mint @ LiquidStakingError::WrongMint)]
-    pub owner_lst: InterfaceAccount<'info, TokenAccount>,
+    pub lst_mint: UncheckedAccount<'info>,
+    /// CHECK: the LST to burn, an account of the pool's mint; the token program checks that
+    /// `owner` may burn from it.
+    #[account(mut, constraint = token_account_mint(&owner_lst) == Some(pool.lst_mint) @ LiquidStakingError::WrongMint)]
+    pub owner_lst: UncheckedAccount<'info>,
     #[account(mut, constraint = crate::pda::is_reserve_address(&pool.key(), pool.reserve_bump, reserve.key) @ LiquidStakingError::WrongReserve)]
     pub reserve: SystemAccount<'info>,
     /// CHECK: the pool's treasury (a PDA token account of the pool's mint, created with the pool);
