@@ -17,17 +17,17 @@
 //! upstream std has no Solana port to provide them. [`mem`] defines them over the runtime's memory
 //! syscalls (`sol_memmove_`, `sol_memset_`, `sol_memcmp_`).
 //!
-//! The 128-bit arithmetic uses 64-bit operations only (128-bit ones would be lowered to calls to these
-//! very functions) and lives in [`wide`], plain Rust compiled and tested on every target; only the
-//! `extern` entry points are BPF-only.
+//! The 128-bit arithmetic uses 64-bit operations only (128-bit ones would be lowered to calls to
+//! these very functions) and lives in [`wide`], plain Rust compiled and tested on every target; the
+//! `extern` functions exist only for BPF with `target_os = "solana"` (scripts/sbf/bpfel-solana.json).
 #![no_std]
-#![cfg_attr(target_arch = "bpf", feature(abi_unadjusted), allow(internal_features))]
+#![cfg_attr(all(target_arch = "bpf", target_os = "solana"), feature(abi_unadjusted), allow(internal_features))]
 
-#[cfg(target_arch = "bpf")]
+#[cfg(all(target_arch = "bpf", target_os = "solana"))]
 pub mod mem;
 pub mod wide;
 
-#[cfg(target_arch = "bpf")]
+#[cfg(all(target_arch = "bpf", target_os = "solana"))]
 mod libcalls {
     use crate::wide::{self, U128};
 
