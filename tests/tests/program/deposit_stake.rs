@@ -71,7 +71,8 @@ async fn merges_active_stake_and_observe_moves_the_padding_to_the_reserve() {
     }
     let main = t.chain.account(&keys.validator_stake(&vote)).await.unwrap();
     let solana_stake_interface::state::StakeStateV2::Stake(_, s, _) = bincode::deserialize(&main.data).unwrap() else { panic!() };
-    assert_eq!(main.lamports, t.chain.rent_exempt_minimum(200).await + s.delegation.stake, "only stake and rent stay");
+    let excess = main.lamports - t.chain.rent_exempt_minimum(200).await - s.delegation.stake;
+    assert!(excess < LAMPORTS_PER_SOL, "only stake, rent and dust below the minimum delegation stay: {excess}");
     assert!(t.chain.lamports(&keys.reserve).await >= reserve + (lamports - delegated), "rent and padding reach the reserve");
 }
 

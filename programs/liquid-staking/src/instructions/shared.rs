@@ -6,7 +6,9 @@ use anchor_spl::token::Token;
 /// The pool with its validator list and reserve.
 #[derive(Accounts)]
 pub struct PoolWithValidators<'info> {
-    #[account(mut, has_one = validator_list)]
+    // `dup`: the only account serialized on exit; no other field can be it (their types differ),
+    // so Anchor's duplicate-account check (a SipHash set: CU spent on every call) is skipped.
+    #[account(mut, dup, has_one = validator_list)]
     pub pool: Account<'info, Pool>,
     #[account(mut)]
     pub validator_list: AccountLoader<'info, ValidatorList>,
@@ -26,7 +28,9 @@ pub struct OperatorAccess<'info> {
 #[derive(Accounts)]
 pub struct AdminAccess<'info> {
     pub admin: Signer<'info>,
-    #[account(mut, has_one = admin @ LiquidStakingError::NotAdmin)]
+    // `dup`: the only account serialized on exit; no other field can be it (their types differ),
+    // so Anchor's duplicate-account check (a SipHash set: CU spent on every call) is skipped.
+    #[account(mut, dup, has_one = admin @ LiquidStakingError::NotAdmin)]
     pub pool: Account<'info, Pool>,
 }
 
@@ -136,7 +140,9 @@ impl<'info> PoolValidator<'info> {
 pub struct LstDeposit<'info> {
     #[account(mut)]
     pub depositor: Signer<'info>,
-    #[account(mut)]
+    // `dup`: the only account serialized on exit; no other field can be it (their types differ),
+    // so Anchor's duplicate-account check (a SipHash set: CU spent on every call) is skipped.
+    #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
     /// CHECK: the pool's mint (address); the token program reads it on mint_to and burn.
     #[account(mut, address = pool.lst_mint @ LiquidStakingError::WrongMint)]
@@ -154,7 +160,9 @@ pub struct LstExit<'info> {
     /// Burns the LST and receives the SOL (or the stake account, or the ticket).
     #[account(mut)]
     pub owner: Signer<'info>,
-    #[account(mut)]
+    // `dup`: the only account serialized on exit; no other field can be it (their types differ),
+    // so Anchor's duplicate-account check (a SipHash set: CU spent on every call) is skipped.
+    #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
     /// CHECK: the pool's mint (address); the token program reads it on mint_to and burn.
     #[account(mut, address = pool.lst_mint @ LiquidStakingError::WrongMint)]

@@ -5,7 +5,9 @@ use anchor_lang::prelude::*;
 pub struct SetPause<'info> {
     /// The pause guardian (may only pause more) or the admin (may also unpause).
     pub signer: Signer<'info>,
-    #[account(mut)]
+    // `dup`: the only account serialized on exit; no other field can be it (their types differ),
+    // so Anchor's duplicate-account check (a SipHash set: CU spent on every call) is skipped.
+    #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
 }
 

@@ -6,7 +6,9 @@ use anchor_spl::token_interface::Mint;
 
 #[derive(Accounts)]
 pub struct FinalizeEpoch<'info> {
-    #[account(mut)]
+    // `dup`: the only account serialized on exit; no other field can be it (their types differ),
+    // so Anchor's duplicate-account check (a SipHash set: CU spent on every call) is skipped.
+    #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
     #[account(mut, address = pool.lst_mint @ LiquidStakingError::WrongMint)]
     pub lst_mint: InterfaceAccount<'info, Mint>,

@@ -21,8 +21,9 @@ pub struct ObserveValidators<'info> {
 /// per validator:
 /// - a transient that finished deactivating goes back to the reserve (where tickets are paid
 ///   from); one that finished activating merges into the main account;
-/// - lamports above an active main account's delegation (a merged transient's rent, donations)
-///   go to the reserve: they cannot be split off and earn nothing;
+/// - lamports above an active main account's delegation (donations, a stake deposit's padding,
+///   merged transients' rent) go to the reserve once they reach the minimum delegation: they
+///   cannot be split off and earn nothing;
 /// - a main stake the pool deactivated whole returns to the reserve once inactive (the account
 ///   stays, with its rent, for the next delegation);
 /// - a main stake someone else deactivated (DeactivateDelinquent) starts the validator's removal;
@@ -115,10 +116,14 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
             let rent_reserve = stake_rent.max(m.meta.rent_exempt_reserve);
             let deactivated = m.delegation.deactivation_epoch != u64::MAX;
             if !deactivated {
-                // Lamports above the delegation cannot be split off and earn nothing.
+                // Lamports above the delegation cannot be split off and earn nothing: once they add
+                // up to the minimum delegation (donations, padding; a merged transient's rent is
+                // smaller and waits for more) they go to the reserve.
                 let excess = entry.active_stake_lamports.saturating_sub(rent_reserve).saturating_sub(main_delegated);
-                to_reserve(validator_info, excess, &mut stake_delta)?;
-                entry.active_stake_lamports -= excess;
+                if excess >= MIN_STAKE_DELEGATION_LAMPORTS {
+                    to_reserve(validator_info, excess, &mut stake_delta)?;
+                    entry.active_stake_lamports -= excess;
+                }
             } else if entry.status == VALIDATOR_STATUS_ACTIVE && !entry.main_deactivated_by_pool() {
                 // Only the Stake program's DeactivateDelinquent deactivates the pool's stake
                 // without the pool: the validator stopped voting. It leaves the pool.

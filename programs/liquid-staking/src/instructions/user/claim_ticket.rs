@@ -6,12 +6,15 @@ pub struct ClaimTicket<'info> {
     /// Receives the SOL and the ticket's rent.
     #[account(mut)]
     pub owner: Signer<'info>,
-    #[account(mut)]
+    // `dup`: the only account serialized on exit; no other field can be it (their types differ),
+    // so Anchor's duplicate-account check (a SipHash set: CU spent on every call) is skipped.
+    #[account(mut, dup)]
     pub pool: Account<'info, Pool>,
     #[account(mut, constraint = crate::pda::is_reserve_address(&pool.key(), pool.reserve_bump, reserve.key) @ LiquidStakingError::WrongReserve)]
     pub reserve: SystemAccount<'info>,
     #[account(
         mut,
+        dup,
         close = owner,
         has_one = owner @ LiquidStakingError::NotTicketOwner,
         constraint = ticket.pool == pool.key() @ LiquidStakingError::TicketPoolMismatch,
