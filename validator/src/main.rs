@@ -91,6 +91,11 @@ struct Args {
     #[arg(long, value_name = "SLOTS", default_value_t = 32, value_parser = clap::value_parser!(u64).range(MIN_SLOTS_PER_EPOCH..))]
     slots_per_epoch: u64,
 
+    /// Ticks per slot. Default: the library's 64, which with agave 3.1's PoH default of 4.6875 ms
+    /// per tick makes 300 ms slots; 85 gives ~400 ms (mainnet's pace today).
+    #[arg(long, value_name = "TICKS", value_parser = clap::value_parser!(u64).range(2..))]
+    ticks_per_slot: Option<u64>,
+
     /// The program's SBF build, loaded as an upgradeable BPF program at --program-id.
     /// Default: target/deploy/liquid_staking.so under the repository root.
     #[arg(long, value_name = "PATH", conflicts_with = "no_program")]
@@ -268,6 +273,9 @@ fn run(args: Args, stdout: stdio::StdoutForJson) -> Result<(), String> {
         .gossip_port(0) // any free port in the dynamic range
         .port_range(args.dynamic_port_range)
         .epoch_schedule(EpochSchedule::custom(args.slots_per_epoch, args.slots_per_epoch, false));
+    if let Some(ticks) = args.ticks_per_slot {
+        genesis.ticks_per_slot(ticks);
+    }
     if let Some(path) = &program {
         genesis.add_upgradeable_programs_with_path(&[UpgradeableProgramInfo {
             program_id: args.program_id,

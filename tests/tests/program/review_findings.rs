@@ -151,12 +151,10 @@ async fn a_donation_to_a_stake_account_does_not_block_ticket_funding() {
     t.assert_books(0).await;
 }
 
-/// Item 5, guard: when splitting cannot free what tickets are owed, rebalance deactivates a
-/// validator's whole stake. Before the fix every validator was split down to the minimum
-/// delegation and the rest of the ticket waited for the operator, for ever.
-#[tokio::test]
-async fn tickets_beyond_what_splits_can_free_are_paid_by_the_crank_alone() {
-    let mut t = TestContext::new(3).await;
+/// A small pool (8 SOL staked over `validators` validators, active) whose one staker orders a
+/// delayed exit of everything; the crank has run after the order.
+async fn small_pool_exiting_in_full(validators: usize) -> (TestContext, Keypair, Pubkey) {
+    let mut t = TestContext::new(validators).await;
     let keys = t.keys();
     let user = t.user_with_deposit(8 * SOL).await;
     for vote in t.chain.vote_accounts.clone() {
@@ -168,6 +166,15 @@ async fn tickets_beyond_what_splits_can_free_are_paid_by_the_crank_alone() {
     let lst = t.lst_balance(&user.pubkey()).await;
     let ticket = t.order_unstake(&user, lst).await.unwrap();
     run_crank(&mut t.chain, &keys).await.unwrap();
+    (t, user, ticket)
+}
+
+/// Item 5, guard: when splitting cannot free what tickets are owed, rebalance deactivates a
+/// validator's whole stake. Before the fix every validator was split down to the minimum
+/// delegation and the rest of the ticket waited for the operator, for ever.
+#[tokio::test]
+async fn tickets_beyond_what_splits_can_free_are_paid_by_the_crank_alone() {
+    let (mut t, user, ticket) = small_pool_exiting_in_full(3).await;
     claim_within(&mut t, &user, &ticket, 2).await;
     t.assert_books(0).await;
 }
@@ -441,17 +448,9 @@ async fn the_treasury_cannot_stop_the_crank_and_its_authority_exits_like_anyone(
 /// arrives, rebalancing delegates that same account again (no new account, no rent).
 #[tokio::test]
 async fn a_validator_unstaked_whole_is_staked_again() {
-    let mut t = TestContext::new(1).await;
+    let (mut t, user, ticket) = small_pool_exiting_in_full(1).await;
     let keys = t.keys();
     let vote = t.chain.vote_accounts[0];
-    let user = t.user_with_deposit(8 * SOL).await;
-    t.add_validator(vote, 100).await.unwrap();
-    run_crank(&mut t.chain, &keys).await.unwrap();
-    t.chain.advance_epoch().await;
-    run_crank(&mut t.chain, &keys).await.unwrap();
-    let lst = t.lst_balance(&user.pubkey()).await;
-    let ticket = t.order_unstake(&user, lst).await.unwrap();
-    run_crank(&mut t.chain, &keys).await.unwrap();
     let entry = t.chain.validator_list(&keys).await.entries[0];
     assert!(entry.main_deactivated_by_pool(), "its whole stake was deactivated");
     claim_within(&mut t, &user, &ticket, 2).await;
