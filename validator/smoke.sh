@@ -5,14 +5,17 @@
 #
 #   validator/smoke.sh [BINARY] [-- extra validator flags]
 #
-# BINARY defaults to validator/target/debug/liquid-staking-validator. RPC_PORT / FAUCET_PORT
+# BINARY defaults to validator/target/release/liquid-staking-validator, else the debug one
+# (which fails the history checks: see README.md). RPC_PORT / FAUCET_PORT
 # (defaults 8899 / 9900) choose the ports. Without target/deploy/liquid_staking.so (or a
 # --program flag) the validator starts with --no-program and the program check is skipped.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-bin="${1:-$here/target/debug/liquid-staking-validator}"
+default_bin="$here/target/release/liquid-staking-validator"
+[ -x "$default_bin" ] || default_bin="$here/target/debug/liquid-staking-validator"
+bin="${1:-$default_bin}"
 [ $# -gt 0 ] && shift
 [ "${1:-}" = "--" ] && shift
 rpc_port="${RPC_PORT:-8899}"
