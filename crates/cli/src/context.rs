@@ -1,13 +1,11 @@
 //! What every command needs: the RPC client, the signer, the pool, sending with progress, output.
 use anchor_lang::prelude::Pubkey;
-use liquid_staking_sdk::{decode, state::Pool, PoolKeys};
+use liquid_staking_sdk::{rpc::LocalnetInfo, state::Pool, PoolKeys};
 use serde_json::{json, Value};
 use solana_commitment_config::CommitmentConfig;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_rpc_client::rpc_client::RpcClient;
-use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind};
-use solana_rpc_client_api::request::{RpcError, RpcRequest, RpcResponseErrorData};
 use solana_signature::Signature;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
@@ -27,6 +25,10 @@ pub struct Context {
     pub rpc: RpcClient,
     keypair_path: String,
     pub output: OutputFormat,
+    /// The local chain's info file (its URL and pool), if one was written.
+    localnet: Option<LocalnetInfo>,
+    /// How long deposits and exits wait for the crank when the pool is stale.
+    fresh_wait: std::time::Duration,
 }
 
 /// Expands solana-cli URL monikers.
@@ -48,12 +50,24 @@ fn expand_home(path: &str) -> String {
 }
 
 impl Context {
-    pub fn new(url: &str, keypair: &str, output: OutputFormat) -> Self {
-        let url = resolve_url(url);
+    /// `url` given, or the local chain's from its info file (LIQUID_STAKING_LOCALNET names another
+    /// file than the default), or localhost.
+    pub fn new(url: Option<&str>, keypair: &str, output: OutputFormat, fresh_wait_seconds: u64) -> Self {
+        let info_path = std::env::var_os("LIQUID_STAKING_LOCALNET").map_or_else(LocalnetInfo::default_path, std::path::PathBuf::from);
+        let localnet = LocalnetInfo::load(&info_path).ok();
+        let url = match (url, &localnet) {
+            (Some(url), _) => resolve_url(url),
+            (None, Some(info)) => info.rpc_url.clone(),
+            (None, None) => resolve_url("localhost"),
+        };
+        // The local chain is only the default pool's home when the URL is the local chain's.
+        let localnet = localnet.filter(|info| info.rpc_url == url);
         Self {
             rpc: RpcClient::new_with_commitment(url, CommitmentConfig::confirmed()),
             keypair_path: expand_home(keypair),
             output,
+            localnet,
+            fresh_wait: std::time::Duration::from_secs(fresh_wait_seconds),
         }
     }
 
@@ -70,22 +84,39 @@ impl Context {
             .map_err(|e| format!("cannot read keypair file {}: {e} (create one with `liquid-staking keygen`)", self.keypair_path).into())
     }
 
-    /// The pool given, or the local chain's bootstrapped pool.
+    /// The pool given, or the local chain's (from its info file, when the URL is the local chain's).
     pub fn pool(&self, given: &Option<String>) -> CliResult<(PoolKeys, Pool)> {
-        let address = match given {
-            Some(text) => Pubkey::from_str(text).map_err(|e| format!("--pool {text}: {e}"))?,
-            None => {
-                let info: Value = self
-                    .rpc
-                    .send(RpcRequest::Custom { method: "localnet_info" }, json!([]))
-                    .map_err(|_| "no --pool given, and the cluster is not a local chain that names its pool")?;
-                let text = info["pool"].as_str().ok_or("no --pool given, and the local chain has no pool")?;
-                Pubkey::from_str(text)?
+        let text = match (given, &self.localnet) {
+            (Some(text), _) => text.as_str(),
+            (None, Some(info)) => info.pool.as_str(),
+            (None, None) => {
+                return Err(format!(
+                    "no --pool given, and no local chain at this URL (its info file {} is missing or names another URL); \
+                     start one with `cargo run -p liquid-staking-localnet -- up`, or pass --pool",
+                    LocalnetInfo::default_path().display()
+                )
+                .into())
             }
         };
-        let account = self.rpc.get_account(&address).map_err(|e| format!("pool {address}: {e}"))?;
-        let pool = decode::pool(&account.data).map_err(|e| format!("{address}: {e}"))?;
-        Ok((PoolKeys::from_pool(address, &pool), pool))
+        let address = Pubkey::from_str(text).map_err(|e| format!("--pool {text}: {e}"))?;
+        Ok(liquid_staking_sdk::rpc::load_pool(&self.rpc, &address)?)
+    }
+
+    /// The pool, waiting (up to --wait-fresh seconds, with progress) for the crank to update it
+    /// this epoch: right after an epoch boundary deposits and exits would fail with PoolStale.
+    pub fn fresh_pool(&self, given: &Option<String>) -> CliResult<(PoolKeys, Pool)> {
+        let deadline = std::time::Instant::now() + self.fresh_wait;
+        loop {
+            let (keys, pool) = self.pool(given)?;
+            let epoch = self.epoch()?;
+            if pool.last_update_epoch >= epoch || std::time::Instant::now() >= deadline {
+                return Ok((keys, pool));
+            }
+            if !self.json() {
+                eprintln!("the pool is not updated for epoch {epoch} yet: waiting for the crank ...");
+            }
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
     }
 
     pub fn epoch(&self) -> CliResult<u64> {
@@ -111,7 +142,7 @@ impl Context {
         } else {
             self.rpc.send_and_confirm_transaction_with_spinner(&tx)
         };
-        sent.map_err(|e| explain(&e).into())
+        sent.map_err(|e| liquid_staking_sdk::rpc::explain(&e).into())
     }
 
     /// Prints the result: text for a person, or one JSON object.
@@ -130,23 +161,5 @@ impl Context {
             eprintln!("error: {error}");
         }
         std::process::exit(1);
-    }
-}
-
-/// Names a failed transaction's program error when there is one.
-fn explain(error: &ClientError) -> String {
-    let tx_error = match error.kind() {
-        ErrorKind::RpcError(RpcError::RpcResponseError { data: RpcResponseErrorData::SendTransactionPreflightFailure(sim), .. }) => {
-            sim.err.clone().map(|e| e.into())
-        }
-        ErrorKind::TransactionError(e) => Some(e.clone()),
-        _ => None,
-    };
-    match tx_error {
-        Some(solana_transaction_error::TransactionError::InstructionError(index, solana_instruction_error::InstructionError::Custom(code))) => {
-            format!("instruction {index} failed: {}", liquid_staking_sdk::errors::describe(code))
-        }
-        Some(e) => format!("transaction failed: {e}"),
-        None => error.to_string(),
     }
 }

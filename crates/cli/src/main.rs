@@ -11,14 +11,19 @@ use context::{Context, OutputFormat};
 #[command(name = "liquid-staking", version, about = "Operate a liquid-staking pool and stake through it", args_override_self = true)]
 struct Cli {
     /// JSON-RPC URL of the cluster (or the local chain). Monikers: localhost, devnet, mainnet-beta.
-    #[arg(short = 'u', long, global = true, default_value = "localhost")]
-    url: String,
+    /// Default: the local chain's, from its info file (see --pool), else localhost.
+    #[arg(short = 'u', long, global = true)]
+    url: Option<String>,
     /// Keypair file that signs and pays (solana-cli format).
     #[arg(short = 'k', long, global = true, default_value = "~/.config/solana/id.json")]
     keypair: String,
     /// Output format.
     #[arg(long, global = true, value_enum, default_value = "display")]
     output: OutputFormat,
+    /// Right after an epoch boundary the pool is stale until the crank runs: deposits and exits
+    /// wait up to this many seconds for it (0: fail at once with PoolStale).
+    #[arg(long, global = true, default_value_t = 60)]
+    wait_fresh: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -59,9 +64,9 @@ enum Command {
     Tickets(commands::user::TicketsArgs),
     /// Run the epoch crank once: observe, finalize, rebalance (anyone may).
     Crank(commands::crank::CrankArgs),
-    /// Local chain only: advance to the next epoch (with rewards).
-    AdvanceEpoch,
-    /// Local chain only: SOL from the faucet.
+    /// Wait for the next epoch to start (with progress).
+    WaitEpoch,
+    /// SOL from the cluster's faucet (local chain, devnet, testnet).
     Airdrop(commands::wallet::AirdropArgs),
     /// Show the address of --keypair.
     Address,
@@ -73,7 +78,7 @@ enum Command {
 
 fn main() {
     let cli = Cli::parse();
-    let ctx = Context::new(&cli.url, &cli.keypair, cli.output);
+    let ctx = Context::new(cli.url.as_deref(), &cli.keypair, cli.output, cli.wait_fresh);
     let result = match cli.command {
         Command::Pool(c) => commands::pool::run(&ctx, c),
         Command::Validator(c) => commands::validator::run(&ctx, c),
@@ -91,7 +96,7 @@ fn main() {
         Command::Claim(a) => commands::user::claim(&ctx, a),
         Command::Tickets(a) => commands::user::tickets(&ctx, a),
         Command::Crank(a) => commands::crank::run(&ctx, a),
-        Command::AdvanceEpoch => commands::wallet::advance_epoch(&ctx),
+        Command::WaitEpoch => commands::wallet::wait_epoch(&ctx),
         Command::Airdrop(a) => commands::wallet::airdrop(&ctx, a),
         Command::Address => commands::wallet::address(&ctx),
         Command::Keygen(a) => commands::wallet::keygen(&ctx, a),

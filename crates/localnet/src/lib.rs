@@ -9,6 +9,4 @@ pub mod crank;
 pub use chain::{LocalChain, SOL};
 pub use crank::{plan_step, run_crank, CrankReport, CrankStep};
 pub mod setup;
-pub mod rpc;
-pub mod bootstrap;
 pub mod sbf;

@@ -1,88 +1,116 @@
-//! `liquid-staking-localnet demo`: a pool on an in-process chain, deposits, real staking rewards
-//! over several epochs, the crank every epoch, and a table of what happened.
+//! `liquid-staking-localnet up`: the local chain (agave's validator with the program, a pool, the
+//! crank every epoch). `liquid-staking-localnet demo`: a pool on an in-process chain, deposits,
+//! real staking rewards over several epochs, the crank every epoch, and a table of what happened.
+mod up;
+
 use liquid_staking_localnet::{run_crank, setup, LocalChain, SOL};
-use liquid_staking_sdk::quote;
+use liquid_staking_sdk::{quote, rpc::LocalnetInfo};
 use std::time::Instant;
+use up::UpArgs;
 
 const USAGE: &str = "\
-liquid-staking-localnet: the protocol on an in-process chain
+liquid-staking-localnet: the protocol on a local chain
 
 USAGE:
+    liquid-staking-localnet up [--rpc-port N] [--faucet-port N] [--slots-per-epoch N] [--ledger DIR]
+                               [--validator PATH] [--program PATH] [--extra-votes N]
+                               [--authority-out PATH] [--info-out PATH] [--dynamic-port-range A-B]
+                               [--no-pool] [--no-crank] [--epochs N]
     liquid-staking-localnet demo [--validators N] [--epochs N]
-    liquid-staking-localnet serve [--port N] [--ws-port N] [--validators N] [--no-pool]
-                                  [--authority-out PATH] [--epoch-seconds N]
 
 COMMANDS:
-    demo    create a pool, take deposits, run epochs with real rewards and the crank,
-            and print a table per epoch
-    serve   run the chain behind a Solana JSON-RPC server on 127.0.0.1 (HTTP and WebSocket),
-            with a pool ready to use; prints one JSON line with the addresses, then serves
-            until stopped
+    up      the local chain: agave's validator (validator/, built if missing) running the program's
+            SBF build (target/deploy/liquid_staking.so, built if missing), a pool created with every
+            vote account of the chain in it, one JSON line with the addresses on stdout (also
+            written to --info-out, where the CLI finds the pool), then the crank every epoch with a
+            line per epoch: rate, rewards, APY. Runs until Ctrl-C.
+    demo    an in-process chain (solana-program-test, no validator): a pool, deposits, epochs with
+            real rewards and the crank, every exit, and a table per epoch
 
 OPTIONS:
-    --validators N        vote accounts on the chain, all in the pool (default 3)
-    --epochs N            demo: epochs to run (default 6)
-    --port N              serve: HTTP port (default 8899; 0 = any free port)
-    --ws-port N           serve: WebSocket port (default 8900; 0 = any free port)
-    --no-pool             serve: do not create a pool
-    --authority-out PATH  serve: where to write the pool authority's keypair (a throwaway key:
-                          admin, operator and pause guardian of the local pool; default
-                          localnet-authority.json)
-    --epoch-seconds N     serve: advance one epoch (with rewards, then the crank) every N seconds;
-                          0 = only on the localnet_advanceEpoch method (default 0)
-    -h, --help            print this help";
+    --rpc-port N            up: JSON-RPC port (PubSub on N + 1; default 8899)
+    --faucet-port N         up: faucet port (default 9900)
+    --slots-per-epoch N     up: slots in an epoch, at least 32 (default 32: about 10-13 s)
+    --ledger DIR            up: the validator's ledger, wiped on start (default test-ledger)
+    --validator PATH        up: the validator binary (default validator/target/release/...)
+    --program PATH          up: the program's .so (default target/deploy/liquid_staking.so)
+    --extra-votes N         up: vote accounts besides the validator's own, which never vote (default 2)
+    --authority-out PATH    up: where to write the pool authority's keypair (a throwaway key: admin,
+                            operator, pause guardian and treasury authority; default
+                            localnet-authority.json)
+    --info-out PATH         up: where to write the JSON line (default
+                            ~/.config/liquid-staking/localnet.json, where the CLI looks)
+    --dynamic-port-range A-B  up: the validator's gossip/TPU ports (default its own)
+    --no-pool               up: do not create a pool
+    --no-crank              up: do not crank (run the crank bot, or `liquid-staking crank`, yourself)
+    --epochs N              up: stop after cranking N epochs; demo: epochs to run (default 6)
+    --validators N          demo: vote accounts on the chain, all in the pool (default 3)
+    -h, --help              print this help";
 
 struct Args {
     command: String,
     validators: usize,
-    epochs: u64,
-    port: u16,
-    ws_port: u16,
-    pool: bool,
-    authority_out: String,
-    epoch_seconds: u64,
+    epochs: Option<u64>,
+    up: UpArgs,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
     let command = match args.next().as_deref() {
-        Some(c @ ("demo" | "serve")) => c.to_string(),
+        Some(c @ ("demo" | "up")) => c.to_string(),
         Some("-h") | Some("--help") | None => return Err(String::new()),
         Some(other) => return Err(format!("unknown command '{other}'")),
     };
     let mut a = Args {
         command,
         validators: 3,
-        epochs: 6,
-        port: 8899,
-        ws_port: 8900,
-        pool: true,
-        authority_out: "localnet-authority.json".into(),
-        epoch_seconds: 0,
+        epochs: None,
+        up: UpArgs {
+            rpc_port: 8899,
+            faucet_port: 9900,
+            slots_per_epoch: 32,
+            ledger: "test-ledger".into(),
+            validator: None,
+            program: None,
+            authority_out: "localnet-authority.json".into(),
+            info_out: LocalnetInfo::default_path(),
+            pool: true,
+            crank: true,
+            extra_votes: 2,
+            dynamic_port_range: None,
+            epochs: None,
+        },
     };
     while let Some(flag) = args.next() {
         let mut value = |name: &str| -> Result<String, String> { args.next().ok_or(format!("{name} needs a value")) };
         let number = |name: &str, v: String| -> Result<u64, String> { v.parse().map_err(|_| format!("{name} takes a whole number")) };
         match flag.as_str() {
             "--validators" => a.validators = number("--validators", value("--validators")?)? as usize,
-            "--epochs" => a.epochs = number("--epochs", value("--epochs")?)?,
-            "--port" => a.port = number("--port", value("--port")?)? as u16,
-            "--ws-port" => a.ws_port = number("--ws-port", value("--ws-port")?)? as u16,
-            "--no-pool" => a.pool = false,
-            "--authority-out" => a.authority_out = value("--authority-out")?,
-            "--epoch-seconds" => a.epoch_seconds = number("--epoch-seconds", value("--epoch-seconds")?)?,
+            "--epochs" => a.epochs = Some(number("--epochs", value("--epochs")?)?),
+            "--rpc-port" => a.up.rpc_port = number("--rpc-port", value("--rpc-port")?)? as u16,
+            "--faucet-port" => a.up.faucet_port = number("--faucet-port", value("--faucet-port")?)? as u16,
+            "--slots-per-epoch" => a.up.slots_per_epoch = number("--slots-per-epoch", value("--slots-per-epoch")?)?,
+            "--ledger" => a.up.ledger = value("--ledger")?.into(),
+            "--validator" => a.up.validator = Some(value("--validator")?.into()),
+            "--program" => a.up.program = Some(value("--program")?.into()),
+            "--extra-votes" => a.up.extra_votes = number("--extra-votes", value("--extra-votes")?)? as u32,
+            "--authority-out" => a.up.authority_out = value("--authority-out")?.into(),
+            "--info-out" => a.up.info_out = value("--info-out")?.into(),
+            "--dynamic-port-range" => a.up.dynamic_port_range = Some(value("--dynamic-port-range")?),
+            "--no-pool" => a.up.pool = false,
+            "--no-crank" => a.up.crank = false,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option '{other}'")),
         }
     }
-    if a.validators == 0 || a.epochs == 0 {
+    if a.validators == 0 || a.epochs == Some(0) {
         return Err("--validators and --epochs must be at least 1".into());
     }
+    a.up.epochs = a.epochs;
     Ok(a)
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
     let args = match parse_args() {
         Ok(v) => v,
         Err(e) if e.is_empty() => {
@@ -95,8 +123,13 @@ async fn main() {
         }
     };
     let result = match args.command.as_str() {
-        "serve" => serve(&args).await,
-        _ => demo(args.validators, args.epochs).await,
+        "up" => up::run(&args.up),
+        _ => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime")
+            .block_on(demo(args.validators, args.epochs.unwrap_or(6)))
+            .map_err(|e| e.to_string()),
     };
     if let Err(e) = result {
         eprintln!("{} failed: {e}", args.command);
@@ -269,51 +302,5 @@ async fn demo(validators: usize, epochs: u64) -> Result<(), Box<dyn std::error::
         quote::MAINNET_EPOCHS_PER_YEAR
     );
     eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
-    Ok(())
-}
-
-async fn serve(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
-    use liquid_staking_localnet::rpc::{self, Node};
-    let chain = LocalChain::start(args.validators).await;
-    let mut node = Node::new(chain);
-    let mut pool = None;
-    if args.pool {
-        let authority = solana_keypair::Keypair::new();
-        let keys = liquid_staking_localnet::bootstrap::bootstrap_pool(&mut node, &authority).await?;
-        // solana-cli keypair file format: a JSON array of the 64 secret-key bytes.
-        std::fs::write(&args.authority_out, serde_json::to_string(&authority.to_bytes().to_vec())?)?;
-        pool = Some(keys);
-    }
-    let node = node.shared();
-    let (http, ws) = rpc::serve(node.clone(), args.port, args.ws_port).await?;
-    println!(
-        "{}",
-        serde_json::json!({
-            "rpcUrl": format!("http://{http}"),
-            "wsUrl": format!("ws://{ws}"),
-            "programId": liquid_staking::ID.to_string(),
-            "pool": pool.map(|k| k.pool.to_string()),
-            "lstMint": pool.map(|k| k.lst_mint.to_string()),
-            "authorityKeypair": pool.map(|_| args.authority_out.clone()),
-        })
-    );
-    eprintln!("serving JSON-RPC on http://{http} and ws://{ws}; Ctrl-C to stop");
-    if args.epoch_seconds > 0 {
-        let period = std::time::Duration::from_secs(args.epoch_seconds);
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(period).await;
-                let mut n = node.lock().await;
-                let epoch = n.advance_epoch().await;
-                if let Some(keys) = n.pool {
-                    match run_crank(&mut n.chain, &keys).await {
-                        Ok(report) => eprintln!("epoch {epoch}: crank sent {} transactions", report.transactions()),
-                        Err(e) => eprintln!("epoch {epoch}: crank failed: {e}"),
-                    }
-                }
-            }
-        });
-    }
-    tokio::signal::ctrl_c().await?;
     Ok(())
 }

@@ -9,6 +9,8 @@ pub mod instructions;
 pub mod pack;
 pub mod plan;
 pub mod quote;
+#[cfg(feature = "rpc")]
+pub mod rpc;
 
 pub use addresses::PoolKeys;
 /// Program constants, errors, events, state and math, re-exported from the program crate.

@@ -27,7 +27,7 @@ pub struct DepositArgs {
 }
 
 pub fn deposit(ctx: &Context, a: DepositArgs) -> CliResult {
-    let (keys, pool) = ctx.pool(&a.pool.pool)?;
+    let (keys, pool) = ctx.fresh_pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let lamports = amount::parse(&a.amount)?;
     let (epoch, epoch_slots) = ctx.epoch_and_slots()?;
@@ -63,7 +63,7 @@ pub struct DepositStakeArgs {
 }
 
 pub fn deposit_stake(ctx: &Context, a: DepositStakeArgs) -> CliResult {
-    let (keys, _) = ctx.pool(&a.pool.pool)?;
+    let (keys, _) = ctx.fresh_pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let stake = Pubkey::from_str(&a.stake_account)?;
     let data = ctx.rpc.get_account_data(&stake)?;
@@ -95,7 +95,7 @@ pub struct ExitArgs {
 }
 
 pub fn instant_unstake(ctx: &Context, a: ExitArgs) -> CliResult {
-    let (keys, pool) = ctx.pool(&a.pool.pool)?;
+    let (keys, pool) = ctx.fresh_pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let lst = amount::parse(&a.amount)?;
     let reserve = ctx.rpc.get_balance(&keys.reserve)?;
@@ -112,7 +112,7 @@ pub fn instant_unstake(ctx: &Context, a: ExitArgs) -> CliResult {
 }
 
 pub fn order_unstake(ctx: &Context, a: ExitArgs) -> CliResult {
-    let (keys, _) = ctx.pool(&a.pool.pool)?;
+    let (keys, _) = ctx.fresh_pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let lst = amount::parse(&a.amount)?;
     let min_lamports_out = match &a.min_sol { Some(m) => amount::parse(m)?, None => 0 };
@@ -142,7 +142,7 @@ pub struct UnstakeArgs {
 }
 
 pub fn unstake(ctx: &Context, a: UnstakeArgs) -> CliResult {
-    let (keys, _) = ctx.pool(&a.pool.pool)?;
+    let (keys, _) = ctx.fresh_pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let lst = amount::parse(&a.amount)?;
     let ticket_nonce = new_ticket_nonce();
@@ -178,7 +178,7 @@ pub struct WithdrawStakeArgs {
 }
 
 pub fn withdraw_stake(ctx: &Context, a: WithdrawStakeArgs) -> CliResult {
-    let (keys, _) = ctx.pool(&a.pool.pool)?;
+    let (keys, _) = ctx.fresh_pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let lst = amount::parse(&a.amount)?;
     let list = decode::validator_list(&ctx.rpc.get_account_data(&keys.validator_list)?)?;

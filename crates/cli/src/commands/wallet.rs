@@ -4,9 +4,8 @@ use crate::context::{CliResult, Context};
 use anchor_lang::prelude::Pubkey;
 use clap::Args;
 use liquid_staking_sdk::addresses::lst_account;
-use serde_json::{json, Value};
+use serde_json::json;
 use solana_keypair::Keypair;
-use solana_rpc_client_api::request::RpcRequest;
 use solana_signer::Signer;
 use std::str::FromStr;
 
@@ -60,10 +59,21 @@ pub fn airdrop(ctx: &Context, a: AirdropArgs) -> CliResult {
     Ok(())
 }
 
-pub fn advance_epoch(ctx: &Context) -> CliResult {
-    let epoch: Value = ctx.rpc.send(RpcRequest::Custom { method: "localnet_advanceEpoch" }, json!([])).map_err(|e| format!("not a local chain: {e}"))?;
-    ctx.print(format!("Now in epoch {epoch}"), json!({ "epoch": epoch }));
-    Ok(())
+/// Waits until the cluster's next epoch starts (at `confirmed`), printing progress on a terminal.
+pub fn wait_epoch(ctx: &Context) -> CliResult {
+    let start = ctx.rpc.get_epoch_info()?;
+    let target = start.epoch + 1;
+    loop {
+        let info = ctx.rpc.get_epoch_info()?;
+        if info.epoch >= target {
+            ctx.print(format!("Now in epoch {}", info.epoch), json!({ "epoch": info.epoch }));
+            return Ok(());
+        }
+        if !ctx.json() {
+            eprintln!("epoch {}: slot {} of {}, waiting for epoch {target}", info.epoch, info.slot_index, info.slots_in_epoch);
+        }
+        std::thread::sleep(std::time::Duration::from_secs(2));
+    }
 }
 
 #[derive(Args)]
