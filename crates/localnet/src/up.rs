@@ -93,7 +93,7 @@ struct ValidatorInfo {
 /// The validator as a child process, stopped (SIGTERM, then waited for) when dropped; the kernel
 /// also sends it SIGTERM if this process dies first. Its stdout stays open (nothing may write to a
 /// closed pipe).
-struct Validator(Child, Option<BufReader<std::process::ChildStdout>>);
+struct Validator(Child, #[allow(dead_code)] BufReader<std::process::ChildStdout>);
 
 impl Drop for Validator {
     fn drop(&mut self) {
@@ -140,7 +140,7 @@ fn start_validator(args: &UpArgs, binary: &Path, program: &Path) -> Result<(Vali
     let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
     let mut line = String::new();
     let read = stdout.read_line(&mut line);
-    let validator = Validator(child, Some(stdout));
+    let validator = Validator(child, stdout);
     read.map_err(|e| format!("reading the validator's output: {e}"))?;
     if line.trim().is_empty() {
         return Err("the validator stopped before it answered (its errors are above)".into());
