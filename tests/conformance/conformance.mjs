@@ -504,7 +504,8 @@ async function web3LateSignature(signal) {
         assert(value.err === null, `err ${JSON.stringify(value.err)}`);
         return `landed ${signature}; ${await blockhashExpiryContext(slot0, height0, latest.lastValidBlockHeight)}`;
     } catch (e) {
-        throw new Error(`${e.message.split('\n')[0]}; ${await blockhashExpiryContext(slot0, height0, latest.lastValidBlockHeight)}`);
+        const why = (e.transactionMessage ?? e.message).replace(/\s+/g, ' ').trim();
+        throw new Error(`${why}; ${await blockhashExpiryContext(slot0, height0, latest.lastValidBlockHeight)}`);
     }
 }
 
@@ -523,7 +524,7 @@ async function kitLateSignature(signal) {
         return `landed ${getSignatureFromTransaction(signed)}; ${await blockhashExpiryContext(slot0, height0, Number(latest.lastValidBlockHeight))}`;
     } catch (e) {
         const why = [e.message, e.cause?.message].filter(Boolean).join(': ');
-        throw new Error(`${why.split('\n')[0]}; ${await blockhashExpiryContext(slot0, height0, Number(latest.lastValidBlockHeight))}`);
+        throw new Error(`${why.replace(/\s+/g, ' ').trim()}; ${await blockhashExpiryContext(slot0, height0, Number(latest.lastValidBlockHeight))}`);
     }
 }
 

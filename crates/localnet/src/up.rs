@@ -259,31 +259,39 @@ pub fn run(args: &UpArgs) -> Result<(), String> {
 
     let mut last_cranked = None;
     let mut cranked = 0;
-    let mut epoch_started = Instant::now();
-    let mut epoch_seconds = 0.0;
+    // Wall time of the last whole epoch seen, to annualise this chain's short epochs.
+    let (mut seen_epoch, mut epoch_started, mut epoch_seconds) = (None, Instant::now(), 0.0);
     loop {
         if let Ok(Some(status)) = validator.0.try_wait() {
             return Err(format!("the validator stopped ({status}); see {}/validator.log", chain.ledger));
         }
+        let now = match rpc.get_epoch_info() {
+            Ok(now) => now,
+            Err(e) => {
+                eprintln!("up: {}", rpc::explain(&e));
+                std::thread::sleep(Duration::from_secs(1));
+                continue;
+            }
+        };
+        if seen_epoch != Some(now.epoch) {
+            if seen_epoch.is_some_and(|seen| now.epoch == seen + 1) {
+                epoch_seconds = epoch_started.elapsed().as_secs_f64();
+            }
+            (seen_epoch, epoch_started) = (Some(now.epoch), Instant::now());
+        }
         if let (true, Some((keys, authority))) = (args.crank, &pool) {
-            match rpc.get_epoch_info() {
-                Ok(now) if last_cranked.is_none_or(|last| now.epoch > last) => {
-                    if last_cranked.is_some() {
-                        epoch_seconds = epoch_started.elapsed().as_secs_f64();
-                        epoch_started = Instant::now();
+            if last_cranked.is_none_or(|last| now.epoch > last) {
+                match rpc::crank(&rpc, authority, keys, |_| {}) {
+                    Ok(run) => {
+                        eprintln!("{}", epoch_line(&rpc, keys, &run, chain.slots_per_epoch, epoch_seconds));
+                        last_cranked = Some(run.epoch);
+                        cranked += 1;
                     }
-                    match rpc::crank(&rpc, authority, keys, |_| {}) {
-                        Ok(run) => {
-                            eprintln!("{}", epoch_line(&rpc, keys, &run, chain.slots_per_epoch, epoch_seconds));
-                            last_cranked = Some(run.epoch);
-                            cranked += 1;
-                        }
-                        // A crank racing the epoch boundary (or another crank) fails now and then; the next poll retries.
-                        Err(e) => eprintln!("up: crank in epoch {}: {e} (retrying)", now.epoch),
-                    }
+                    // The runtime pays rewards over the epoch's first blocks: the crank waits.
+                    Err(e) if e.contains("EpochRewardsActive") => {}
+                    // A crank racing the epoch boundary (or another crank) fails now and then; the next poll retries.
+                    Err(e) => eprintln!("up: crank in epoch {}: {e} (retrying)", now.epoch),
                 }
-                Ok(_) => {}
-                Err(e) => eprintln!("up: {}", rpc::explain(&e)),
             }
         }
         if args.epochs.is_some_and(|n| cranked >= n) {
