@@ -9,9 +9,10 @@
 // Prints `PASS name (N ms)` or `FAIL name: reason` per check, then a summary; exits 1 on any failure.
 
 import { spawn } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import * as web3 from '@solana/web3.js';
@@ -108,8 +109,9 @@ async function freshWallet(name) {
 const sleep = (ms, signal) =>
     new Promise((res, rej) => {
         if (signal?.aborted) return rej(signal.reason);
-        const t = setTimeout(res, ms);
-        signal?.addEventListener('abort', () => (clearTimeout(t), rej(signal.reason)), { once: true });
+        const onAbort = () => (clearTimeout(t), rej(signal.reason));
+        const t = setTimeout(() => (signal?.removeEventListener('abort', onAbort), res()), ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
     });
 
 /** Notifications pushed by a callback, awaited by a check (rejects when the check times out). */
@@ -130,6 +132,7 @@ function inbox() {
                     wake = res;
                     signal.addEventListener('abort', res, { once: true });
                 });
+                signal.removeEventListener('abort', wake);
                 wake = null;
             }
         },
@@ -163,7 +166,7 @@ function runCli(cliArgs, signal) {
                     break;
                 } catch {}
             }
-            verbose(`cli ${cliArgs.filter(a => !a.startsWith('/')).join(' ')} -> ${code}: ${out.trim().slice(0, 300)}`);
+            verbose(`cli ${cliArgs.slice(4).join(' ')} (${basename(cliArgs[3])}) -> ${code}: ${out.trim().slice(0, 300)}`);
             if (code === 0 && json && !json.error) res(json);
             else rej(new Error(`CLI ${cliArgs.slice(6).join(' ')} exited ${code}: ${json?.error ?? (err.trim() || out.trim()).slice(-400)}`));
         });
@@ -183,12 +186,13 @@ const crank = signal => runCli([...cliBase(keypairPath(info.authorityKeypair)), 
 async function cliDeposit(wallet, sol, signal) {
     for (let attempt = 1; ; attempt++) {
         await crank(signal).catch(e => verbose(`crank: ${e.message}`));
-        let pending = true;
-        const deposit = runCli([...cliBase(wallet.path), 'deposit', String(sol), '--pool', info.pool], signal).finally(() => (pending = false));
+        const done = new AbortController();
+        const deposit = runCli([...cliBase(wallet.path), 'deposit', String(sol), '--pool', info.pool], signal).finally(() => done.abort());
         const keeper = (async () => {
-            while (pending) {
-                await sleep(2000, signal).catch(() => {});
-                if (pending && !signal.aborted) await crank(signal).catch(e => verbose(`crank: ${e.message}`));
+            const stop = AbortSignal.any([signal, done.signal]);
+            while (!stop.aborted) {
+                await sleep(2000, stop).catch(() => {});
+                if (!stop.aborted) await crank(signal).catch(e => verbose(`crank: ${e.message}`));
             }
         })();
         try {
@@ -273,6 +277,7 @@ let wallets;
 async function check(name, timeoutSeconds, fn) {
     if (args.only && !name.includes(args.only) && name !== 'setup') return;
     const controller = new AbortController();
+    setMaxListeners(1000, controller.signal); // every CLI run, sleep and kit request listens to it
     const timer = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutSeconds} s`)), timeoutSeconds * 1000);
     const aborted = new Promise((_, rej) => controller.signal.addEventListener('abort', () => rej(controller.signal.reason), { once: true }));
     const started = performance.now();
@@ -403,9 +408,7 @@ async function kitProgramSubscription(signal) {
 }
 
 // 4. Logs mentioning the program include the deposit's.
-const isDepositLogs = (logs, signature) =>
-    (signature ? logs.signature === signature : logs.logs.some(l => /Instruction: DepositSol/.test(l))) &&
-    logs.logs.some(l => l.startsWith(`Program ${info.programId} invoke`));
+const isDepositLogs = (logs, signature) => logs.signature === signature && logs.logs.some(l => l.startsWith(`Program ${info.programId} invoke`));
 
 async function web3LogsSubscription(signal) {
     const box = inbox();

@@ -163,8 +163,9 @@ fn operators_and_stakers_on_the_real_local_chain() {
     assert!(cli.ok("me.json", &["instant-unstake", "1"])["lamportsOut"].as_u64().unwrap() > 900_000_000);
     assert!(cli.ok("me.json", &["withdraw-stake", "2"])["lamports"].as_u64().unwrap() > 1_990_000_000);
     assert!(cli.ok("me.json", &["order-unstake", "5"])["lamports"].as_u64().unwrap() > 4_900_000_000);
+    // At most 3% on the instant part, 0.1% on the ticket.
     let one_call = cli.ok("me.json", &["unstake", "10", "--max-fee-bps", "300"]);
-    assert!(one_call["lamportsNow"].as_u64().unwrap() + one_call["lamportsOwed"].as_u64().unwrap() > 9_900_000_000);
+    assert!(one_call["lamportsNow"].as_u64().unwrap() + one_call["lamportsOwed"].as_u64().unwrap() > 9_700_000_000);
     assert!(!cli.ok("me.json", &["tickets"])["tickets"].as_array().unwrap().is_empty());
 
     // Tickets come due once the crank has brought the stake back: claim waits for the epochs, a

@@ -72,6 +72,21 @@ impl CrankRun {
     }
 }
 
+/// `send`, but while the runtime is still paying the epoch's rewards (its first blocks; the
+/// program refuses with EpochRewardsActive) it waits and tries again, for up to a minute.
+fn send_after_rewards(rpc: &RpcClient, payer: &Keypair, instructions: &[Instruction], progress: &mut impl FnMut(&str)) -> RpcResult<Signature> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        match send(rpc, payer, instructions, &[]) {
+            Err(e) if e.contains("EpochRewardsActive") && std::time::Instant::now() < deadline => {
+                progress("waiting for the runtime to finish paying the epoch's rewards");
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            }
+            result => return result,
+        }
+    }
+}
+
 /// Runs the crank for the current epoch once: observe (re-planning until every validator is
 /// observed), finalize, rebalance, each step planned by the SDK from a fresh read, so running it
 /// twice or beside another crank is safe. A rebalance batch that fails is retried one instruction
@@ -88,14 +103,14 @@ pub fn crank(rpc: &RpcClient, payer: &Keypair, keys: &PoolKeys, mut progress: im
         }
         for tx in round {
             progress(&format!("observing validators ({} transactions sent)", run.observe_transactions));
-            send(rpc, payer, &tx, &[])?;
+            send_after_rewards(rpc, payer, &tx, &mut progress)?;
             run.observe_transactions += 1;
         }
     }
     let (_, pool) = load_pool(rpc, &keys.pool)?;
     if plan::needs_finalize(&pool, epoch) {
         progress("finalizing the epoch");
-        send(rpc, payer, &[ix::finalize_epoch(keys)], &[])?;
+        send_after_rewards(rpc, payer, &[ix::finalize_epoch(keys)], &mut progress)?;
         run.finalize_transactions += 1;
     }
     let (_, pool) = load_pool(rpc, &keys.pool)?;
