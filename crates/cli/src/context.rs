@@ -119,6 +119,22 @@ impl Context {
         }
     }
 
+    /// Runs `attempt` (a deposit or an exit that starts with `fresh_pool`) again, up to twice,
+    /// when the pool turned stale between the check and the transaction (an epoch boundary).
+    pub fn retry_stale(&self, mut attempt: impl FnMut() -> CliResult) -> CliResult {
+        for _ in 0..2 {
+            match attempt() {
+                Err(e) if e.to_string().contains("PoolStale") && !self.fresh_wait.is_zero() => {
+                    if !self.json() {
+                        eprintln!("an epoch boundary passed: waiting for the crank, then trying again");
+                    }
+                }
+                result => return result,
+            }
+        }
+        attempt()
+    }
+
     pub fn epoch(&self) -> CliResult<u64> {
         Ok(self.rpc.get_epoch_info()?.epoch)
     }

@@ -53,6 +53,8 @@ fn start_validator(dir: &Path) -> Validator {
     let mut child = Command::new(binary)
         .args(["--ledger", dir.join("ledger").to_str().unwrap(), "--rpc-port", &rpc.to_string(), "--faucet-port", &faucet.to_string()])
         .args(["--dynamic-port-range", &format!("{base}-{}", base + 99), "--program", program.to_str().unwrap()])
+        // As `liquid-staking-localnet up` runs it: half-second slots, 64-slot epochs.
+        .args(["--slots-per-epoch", "64", "--ticks-per-slot", "100"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -12,7 +12,8 @@ const USAGE: &str = "\
 liquid-staking-localnet: the protocol on a local chain
 
 USAGE:
-    liquid-staking-localnet up [--rpc-port N] [--faucet-port N] [--slots-per-epoch N] [--ledger DIR]
+    liquid-staking-localnet up [--rpc-port N] [--faucet-port N] [--slots-per-epoch N] [--ticks-per-slot N]
+                               [--ledger DIR]
                                [--validator PATH] [--program PATH] [--extra-votes N]
                                [--authority-out PATH] [--info-out PATH] [--dynamic-port-range A-B]
                                [--no-pool] [--no-crank] [--epochs N]
@@ -30,7 +31,11 @@ COMMANDS:
 OPTIONS:
     --rpc-port N            up: JSON-RPC port (PubSub on N + 1; default 8899)
     --faucet-port N         up: faucet port (default 9900)
-    --slots-per-epoch N     up: slots in an epoch, at least 32 (default 32: about 10-13 s)
+    --slots-per-epoch N     up: slots in an epoch, at least 32 (default 64: about half a minute; at 32
+                            a loaded machine can leave the root too little slack and halt the chain)
+    --ticks-per-slot N      up: ticks of 6.25 ms in a slot (default 100: slots of about half a second,
+                            so a blockhash, valid for 150 blocks, lives more than a minute as wallets
+                            expect; the library's 64 gives slots of 300-380 ms)
     --ledger DIR            up: the validator's ledger, wiped on start (default test-ledger)
     --validator PATH        up: the validator binary (default validator/target/release/...)
     --program PATH          up: the program's .so (default target/deploy/liquid_staking.so)
@@ -68,7 +73,8 @@ fn parse_args() -> Result<Args, String> {
         up: UpArgs {
             rpc_port: 8899,
             faucet_port: 9900,
-            slots_per_epoch: 32,
+            slots_per_epoch: 64,
+            ticks_per_slot: 100,
             ledger: "test-ledger".into(),
             validator: None,
             program: None,
@@ -90,6 +96,7 @@ fn parse_args() -> Result<Args, String> {
             "--rpc-port" => a.up.rpc_port = number("--rpc-port", value("--rpc-port")?)? as u16,
             "--faucet-port" => a.up.faucet_port = number("--faucet-port", value("--faucet-port")?)? as u16,
             "--slots-per-epoch" => a.up.slots_per_epoch = number("--slots-per-epoch", value("--slots-per-epoch")?)?,
+            "--ticks-per-slot" => a.up.ticks_per_slot = number("--ticks-per-slot", value("--ticks-per-slot")?)?,
             "--ledger" => a.up.ledger = value("--ledger")?.into(),
             "--validator" => a.up.validator = Some(value("--validator")?.into()),
             "--program" => a.up.program = Some(value("--program")?.into()),

@@ -28,6 +28,7 @@ pub struct UpArgs {
     pub rpc_port: u16,
     pub faucet_port: u16,
     pub slots_per_epoch: u64,
+    pub ticks_per_slot: u64,
     pub ledger: PathBuf,
     pub validator: Option<PathBuf>,
     pub program: Option<PathBuf>,
@@ -120,6 +121,8 @@ fn start_validator(args: &UpArgs, binary: &Path, program: &Path) -> Result<(Vali
         .arg(args.faucet_port.to_string())
         .arg("--slots-per-epoch")
         .arg(args.slots_per_epoch.to_string())
+        .arg("--ticks-per-slot")
+        .arg(args.ticks_per_slot.to_string())
         .arg("--program")
         .arg(program)
         .arg("--extra-votes")

@@ -27,6 +27,10 @@ pub struct DepositArgs {
 }
 
 pub fn deposit(ctx: &Context, a: DepositArgs) -> CliResult {
+    ctx.retry_stale(|| deposit_once(ctx, &a))
+}
+
+fn deposit_once(ctx: &Context, a: &DepositArgs) -> CliResult {
     let (keys, pool) = ctx.fresh_pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let lamports = amount::parse(&a.amount)?;
@@ -63,6 +67,10 @@ pub struct DepositStakeArgs {
 }
 
 pub fn deposit_stake(ctx: &Context, a: DepositStakeArgs) -> CliResult {
+    ctx.retry_stale(|| deposit_stake_once(ctx, &a))
+}
+
+fn deposit_stake_once(ctx: &Context, a: &DepositStakeArgs) -> CliResult {
     let (keys, _) = ctx.fresh_pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let stake = Pubkey::from_str(&a.stake_account)?;
@@ -95,6 +103,10 @@ pub struct ExitArgs {
 }
 
 pub fn instant_unstake(ctx: &Context, a: ExitArgs) -> CliResult {
+    ctx.retry_stale(|| instant_unstake_once(ctx, &a))
+}
+
+fn instant_unstake_once(ctx: &Context, a: &ExitArgs) -> CliResult {
     let (keys, pool) = ctx.fresh_pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let lst = amount::parse(&a.amount)?;
@@ -112,6 +124,10 @@ pub fn instant_unstake(ctx: &Context, a: ExitArgs) -> CliResult {
 }
 
 pub fn order_unstake(ctx: &Context, a: ExitArgs) -> CliResult {
+    ctx.retry_stale(|| order_unstake_once(ctx, &a))
+}
+
+fn order_unstake_once(ctx: &Context, a: &ExitArgs) -> CliResult {
     let (keys, _) = ctx.fresh_pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let lst = amount::parse(&a.amount)?;
@@ -142,6 +158,10 @@ pub struct UnstakeArgs {
 }
 
 pub fn unstake(ctx: &Context, a: UnstakeArgs) -> CliResult {
+    ctx.retry_stale(|| unstake_once(ctx, &a))
+}
+
+fn unstake_once(ctx: &Context, a: &UnstakeArgs) -> CliResult {
     let (keys, _) = ctx.fresh_pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let lst = amount::parse(&a.amount)?;
@@ -178,6 +198,10 @@ pub struct WithdrawStakeArgs {
 }
 
 pub fn withdraw_stake(ctx: &Context, a: WithdrawStakeArgs) -> CliResult {
+    ctx.retry_stale(|| withdraw_stake_once(ctx, &a))
+}
+
+fn withdraw_stake_once(ctx: &Context, a: &WithdrawStakeArgs) -> CliResult {
     let (keys, _) = ctx.fresh_pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let lst = amount::parse(&a.amount)?;
