@@ -1,34 +1,18 @@
 #!/usr/bin/env bash
 # Starts the local chain (`liquid-staking-localnet up`, on free ports, its own ledger and info
 # file), runs the conformance check with real client libraries against it, and stops it.
-# Needs Node.js and npm (the machine's); installs the pinned packages with `npm ci`.
+# Needs Node.js 18+ and npm (Debian's nodejs and npm are installed when missing, as root); installs
+# the pinned packages with `npm ci`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/tests/conformance"
+source "$ROOT/scripts/localnet.sh"
 work=$(mktemp -d)
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  [ "$(id -u)" = 0 ] || { echo "conformance: needs Node.js and npm: sudo apt-get install nodejs npm" >&2; exit 1; }
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
 cargo build -q -p liquid-staking-localnet -p liquid-staking-cli --manifest-path "$ROOT/Cargo.toml"
 ( cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error )
-
-# A free port whose next port is free too (the validator's PubSub is RPC + 1), and a free faucet port.
-read -r rpc faucet < <(python3 - <<'PY'
-import socket
-def free(port=0):
-    s = socket.socket(); s.bind(("127.0.0.1", port)); p = s.getsockname()[1]; s.close(); return p
-while True:
-    p = free()
-    try:
-        free(p + 1); break
-    except OSError:
-        pass
-print(p, free())
-PY
-)
-base=$(( 30000 + ($$ % 300) * 100 ))
-"$ROOT/target/debug/liquid-staking-localnet" up --rpc-port "$rpc" --faucet-port "$faucet" \
-  --dynamic-port-range "$base-$((base + 99))" --ledger "$work/ledger" --info-out "$work/localnet.json" \
-  --authority-out "$work/authority.json" > "$work/up.out" 2> "$work/up.err" &
-up=$!
-trap 'kill $up 2>/dev/null || true; wait $up 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do [ -s "$work/localnet.json" ] && break; kill -0 $up 2>/dev/null || break; sleep 1; done
-[ -s "$work/localnet.json" ] || { echo "the local chain did not start:"; cat "$work/up.err"; exit 1; }
-node "$HERE/conformance.mjs" --info "$work/localnet.json" --cli "$ROOT/target/debug/liquid-staking"
+start_localnet "$work"
+node "$HERE/conformance.mjs" --info "$LOCALNET_INFO" --cli "$ROOT/target/debug/liquid-staking"
