@@ -3,6 +3,7 @@
 # (`liquid-staking-localnet up`, on free ports with its own ledger and info file), then runs the
 # walk-through's CLI commands as a staker and as the pool's authority, and checks that the chain's
 # epoch lines show the crank running and the rate rising with real rewards. Stops the chain.
+# Also: the crank bot's /metrics and /healthz, and `liquid-staking-crank --once` beside it.
 # usage: scripts/walkthrough.sh      (about 3 minutes; fails on the first command that fails)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -42,6 +43,15 @@ run "${admin[@]}" set-roles --treasury-authority "$("${admin[@]}" address)"
 run "${me[@]}" deposit 1
 
 run "${me[@]}" wait-epoch
+
+# The crank bot inside `up` serves its metrics; a second bot run once finds nothing to do.
+metrics_url=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["crankMetrics"])' "$LOCALNET_INFO")
+curl -sf "$metrics_url" | grep -E '^liquid_staking_crank_(epoch|pool_last_update_epoch|transactions_total|fees_paid_lamports_total)' 
+curl -sf "${metrics_url%/metrics}/healthz"
+cargo build -q -p liquid-staking-crank
+target/debug/liquid-staking-crank --help > /dev/null
+echo "\$ liquid-staking-crank --once"
+target/debug/liquid-staking-crank -k "$work/me.json" --once --metrics-addr off
 
 # The chain's own output: one line per epoch once the crank has run. Stake delegated in epoch N
 # earns from N+1 and is paid at the start of N+2: wait (up to 6 more epochs) for an epoch whose

@@ -1,6 +1,10 @@
 //! What every command needs: the RPC client, the signer, the pool, sending with progress, output.
 use anchor_lang::prelude::Pubkey;
-use liquid_staking_sdk::{rpc::LocalnetInfo, state::Pool, PoolKeys};
+use liquid_staking_sdk::{
+    rpc::{LocalnetInfo, SolanaCliConfig},
+    state::Pool,
+    PoolKeys,
+};
 use serde_json::{json, Value};
 use solana_commitment_config::CommitmentConfig;
 use solana_instruction::Instruction;
@@ -50,16 +54,24 @@ fn expand_home(path: &str) -> String {
 }
 
 impl Context {
-    /// `url` given, or the local chain's from its info file (LIQUID_STAKING_LOCALNET names another
-    /// file than the default), or localhost.
-    pub fn new(url: Option<&str>, keypair: &str, output: OutputFormat, fresh_wait_seconds: u64) -> Self {
+    /// The URL: `url` given, else the solana-cli config file's, else the local chain's from its
+    /// info file (LIQUID_STAKING_LOCALNET names another file than the default), else localhost.
+    /// The keypair: `keypair` given, else the config file's, else ~/.config/solana/id.json.
+    pub fn new(url: Option<&str>, keypair: Option<&str>, config: &str, output: OutputFormat, fresh_wait_seconds: u64) -> Self {
         let info_path = std::env::var_os("LIQUID_STAKING_LOCALNET").map_or_else(LocalnetInfo::default_path, std::path::PathBuf::from);
         let localnet = LocalnetInfo::load(&info_path).ok();
-        let url = match (url, &localnet) {
-            (Some(url), _) => resolve_url(url),
-            (None, Some(info)) => info.rpc_url.clone(),
-            (None, None) => resolve_url("localhost"),
+        let config_path = expand_home(config);
+        let config = SolanaCliConfig::load(std::path::Path::new(&config_path)).unwrap_or_else(|e| {
+            eprintln!("warning: ignoring the solana-cli config: {e}");
+            SolanaCliConfig::default()
+        });
+        let url = match (url, &config.json_rpc_url, &localnet) {
+            (Some(url), _, _) => resolve_url(url),
+            (None, Some(url), _) => resolve_url(url),
+            (None, None, Some(info)) => info.rpc_url.clone(),
+            (None, None, None) => resolve_url("localhost"),
         };
+        let keypair = keypair.or(config.keypair_path.as_deref()).unwrap_or("~/.config/solana/id.json");
         // The local chain is only the default pool's home when the URL is the local chain's.
         let localnet = localnet.filter(|info| info.rpc_url == url);
         Self {

@@ -11,12 +11,17 @@ use context::{Context, OutputFormat};
 #[command(name = "liquid-staking", version, about = "Operate a liquid-staking pool and stake through it", args_override_self = true)]
 struct Cli {
     /// JSON-RPC URL of the cluster (or the local chain). Monikers: localhost, devnet, mainnet-beta.
-    /// Default: the local chain's, from its info file (see --pool), else localhost.
+    /// Default: `json_rpc_url` of the solana-cli config file (see --config), else the local
+    /// chain's, from its info file (see --pool), else localhost.
     #[arg(short = 'u', long, global = true)]
     url: Option<String>,
-    /// Keypair file that signs and pays (solana-cli format).
-    #[arg(short = 'k', long, global = true, default_value = "~/.config/solana/id.json")]
-    keypair: String,
+    /// Keypair file that signs and pays (solana-cli format). Default: `keypair_path` of the
+    /// solana-cli config file, else ~/.config/solana/id.json.
+    #[arg(short = 'k', long, global = true)]
+    keypair: Option<String>,
+    /// The solana-cli config file to take the URL and keypair from when no flag gives them.
+    #[arg(short = 'C', long, global = true, default_value = "~/.config/solana/cli/config.yml")]
+    config: String,
     /// Output format.
     #[arg(long, global = true, value_enum, default_value = "display")]
     output: OutputFormat,
@@ -78,7 +83,7 @@ enum Command {
 
 fn main() {
     let cli = Cli::parse();
-    let ctx = Context::new(cli.url.as_deref(), &cli.keypair, cli.output, cli.wait_fresh);
+    let ctx = Context::new(cli.url.as_deref(), cli.keypair.as_deref(), &cli.config, cli.output, cli.wait_fresh);
     let result = match cli.command {
         Command::Pool(c) => commands::pool::run(&ctx, c),
         Command::Validator(c) => commands::validator::run(&ctx, c),

@@ -16,14 +16,15 @@ USAGE:
                                [--ledger DIR]
                                [--validator PATH] [--program PATH] [--extra-votes N]
                                [--authority-out PATH] [--info-out PATH] [--dynamic-port-range A-B]
-                               [--no-pool] [--no-crank] [--epochs N]
+                               [--no-pool] [--no-crank] [--metrics-addr HOST:PORT] [--epochs N]
     liquid-staking-localnet demo [--validators N] [--epochs N]
 
 COMMANDS:
     up      the local chain: agave's validator (validator/, built if missing) running the program's
             SBF build (target/deploy/liquid_staking.so, built if missing), a pool created with every
             vote account of the chain in it, one JSON line with the addresses on stdout (also
-            written to --info-out, where the CLI finds the pool), then the crank every epoch with a
+            written to --info-out, where the CLI finds the pool), then the crank bot (liquid-staking-crank)
+            on a thread of its own, updating the pool every epoch, with a
             line per epoch: rate, rewards, APY. Runs until Ctrl-C.
     demo    an in-process chain (solana-program-test, no validator): a pool, deposits, epochs with
             real rewards and the crank, every exit, and a table per epoch
@@ -47,7 +48,9 @@ OPTIONS:
                             ~/.config/liquid-staking/localnet.json, where the CLI looks)
     --dynamic-port-range A-B  up: the validator's gossip/TPU ports (default its own)
     --no-pool               up: do not create a pool
-    --no-crank              up: do not crank (run the crank bot, or `liquid-staking crank`, yourself)
+    --no-crank              up: do not run the crank bot (run `liquid-staking-crank` yourself)
+    --metrics-addr A        up: where the crank bot serves /metrics and /healthz (default
+                            127.0.0.1:9464; port 0 picks a free one; \"off\")
     --epochs N              up: stop after cranking N epochs; demo: epochs to run (default 6)
     --validators N          demo: vote accounts on the chain, all in the pool (default 3)
     -h, --help              print this help";
@@ -82,6 +85,7 @@ fn parse_args() -> Result<Args, String> {
             info_out: LocalnetInfo::default_path(),
             pool: true,
             crank: true,
+            metrics_addr: "127.0.0.1:9464".into(),
             extra_votes: 2,
             dynamic_port_range: None,
             epochs: None,
@@ -106,6 +110,7 @@ fn parse_args() -> Result<Args, String> {
             "--dynamic-port-range" => a.up.dynamic_port_range = Some(value("--dynamic-port-range")?),
             "--no-pool" => a.up.pool = false,
             "--no-crank" => a.up.crank = false,
+            "--metrics-addr" => a.up.metrics_addr = value("--metrics-addr")?,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option '{other}'")),
         }

@@ -20,7 +20,15 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use liquid_staking_crank::{
+    log::{LogFormat, Logger},
+    metrics::{HealthLimits, Metrics},
+    sender::SenderConfig,
+    Bot, BotConfig,
+};
 
 const SOL: u64 = 1_000_000_000;
 
@@ -36,6 +44,8 @@ pub struct UpArgs {
     pub info_out: PathBuf,
     pub pool: bool,
     pub crank: bool,
+    /// Where the crank bot serves /metrics and /healthz ("off": nowhere).
+    pub metrics_addr: String,
     pub extra_votes: u32,
     pub dynamic_port_range: Option<String>,
     /// Stop (validator included) after this many epochs have been cranked; None: run until stopped.
@@ -182,18 +192,16 @@ fn create_pool(rpc: &RpcClient, authority: &Keypair, votes: &[Pubkey], deposit_l
         ix::deposit_sol(&ix::DepositSolParams { keys, depositor: me, recipient_lst: lst_account(&me, &keys.lst_mint), lamports: deposit_lamports, min_lst_out: 0 }),
     ];
     rpc::send(rpc, authority, &deposit, &[])?;
-    for vote in votes {
-        let add = ix::add_validator(&ix::AddValidatorParams { keys, operator: me, vote_account: *vote, weight: 100 });
-        rpc::send(rpc, authority, &[add], &[])?;
+    let adds = votes.iter().map(|vote| ix::add_validator(&ix::AddValidatorParams { keys, operator: me, vote_account: *vote, weight: 100 })).collect();
+    // About 41k compute units each: six fit a transaction's default budget (200k per instruction).
+    for tx in liquid_staking_sdk::pack::pack(&me, adds, 6) {
+        rpc::send(rpc, authority, &tx, &[])?;
     }
     Ok(keys)
 }
 
 /// One line about the epoch just cranked: the rate, its move, the APY it implies, the crank's work.
-fn epoch_line(rpc: &RpcClient, keys: &PoolKeys, run: &rpc::CrankRun, slots_per_epoch: u64, epoch_seconds: f64) -> String {
-    let Ok((_, pool)) = rpc::load_pool(rpc, &keys.pool) else {
-        return format!("epoch {}: crank sent {} transactions", run.epoch, run.transactions());
-    };
+fn epoch_line(pool: &liquid_staking_sdk::state::Pool, run: &rpc::CrankRun, slots_per_epoch: u64, epoch_seconds: f64, lag_seconds: f64) -> String {
     let rate = quote::rate(pool.total_lamports, pool.lst_supply);
     let previous = quote::rate(pool.previous_total_lamports, pool.previous_lst_supply);
     let epochs = pool.last_update_epoch.saturating_sub(pool.previous_update_epoch).max(1);
@@ -206,7 +214,8 @@ fn epoch_line(rpc: &RpcClient, keys: &PoolKeys, run: &rpc::CrankRun, slots_per_e
     };
     format!(
         "epoch {}: rate {rate:.9} SOL per LST (rewards {:.9} SOL, fee {:.9} SOL{apy}), \
-         {:.3} SOL under management; crank: {} observe, {} finalize, {} rebalance transactions",
+         {:.3} SOL under management; crank bot: {} observe, {} finalize, {} rebalance transactions, \
+         updated {lag_seconds:.1} s into the epoch",
         run.epoch,
         pool.last_rewards_lamports as f64 / SOL as f64,
         pool.last_fee_lamports as f64 / SOL as f64,
@@ -215,6 +224,52 @@ fn epoch_line(rpc: &RpcClient, keys: &PoolKeys, run: &rpc::CrankRun, slots_per_e
         run.finalize_transactions,
         run.rebalance_transactions,
     )
+}
+
+/// Starts the crank bot (the `liquid-staking-crank` library, as anyone would run it) on a thread
+/// of its own, paying from `payer`; prints a line per epoch it updates and counts them.
+fn start_crank_bot(
+    rpc_url: &str,
+    payer: Keypair,
+    pool: Pubkey,
+    metrics_addr: &str,
+    slots_per_epoch: u64,
+    cranked: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+) -> Result<Option<std::net::SocketAddr>, String> {
+    let metrics = Metrics::shared();
+    let limits = HealthLimits { max_stale: Duration::from_secs(120), min_balance_lamports: SOL / 20, max_poll_age: Duration::from_secs(60) };
+    let served = if metrics_addr == "off" {
+        None
+    } else {
+        let address = metrics_addr.parse().map_err(|e| format!("--metrics-addr {metrics_addr}: {e}"))?;
+        Some(liquid_staking_crank::metrics::serve(address, metrics.clone(), limits).map_err(|e| format!("--metrics-addr {metrics_addr}: {e}"))?)
+    };
+    let config = BotConfig {
+        pool,
+        // Epochs here last about 40 s: poll often.
+        poll_interval: Duration::from_secs(2),
+        jitter: 0.2,
+        halt_before: None,
+        lookup_tables: true,
+        sender: SenderConfig::default(),
+    };
+    let rpc = RpcClient::new_with_timeout_and_commitment(rpc_url.to_string(), Duration::from_secs(30), CommitmentConfig::confirmed());
+    let mut bot = Bot::new(rpc, payer, config, metrics.clone(), Logger { format: LogFormat::Text })?;
+    // Wall time between the epochs the bot updates, to annualise this chain's short epochs.
+    let mut last: Option<(u64, Instant)> = None;
+    bot.set_reporter(Box::new(move |run, pool| {
+        let epoch_seconds = match last {
+            Some((epoch, at)) if run.epoch > epoch => at.elapsed().as_secs_f64() / (run.epoch - epoch) as f64,
+            _ => 0.0,
+        };
+        last = Some((run.epoch, Instant::now()));
+        let lag = metrics.lock().map_or(0.0, |m| m.last_update_lag_seconds);
+        eprintln!("{}", epoch_line(pool, run, slots_per_epoch, epoch_seconds, lag));
+        cranked.fetch_add(1, Ordering::SeqCst);
+    }));
+    std::thread::Builder::new().name("crank-bot".into()).spawn(move || bot.run(&stop)).map_err(|e| e.to_string())?;
+    Ok(served)
 }
 
 pub fn run(args: &UpArgs) -> Result<(), String> {
@@ -235,9 +290,30 @@ pub fn run(args: &UpArgs) -> Result<(), String> {
         solana_keypair::write_keypair_file(&authority, &args.authority_out).map_err(|e| format!("{}: {e}", args.authority_out.display()))?;
         let fund = solana_system_interface::instruction::transfer(&faucet.pubkey(), &authority.pubkey(), 10_000 * SOL);
         rpc::send(&rpc, &faucet, &[fund], &[])?;
-        let keys = create_pool(&rpc, &authority, &votes, 100 * SOL)?;
+        // Each validator's stake account takes rent + 1 SOL of the deposit.
+        let keys = create_pool(&rpc, &authority, &votes, (100 * SOL).max(2 * SOL * votes.len() as u64))?;
         eprintln!("up: pool {} created with {} validators (the first votes and earns; the others never vote)", keys.pool, votes.len());
         pool = Some((keys, authority));
+    }
+    // The crank bot pays from a key of its own that holds no role in the pool: anyone may crank.
+    let crank_payer = match (&pool, args.crank) {
+        (Some(_), true) => {
+            let payer = Keypair::new();
+            let path = Path::new(&chain.ledger).join("crank-keypair.json");
+            solana_keypair::write_keypair_file(&payer, &path).map_err(|e| format!("{}: {e}", path.display()))?;
+            rpc::send(&rpc, &faucet, &[solana_system_interface::instruction::transfer(&faucet.pubkey(), &payer.pubkey(), 100 * SOL)], &[])?;
+            Some(payer)
+        }
+        _ => None,
+    };
+    let crank_running = crank_payer.is_some();
+    let cranked = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut crank_metrics = None;
+    if let Some(crank_payer) = crank_payer {
+        let (keys, _) = pool.as_ref().expect("a crank payer only with a pool");
+        crank_metrics = start_crank_bot(&chain.rpc_url, crank_payer, keys.pool, &args.metrics_addr, chain.slots_per_epoch, cranked.clone(), stop.clone())?
+            .map(|address| format!("http://{address}/metrics"));
     }
     let info = LocalnetInfo {
         rpc_url: chain.rpc_url.clone(),
@@ -250,6 +326,7 @@ pub fn run(args: &UpArgs) -> Result<(), String> {
         vote_accounts: chain.vote_accounts.clone(),
         slots_per_epoch: chain.slots_per_epoch,
         ledger: chain.ledger.clone(),
+        crank_metrics,
     };
     info.save(&args.info_out)?;
     println!("{}", info.to_json_line());
@@ -257,50 +334,20 @@ pub fn run(args: &UpArgs) -> Result<(), String> {
         "up: ready after {:.1} s; wrote {}. Ctrl-C stops the validator{}",
         started.elapsed().as_secs_f64(),
         args.info_out.display(),
-        if args.crank && pool.is_some() { "; the crank runs every epoch" } else { "" }
+        if crank_running { "; the crank bot updates the pool every epoch" } else { "" }
     );
 
-    let mut last_cranked = None;
-    let mut cranked = 0;
-    // Wall time of the last whole epoch seen, to annualise this chain's short epochs.
-    let (mut seen_epoch, mut epoch_started, mut epoch_seconds) = (None, Instant::now(), 0.0);
     loop {
         if let Ok(Some(status)) = validator.0.try_wait() {
+            stop.store(true, Ordering::SeqCst);
             return Err(format!("the validator stopped ({status}); see {}/validator.log", chain.ledger));
         }
-        let now = match rpc.get_epoch_info() {
-            Ok(now) => now,
-            Err(e) => {
-                eprintln!("up: {}", rpc::explain(&e));
-                std::thread::sleep(Duration::from_secs(1));
-                continue;
-            }
-        };
-        if seen_epoch != Some(now.epoch) {
-            if seen_epoch.is_some_and(|seen| now.epoch == seen + 1) {
-                epoch_seconds = epoch_started.elapsed().as_secs_f64();
-            }
-            (seen_epoch, epoch_started) = (Some(now.epoch), Instant::now());
-        }
-        if let (true, Some((keys, authority))) = (args.crank, &pool) {
-            if last_cranked.is_none_or(|last| now.epoch > last) {
-                match rpc::crank(&rpc, authority, keys, |_| {}) {
-                    Ok(run) => {
-                        eprintln!("{}", epoch_line(&rpc, keys, &run, chain.slots_per_epoch, epoch_seconds));
-                        last_cranked = Some(run.epoch);
-                        cranked += 1;
-                    }
-                    // The runtime pays rewards over the epoch's first blocks: the crank waits.
-                    Err(e) if e.contains("EpochRewardsActive") => {}
-                    // A crank racing the epoch boundary (or another crank) fails now and then; the next poll retries.
-                    Err(e) => eprintln!("up: crank in epoch {}: {e} (retrying)", now.epoch),
-                }
-            }
-        }
-        if args.epochs.is_some_and(|n| cranked >= n) {
-            eprintln!("up: {cranked} epochs cranked; stopping the validator");
+        let done = cranked.load(Ordering::SeqCst);
+        if args.epochs.is_some_and(|n| done >= n) {
+            stop.store(true, Ordering::SeqCst);
+            eprintln!("up: {done} epochs cranked; stopping the validator");
             return Ok(());
         }
-        std::thread::sleep(Duration::from_secs(1));
+        std::thread::sleep(Duration::from_millis(500));
     }
 }

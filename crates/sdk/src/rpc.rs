@@ -72,14 +72,65 @@ impl CrankRun {
     }
 }
 
-/// `send`, but while the runtime is still paying the epoch's rewards (its first blocks; the
+/// A step of the crank, naming what a transaction does (for logs and metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrankStep {
+    Observe,
+    Finalize,
+    Rebalance,
+}
+
+impl CrankStep {
+    pub const ALL: [CrankStep; 3] = [CrankStep::Observe, CrankStep::Finalize, CrankStep::Rebalance];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CrankStep::Observe => "observe",
+            CrankStep::Finalize => "finalize",
+            CrankStep::Rebalance => "rebalance",
+        }
+    }
+}
+
+/// How the crank's transactions reach the chain. [`PlainSender`] signs and sends (the CLI, the
+/// local chain); the crank bot's sender adds compute-unit limits by simulation, priority fees,
+/// re-signing on blockhash expiry, retries and metrics. Either way the crank's plan is the SDK's.
+pub trait CrankSender {
+    /// Sends one transaction of `step` carrying `instructions` and waits for its confirmation.
+    fn send(&mut self, step: CrankStep, instructions: &[Instruction]) -> RpcResult<Signature>;
+    /// How many validators one observe transaction carries (the legacy transaction's size limit,
+    /// unless the sender has a better way, such as lookup tables).
+    fn observe_batch(&mut self, keys: &PoolKeys, payer: &Pubkey, _entries: &[liquid_staking::state::ValidatorEntry]) -> usize {
+        plan::max_observe_batch(keys, payer)
+    }
+    /// One line about what the crank is doing.
+    fn progress(&mut self, _line: &str) {}
+}
+
+/// Signs with `payer`, sends with a fresh blockhash, waits for confirmation; progress to a closure.
+pub struct PlainSender<'a, P: FnMut(&str)> {
+    pub rpc: &'a RpcClient,
+    pub payer: &'a Keypair,
+    pub progress: P,
+}
+
+impl<P: FnMut(&str)> CrankSender for PlainSender<'_, P> {
+    fn send(&mut self, _step: CrankStep, instructions: &[Instruction]) -> RpcResult<Signature> {
+        send(self.rpc, self.payer, instructions, &[])
+    }
+    fn progress(&mut self, line: &str) {
+        (self.progress)(line)
+    }
+}
+
+/// `sender.send`, but while the runtime is still paying the epoch's rewards (its first blocks; the
 /// program refuses with EpochRewardsActive) it waits and tries again, for up to a minute.
-fn send_after_rewards(rpc: &RpcClient, payer: &Keypair, instructions: &[Instruction], progress: &mut impl FnMut(&str)) -> RpcResult<Signature> {
+fn send_after_rewards(sender: &mut impl CrankSender, step: CrankStep, instructions: &[Instruction]) -> RpcResult<Signature> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
-        match send(rpc, payer, instructions, &[]) {
+        match sender.send(step, instructions) {
             Err(e) if e.contains("EpochRewardsActive") && std::time::Instant::now() < deadline => {
-                progress("waiting for the runtime to finish paying the epoch's rewards");
+                sender.progress("waiting for the runtime to finish paying the epoch's rewards");
                 std::thread::sleep(std::time::Duration::from_millis(500));
             }
             result => return result,
@@ -87,52 +138,81 @@ fn send_after_rewards(rpc: &RpcClient, payer: &Keypair, instructions: &[Instruct
     }
 }
 
-/// Runs the crank for the current epoch once: observe (re-planning until every validator is
-/// observed), finalize, rebalance, each step planned by the SDK from a fresh read, so running it
-/// twice or beside another crank is safe. A rebalance batch that fails is retried one instruction
-/// at a time and refusals are skipped. `progress` hears one line per step.
-pub fn crank(rpc: &RpcClient, payer: &Keypair, keys: &PoolKeys, mut progress: impl FnMut(&str)) -> RpcResult<CrankRun> {
+/// Runs the crank for the current epoch once: observe, finalize, rebalance (see [`crank_with`]).
+pub fn crank(rpc: &RpcClient, payer: &Keypair, keys: &PoolKeys, progress: impl FnMut(&str)) -> RpcResult<CrankRun> {
+    crank_with(rpc, &payer.pubkey(), keys, &mut PlainSender { rpc, payer, progress })
+}
+
+/// Runs the crank for the current epoch once through `sender`: [`update`] (observe, re-planning
+/// until every validator is observed, then finalize), then [`rebalance`]. Each step is planned by
+/// the SDK from a fresh read, so running it twice or beside another crank is safe.
+pub fn crank_with(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut impl CrankSender) -> RpcResult<CrankRun> {
+    let mut run = update(rpc, payer, keys, sender, |_| false)?;
+    rebalance(rpc, payer, keys, sender, &mut run)?;
+    Ok(run)
+}
+
+/// Observe every validator not yet observed this epoch (re-planning after each round), then
+/// finalize if the pool's rate is from an earlier epoch. `halt(step)` is asked before each step
+/// and ends the update early when it says so (the crank bot's fault tests stop between steps).
+pub fn update(
+    rpc: &RpcClient,
+    payer: &Pubkey,
+    keys: &PoolKeys,
+    sender: &mut impl CrankSender,
+    mut halt: impl FnMut(CrankStep) -> bool,
+) -> RpcResult<CrankRun> {
     let epoch = rpc.get_epoch_info().map_err(|e| explain(&e))?.epoch;
     let mut run = CrankRun { epoch, ..CrankRun::default() };
-    let batch = plan::max_observe_batch(keys, &payer.pubkey());
     loop {
         let list = load_validator_list(rpc, keys)?;
+        let batch = sender.observe_batch(keys, payer, &list.entries);
         let round = plan::observe_transactions(keys, &list.entries, epoch, batch);
         if round.is_empty() {
             break;
         }
         for tx in round {
-            progress(&format!("observing validators ({} transactions sent)", run.observe_transactions));
-            send_after_rewards(rpc, payer, &tx, &mut progress)?;
+            sender.progress(&format!("observing validators ({} transactions sent)", run.observe_transactions));
+            send_after_rewards(sender, CrankStep::Observe, &tx)?;
             run.observe_transactions += 1;
         }
     }
+    if halt(CrankStep::Finalize) {
+        return Ok(run);
+    }
     let (_, pool) = load_pool(rpc, &keys.pool)?;
     if plan::needs_finalize(&pool, epoch) {
-        progress("finalizing the epoch");
-        send_after_rewards(rpc, payer, &[ix::finalize_epoch(keys)], &mut progress)?;
+        sender.progress("finalizing the epoch");
+        send_after_rewards(sender, CrankStep::Finalize, &[ix::finalize_epoch(keys)])?;
         run.finalize_transactions += 1;
     }
+    Ok(run)
+}
+
+/// Rebalance as the SDK's plan says from a fresh read: unstake what tickets and the buffer lack,
+/// or stake reserve SOL towards each validator's target. A batch that fails is retried one
+/// instruction at a time and refusals are skipped (counted in `run`).
+pub fn rebalance(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut impl CrankSender, run: &mut CrankRun) -> RpcResult<()> {
     let (_, pool) = load_pool(rpc, &keys.pool)?;
     let list = load_validator_list(rpc, keys)?;
     let reserve = rpc.get_balance(&keys.reserve).map_err(|e| explain(&e))?;
     let stake_rent = rpc.get_minimum_balance_for_rent_exemption(STAKE_ACCOUNT_SPACE as usize).map_err(|e| explain(&e))?;
     let rebalances = plan::rebalance_instructions(keys, &pool, &list.entries, reserve, stake_rent);
-    for tx in pack::pack(&payer.pubkey(), rebalances, plan::MAX_REBALANCES_PER_TX) {
-        progress(&format!("rebalancing ({} transactions sent)", run.rebalance_transactions));
+    for tx in pack::pack(payer, rebalances, plan::MAX_REBALANCES_PER_TX) {
+        sender.progress(&format!("rebalancing ({} transactions sent)", run.rebalance_transactions));
         run.rebalance_transactions += 1;
-        if send(rpc, payer, &tx, &[]).is_ok() {
+        if sender.send(CrankStep::Rebalance, &tx).is_ok() {
             continue;
         }
         for instruction in tx {
             run.rebalance_transactions += 1;
-            if let Err(e) = send(rpc, payer, &[instruction], &[]) {
-                progress(&format!("a rebalance instruction was refused and skipped: {e}"));
+            if let Err(e) = sender.send(CrankStep::Rebalance, &[instruction]) {
+                sender.progress(&format!("a rebalance instruction was refused and skipped: {e}"));
                 run.rebalances_refused += 1;
             }
         }
     }
-    Ok(run)
+    Ok(())
 }
 
 /// What the local chain (`liquid-staking-localnet up`) tells its clients: where it listens and the
@@ -155,6 +235,9 @@ pub struct LocalnetInfo {
     pub vote_accounts: Vec<String>,
     pub slots_per_epoch: u64,
     pub ledger: String,
+    /// The crank bot `up` runs: its metrics endpoint (absent when it runs none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crank_metrics: Option<String>,
 }
 
 impl LocalnetInfo {
@@ -181,5 +264,73 @@ impl LocalnetInfo {
 
     pub fn to_json_line(&self) -> String {
         serde_json::to_string(self).expect("plain strings serialize")
+    }
+}
+
+/// The settings the `solana` CLI keeps in `~/.config/solana/cli/config.yml` that our tools honour
+/// too (flags take precedence): the cluster's URL and the keypair that signs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SolanaCliConfig {
+    pub json_rpc_url: Option<String>,
+    pub keypair_path: Option<String>,
+}
+
+impl SolanaCliConfig {
+    /// `~/.config/solana/cli/config.yml`, where `solana config set` writes.
+    pub fn default_path() -> Option<std::path::PathBuf> {
+        std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".config/solana/cli/config.yml"))
+    }
+
+    /// Reads the file at `path`; a missing file is an empty config (as for `solana`), an
+    /// unreadable one an error.
+    pub fn load(path: &std::path::Path) -> RpcResult<Self> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Ok(Self::parse(&text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// The top-level `key: value` pairs of the file (it is flat YAML, written by `solana config set`).
+    pub fn parse(text: &str) -> Self {
+        let mut config = Self::default();
+        for line in text.lines() {
+            if line.starts_with([' ', '\t', '#', '-']) {
+                continue;
+            }
+            let Some((key, value)) = line.split_once(':') else { continue };
+            let value = value.trim();
+            let value = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+                .unwrap_or(value);
+            if value.is_empty() {
+                continue;
+            }
+            match key.trim() {
+                "json_rpc_url" => config.json_rpc_url = Some(value.to_string()),
+                "keypair_path" => config.keypair_path = Some(value.to_string()),
+                _ => {}
+            }
+        }
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn solana_cli_config_reads_url_and_keypair() {
+        let text = "---\njson_rpc_url: \"http://127.0.0.1:8899\"\nwebsocket_url: ''\nkeypair_path: /home/me/.config/solana/id.json\n\
+                    address_labels:\n  \"11111111111111111111111111111111\": System Program\ncommitment: confirmed\n";
+        let config = SolanaCliConfig::parse(text);
+        assert_eq!(config.json_rpc_url.as_deref(), Some("http://127.0.0.1:8899"));
+        assert_eq!(config.keypair_path.as_deref(), Some("/home/me/.config/solana/id.json"));
+        assert_eq!(SolanaCliConfig::parse("json_rpc_url: ''\n"), SolanaCliConfig::default());
+        let missing = SolanaCliConfig::load(std::path::Path::new("/nonexistent/config.yml")).unwrap();
+        assert_eq!(missing, SolanaCliConfig::default());
     }
 }

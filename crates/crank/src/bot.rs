@@ -1,0 +1,311 @@
+//! The bot's loop: poll the epoch (with jitter); when the pool's last update is from an earlier
+//! epoch, run the SDK's crank (observe batches, finalize, then rebalance, which also unstakes what
+//! tickets need); between updates, fund tickets ordered since (rebalance when the reserve is short).
+//!
+//! Idempotent by construction: every step is planned by the SDK from a fresh read of the chain,
+//! the program skips validators already observed and a second finalize, rebalance does nothing
+//! while a transient is in flight, and the sender never lets two versions of one transaction be
+//! alive at once (see sender.rs). So a restarted bot, or two bots at once, repeat no effect.
+use crate::log::Logger;
+use crate::lookup::{self, TablePlan};
+use solana_commitment_config::CommitmentConfig;
+use crate::metrics::SharedMetrics;
+use crate::sender::{BotSender, SenderConfig};
+use crate::Rng;
+use anchor_lang::prelude::Pubkey;
+use liquid_staking_sdk::{
+    quote,
+    rpc::{self, CrankRun, CrankStep},
+    PoolKeys,
+};
+use serde_json::json;
+use solana_keypair::Keypair;
+use solana_rpc_client::rpc_client::RpcClient;
+use solana_signer::Signer;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+#[derive(Debug, Clone)]
+pub struct BotConfig {
+    pub pool: Pubkey,
+    /// Time between polls of the epoch.
+    pub poll_interval: Duration,
+    /// Each wait is the interval times 1 +- this fraction (bots started together drift apart).
+    pub jitter: f64,
+    /// Fault testing: stop the update before this step (the poll returns `Halted`; the binary
+    /// then exits at once, as if killed).
+    pub halt_before: Option<CrankStep>,
+    /// Observe in v0 transactions over the bot's own lookup tables (created and extended as
+    /// needed, paid by the bot): about twice as many validators a transaction.
+    pub lookup_tables: bool,
+    pub sender: SenderConfig,
+}
+
+/// What one poll did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PollOutcome {
+    /// The pool was already updated for this epoch (by this bot earlier or by anyone).
+    Fresh,
+    /// This poll updated the pool (or finished an update someone else started).
+    Updated(CrankRun),
+    /// Between updates: rebalanced to fund tickets.
+    Rebalanced(CrankRun),
+    /// Stopped before finalize as `halt_before` asked (fault testing): observe was sent.
+    Halted(CrankRun),
+}
+
+/// Called with each epoch this bot updated and the pool as it left it.
+pub type EpochReporter = Box<dyn FnMut(&CrankRun, &liquid_staking_sdk::state::Pool) + Send>;
+
+pub struct Bot {
+    rpc: Arc<RpcClient>,
+    payer: Arc<Keypair>,
+    keys: PoolKeys,
+    config: BotConfig,
+    metrics: SharedMetrics,
+    log: Logger,
+    rng: Rng,
+    /// Unix time at which the epoch began, for the epoch it was read for.
+    epoch_start: Option<(u64, f64)>,
+    /// The last epoch whose update lag was recorded.
+    lag_recorded_epoch: Option<u64>,
+    /// Taken out for the length of a poll; keeps transactions of unknown fate between polls.
+    sender: Option<BotSender>,
+    reporter: Option<EpochReporter>,
+}
+
+fn now_unix() -> f64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64()
+}
+
+impl Bot {
+    pub fn new(rpc: RpcClient, payer: Keypair, config: BotConfig, metrics: SharedMetrics, log: Logger) -> Result<Self, String> {
+        let (rpc, payer) = (Arc::new(rpc), Arc::new(payer));
+        let mut rng = Rng::from_entropy();
+        let mut sender = BotSender::new(rpc.clone(), payer.clone(), vec![], config.sender.clone(), metrics.clone(), log, rng.fork());
+        // The pool's addresses: read once (they never change), retrying while the chain is away.
+        let keys = sender.read("the pool", |rpc| rpc::load_pool(rpc, &config.pool))?.0;
+        // Priority fees follow what others recently paid to write the pool's accounts.
+        sender.fee_accounts = vec![keys.pool, keys.validator_list, keys.reserve];
+        Ok(Self { rpc, payer, keys, config, metrics, log, rng, epoch_start: None, lag_recorded_epoch: None, sender: Some(sender), reporter: None })
+    }
+
+    pub fn keys(&self) -> &PoolKeys {
+        &self.keys
+    }
+
+    pub fn set_reporter(&mut self, reporter: EpochReporter) {
+        self.reporter = Some(reporter);
+    }
+
+    /// Unix time at which `epoch` began, estimated once per epoch as now less the slots elapsed
+    /// in it at the chain's measured slot time (recent performance samples). Block times would do
+    /// on a cluster, but a loaded local chain's clock drifts from the wall clock.
+    fn epoch_start_time(&mut self, epoch: u64, slot_index: u64) -> f64 {
+        if let Some((e, at)) = self.epoch_start {
+            if e == epoch {
+                return at;
+            }
+        }
+        let slot_seconds = self
+            .rpc
+            .get_recent_performance_samples(Some(5))
+            .ok()
+            .and_then(|samples| {
+                let (slots, secs) = samples.iter().fold((0u64, 0u64), |(n, t), s| (n + s.num_slots, t + u64::from(s.sample_period_secs)));
+                (slots > 0).then(|| secs as f64 / slots as f64)
+            })
+            .unwrap_or(0.4);
+        let at = now_unix() - slot_index as f64 * slot_seconds;
+        self.epoch_start = Some((epoch, at));
+        at
+    }
+
+    /// One poll: read the epoch and the pool; update the pool if it is stale, else fund tickets.
+    pub fn poll(&mut self) -> Result<PollOutcome, String> {
+        let mut sender = self.sender.take().expect("the sender is put back after every poll");
+        let result = self.poll_with(&mut sender);
+        self.sender = Some(sender);
+        result
+    }
+
+    fn poll_with(&mut self, sender: &mut BotSender) -> Result<PollOutcome, String> {
+        self.metrics.lock().unwrap().polls += 1;
+        let info = sender.call("getEpochInfo", |rpc| rpc.get_epoch_info())?;
+        let pool_address = self.keys.pool;
+        let (_, pool) = sender.read("the pool", |rpc| rpc::load_pool(rpc, &pool_address))?;
+        let payer = self.payer.pubkey();
+        let balance = sender.call("getBalance", |rpc| rpc.get_balance(&payer))?;
+        let epoch_start = self.epoch_start_time(info.epoch, info.slot_index);
+        {
+            let mut m = self.metrics.lock().unwrap();
+            m.epoch = info.epoch;
+            m.pool_last_update_epoch = pool.last_update_epoch;
+            m.rate = quote::rate(pool.total_lamports, pool.lst_supply);
+            m.validators = u64::from(pool.validator_count);
+            m.fee_payer_lamports = balance;
+            m.last_poll_ok = Some(std::time::Instant::now());
+            m.stale_seconds = if pool.last_update_epoch < info.epoch { (now_unix() - epoch_start).max(0.0) } else { 0.0 };
+        }
+        if pool.last_update_epoch >= info.epoch {
+            self.record_lag(info.epoch, epoch_start);
+            // Tickets ordered since the update: unstake what they need now, so the SOL is back
+            // at the next epoch boundary.
+            let reserve = self.keys.reserve;
+            let reserve_lamports = sender.call("getBalance", |rpc| rpc.get_balance(&reserve))?;
+            if pool.reserve_shortfall_lamports(reserve_lamports).unwrap_or(0) > 0 {
+                sender.settle_pending()?;
+                let mut run = CrankRun { epoch: info.epoch, ..CrankRun::default() };
+                rpc::rebalance(&self.rpc, &payer, &self.keys, sender, &mut run)?;
+                if run.transactions() > 0 {
+                    self.log.info("funded tickets", &[("epoch", json!(info.epoch)), ("rebalance_transactions", json!(run.rebalance_transactions))]);
+                    return Ok(PollOutcome::Rebalanced(run));
+                }
+            }
+            return Ok(PollOutcome::Fresh);
+        }
+
+        // Transactions of an earlier cycle that were in flight when the chain went away must
+        // land or expire before this plan is made.
+        sender.settle_pending()?;
+        self.log.info("pool is stale: updating", &[("epoch", json!(info.epoch)), ("pool_epoch", json!(pool.last_update_epoch))]);
+        if self.config.lookup_tables {
+            // Without its tables the bot observes in legacy transactions: slower, not wrong.
+            if let Err(e) = self.ensure_lookup_tables(sender) {
+                self.metrics.lock().unwrap().count_error("lookup_table");
+                self.log.warn("lookup tables not ready; observing without them", &[("error", json!(e))]);
+                sender.lookup_tables.clear();
+            }
+        }
+        let halt_before = self.config.halt_before;
+        let mut run = rpc::update(&self.rpc, &payer, &self.keys, sender, |step| halt_before == Some(step))?;
+        if halt_before == Some(CrankStep::Finalize) {
+            self.log.warn("halting before finalize (a fault test)", &[("observe_transactions", json!(run.observe_transactions))]);
+            return Ok(PollOutcome::Halted(run));
+        }
+        rpc::rebalance(&self.rpc, &payer, &self.keys, sender, &mut run)?;
+        let (_, pool) = sender.read("the pool", |rpc| rpc::load_pool(rpc, &pool_address))?;
+        {
+            let mut m = self.metrics.lock().unwrap();
+            m.epochs_updated += run.finalize_transactions as u64;
+            m.pool_last_update_epoch = pool.last_update_epoch;
+            m.rate = quote::rate(pool.total_lamports, pool.lst_supply);
+            m.stale_seconds = 0.0;
+        }
+        self.record_lag(info.epoch, epoch_start);
+        let (fees, lag) = {
+            let m = self.metrics.lock().unwrap();
+            (m.fees_paid_lamports, m.last_update_lag_seconds)
+        };
+        self.log.info(
+            "pool updated",
+            &[
+                ("epoch", json!(run.epoch)),
+                ("rate", json!(quote::rate(pool.total_lamports, pool.lst_supply))),
+                ("rewards_lamports", json!(pool.last_rewards_lamports)),
+                ("fee_lamports", json!(pool.last_fee_lamports)),
+                ("observe_transactions", json!(run.observe_transactions)),
+                ("finalize_transactions", json!(run.finalize_transactions)),
+                ("rebalance_transactions", json!(run.rebalance_transactions)),
+                ("rebalances_refused", json!(run.rebalances_refused)),
+                ("lag_seconds", json!((lag * 10.0).round() / 10.0)),
+                ("fees_paid_lamports_total", json!(fees)),
+            ],
+        );
+        if let Some(reporter) = self.reporter.as_mut() {
+            reporter(&run, &pool);
+        }
+        Ok(PollOutcome::Updated(run))
+    }
+
+    /// Makes the bot's lookup tables cover every validator in the list (see lookup.rs): finds its
+    /// tables on first use, creates and extends what is missing, and waits a slot for new
+    /// addresses to become usable.
+    fn ensure_lookup_tables(&mut self, sender: &mut BotSender) -> Result<(), String> {
+        let keys = self.keys;
+        let entries = sender.read("the validator list", |rpc| rpc::load_validator_list(rpc, &keys))?.entries;
+        let me = self.payer.pubkey();
+        if sender.lookup_tables.is_empty() {
+            sender.lookup_tables = sender.read("lookup tables", |rpc| lookup::find_tables(rpc, &me))?;
+        }
+        let plans = lookup::plan_tables(&keys, &entries, &sender.lookup_tables);
+        if plans.iter().all(|p| matches!(p, TablePlan::Ready(_))) {
+            // Keep only the tables in use, in table order.
+            let ready: Vec<Pubkey> = plans.iter().map(|p| if let TablePlan::Ready(k) = p { *k } else { unreachable!() }).collect();
+            sender.lookup_tables.retain(|t| ready.contains(&t.key));
+            return Ok(());
+        }
+        let mut last_used_slot = 0;
+        for plan in plans {
+            let (table, missing) = match plan {
+                TablePlan::Ready(_) => continue,
+                TablePlan::Extend { table, missing } => (table, missing),
+                TablePlan::Create { contents } => {
+                    // A table's address comes from a recent slot: one not used for another table.
+                    let slot = loop {
+                        let slot = sender.call("getSlot", |rpc| rpc.get_slot_with_commitment(CommitmentConfig::finalized()))?;
+                        if slot > last_used_slot {
+                            break slot;
+                        }
+                        std::thread::sleep(Duration::from_millis(400));
+                    };
+                    last_used_slot = slot;
+                    let (create, table) = lookup::create_table(&me, &me, slot);
+                    sender.send_setup(&[create])?;
+                    self.log.info("created a lookup table", &[("table", json!(table.to_string())), ("addresses", json!(contents.len()))]);
+                    (table, contents)
+                }
+            };
+            for extend in lookup::extend_instructions(&table, &me, &missing) {
+                sender.send_setup(&[extend])?;
+            }
+        }
+        // Addresses added in a slot are usable from the next one.
+        let extended_at = sender.call("getSlot", |rpc| rpc.get_slot_with_commitment(CommitmentConfig::confirmed()))?;
+        while sender.call("getSlot", |rpc| rpc.get_slot_with_commitment(CommitmentConfig::confirmed()))? <= extended_at {
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        sender.lookup_tables = sender.read("lookup tables", |rpc| lookup::find_tables(rpc, &me))?;
+        let plans = lookup::plan_tables(&keys, &entries, &sender.lookup_tables);
+        let ready: Vec<Pubkey> = plans.iter().filter_map(|p| if let TablePlan::Ready(k) = p { Some(*k) } else { None }).collect();
+        if ready.len() != plans.len() {
+            return Err("a lookup table is still missing addresses after extending it".into());
+        }
+        sender.lookup_tables.retain(|t| ready.contains(&t.key));
+        // What the tables hold (their rent, paid by the bot), for the books of the fee payer.
+        let all: Vec<Pubkey> = sender.read("lookup tables", |rpc| lookup::find_tables(rpc, &me))?.iter().map(|t| t.key).collect();
+        let held = sender.call("getMultipleAccounts", |rpc| rpc.get_multiple_accounts(&all))?;
+        self.metrics.lock().unwrap().lookup_table_lamports = held.iter().flatten().map(|a| a.lamports).sum();
+        Ok(())
+    }
+
+    fn record_lag(&mut self, epoch: u64, epoch_start: f64) {
+        if self.lag_recorded_epoch != Some(epoch) {
+            self.lag_recorded_epoch = Some(epoch);
+            self.metrics.lock().unwrap().last_update_lag_seconds = (now_unix() - epoch_start).max(0.0);
+        }
+    }
+
+    /// Polls until `stop` is set, waiting the poll interval (jittered) between polls. A failed
+    /// poll is logged and counted; the next one starts over from a fresh read.
+    pub fn run(&mut self, stop: &AtomicBool) {
+        while !stop.load(Ordering::Relaxed) {
+            let wait = match self.poll() {
+                Ok(PollOutcome::Halted(_)) => return,
+                Ok(_) => self.config.poll_interval,
+                Err(e) => {
+                    self.metrics.lock().unwrap().count_error("cycle");
+                    self.log.error("crank cycle failed; the next poll starts over", &[("error", json!(e))]);
+                    // Soon, but not in a tight loop against a chain that is away.
+                    self.config.poll_interval.min(Duration::from_secs(5))
+                }
+            };
+            let wait = self.rng.jitter(wait, self.config.jitter);
+            let until = std::time::Instant::now() + wait;
+            while !stop.load(Ordering::Relaxed) && std::time::Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(100).min(until.saturating_duration_since(std::time::Instant::now())));
+            }
+        }
+    }
+}
