@@ -70,6 +70,8 @@ pub struct Bot {
     epoch_start: Option<(u64, f64)>,
     /// The last epoch whose update lag was recorded.
     lag_recorded_epoch: Option<u64>,
+    /// The lookup tables were extended in this slot: usable once it is finalized.
+    tables_usable_after: Option<u64>,
     /// Taken out for the length of a poll; keeps transactions of unknown fate between polls.
     sender: Option<BotSender>,
     reporter: Option<EpochReporter>,
@@ -88,7 +90,7 @@ impl Bot {
         let keys = sender.read("the pool", |rpc| rpc::load_pool(rpc, &config.pool))?.0;
         // Priority fees follow what others recently paid to write the pool's accounts.
         sender.fee_accounts = vec![keys.pool, keys.validator_list, keys.reserve];
-        Ok(Self { rpc, payer, keys, config, metrics, log, rng, epoch_start: None, lag_recorded_epoch: None, sender: Some(sender), reporter: None })
+        Ok(Self { rpc, payer, keys, config, metrics, log, rng, epoch_start: None, lag_recorded_epoch: None, tables_usable_after: None, sender: Some(sender), reporter: None })
     }
 
     pub fn keys(&self) -> &PoolKeys {
@@ -220,22 +222,34 @@ impl Bot {
     }
 
     /// Makes the bot's lookup tables cover every validator in the list (see lookup.rs): finds its
-    /// tables on first use, creates and extends what is missing, and waits a slot for new
-    /// addresses to become usable.
+    /// tables on first use, creates and extends what is missing. The validator resolves a v0
+    /// transaction's tables against its root bank, so new addresses are usable only once the slot
+    /// that added them is finalized (half a minute or more): until then the bot observes in legacy
+    /// transactions rather than delay the update.
     fn ensure_lookup_tables(&mut self, sender: &mut BotSender) -> Result<(), String> {
         let keys = self.keys;
-        let entries = sender.read("the validator list", |rpc| rpc::load_validator_list(rpc, &keys))?.entries;
         let me = self.payer.pubkey();
+        if let Some(extended_at) = self.tables_usable_after {
+            let finalized = sender.call("getSlot", |rpc| rpc.get_slot_with_commitment(CommitmentConfig::finalized()))?;
+            if finalized <= extended_at {
+                sender.lookup_tables.clear();
+                return Ok(());
+            }
+            self.tables_usable_after = None;
+            sender.lookup_tables.clear();
+        }
+        let entries = sender.read("the validator list", |rpc| rpc::load_validator_list(rpc, &keys))?.entries;
         if sender.lookup_tables.is_empty() {
             sender.lookup_tables = sender.read("lookup tables", |rpc| lookup::find_tables(rpc, &me))?;
         }
         let plans = lookup::plan_tables(&keys, &entries, &sender.lookup_tables);
         if plans.iter().all(|p| matches!(p, TablePlan::Ready(_))) {
-            // Keep only the tables in use, in table order.
-            let ready: Vec<Pubkey> = plans.iter().map(|p| if let TablePlan::Ready(k) = p { *k } else { unreachable!() }).collect();
+            // Keep only the tables in use.
+            let ready: Vec<Pubkey> = plans.iter().filter_map(|p| if let TablePlan::Ready(k) = p { Some(*k) } else { None }).collect();
             sender.lookup_tables.retain(|t| ready.contains(&t.key));
             return Ok(());
         }
+        sender.lookup_tables.clear();
         let mut last_used_slot = 0;
         for plan in plans {
             let (table, missing) = match plan {
@@ -261,22 +275,13 @@ impl Bot {
                 sender.send_setup(&[extend])?;
             }
         }
-        // Addresses added in a slot are usable from the next one.
         let extended_at = sender.call("getSlot", |rpc| rpc.get_slot_with_commitment(CommitmentConfig::confirmed()))?;
-        while sender.call("getSlot", |rpc| rpc.get_slot_with_commitment(CommitmentConfig::confirmed()))? <= extended_at {
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        sender.lookup_tables = sender.read("lookup tables", |rpc| lookup::find_tables(rpc, &me))?;
-        let plans = lookup::plan_tables(&keys, &entries, &sender.lookup_tables);
-        let ready: Vec<Pubkey> = plans.iter().filter_map(|p| if let TablePlan::Ready(k) = p { Some(*k) } else { None }).collect();
-        if ready.len() != plans.len() {
-            return Err("a lookup table is still missing addresses after extending it".into());
-        }
-        sender.lookup_tables.retain(|t| ready.contains(&t.key));
+        self.tables_usable_after = Some(extended_at);
         // What the tables hold (their rent, paid by the bot), for the books of the fee payer.
         let all: Vec<Pubkey> = sender.read("lookup tables", |rpc| lookup::find_tables(rpc, &me))?.iter().map(|t| t.key).collect();
         let held = sender.call("getMultipleAccounts", |rpc| rpc.get_multiple_accounts(&all))?;
         self.metrics.lock().unwrap().lookup_table_lamports = held.iter().flatten().map(|a| a.lamports).sum();
+        self.log.info("lookup tables extended; observing in legacy transactions until they are finalized", &[("slot", json!(extended_at))]);
         Ok(())
     }
 

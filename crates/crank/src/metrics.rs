@@ -61,10 +61,12 @@ pub struct Metrics {
     pub transactions: BTreeMap<(&'static str, TxResult), u64>,
     /// Errors by kind: rpc (transport, timeouts, node errors), program (refused), expired, cycle.
     pub errors: BTreeMap<&'static str, u64>,
+    /// Transactions sent as v0 (observe over the bot's lookup tables).
+    pub v0_transactions: u64,
     /// Epochs this bot's own transactions finalized.
     pub epochs_updated: u64,
     pub polls: u64,
-    /// When the chain last answered a poll.
+    /// When the chain last answered the bot (any call).
     pub last_poll_ok: Option<Instant>,
     pub started: Option<Instant>,
 }
@@ -140,6 +142,7 @@ impl Metrics {
         counter("fees_paid_lamports_total", "Transaction fees this bot paid.", vec![(String::new(), self.fees_paid_lamports)]);
         counter("epochs_updated_total", "Epochs this bot's finalize updated.", vec![(String::new(), self.epochs_updated)]);
         counter("polls_total", "Polls of the chain.", vec![(String::new(), self.polls)]);
+        counter("v0_transactions_total", "Transactions sent as v0 (observe over the bot's lookup tables).", vec![(String::new(), self.v0_transactions)]);
         counter(
             "transactions_total",
             "Crank transactions by step and result.",

@@ -123,7 +123,10 @@ impl BotSender {
         let mut attempt = 1;
         loop {
             match f(&self.rpc) {
-                Ok(value) => return Ok(value),
+                Ok(value) => {
+                    self.metrics.lock().unwrap().last_poll_ok = Some(Instant::now());
+                    return Ok(value);
+                }
                 Err(e) => {
                     self.metrics.lock().unwrap().count_error("rpc");
                     if !is_transient(&e) || attempt >= self.config.rpc_attempts {
@@ -143,7 +146,10 @@ impl BotSender {
         let mut delay = Duration::from_millis(250);
         for attempt in 1.. {
             match f(&self.rpc) {
-                Ok(value) => return Ok(value),
+                Ok(value) => {
+                    self.metrics.lock().unwrap().last_poll_ok = Some(Instant::now());
+                    return Ok(value);
+                }
                 Err(e) if attempt < self.config.rpc_attempts => {
                     self.metrics.lock().unwrap().count_error("rpc");
                     self.log.warn("read failed; retrying", &[("read", json!(what)), ("attempt", json!(attempt)), ("error", json!(e))]);
@@ -239,6 +245,7 @@ impl BotSender {
             match self.rpc.get_signature_statuses(&[*signature]) {
                 Ok(response) => {
                     last_answer = Instant::now();
+                    self.metrics.lock().unwrap().last_poll_ok = Some(last_answer);
                     if let Some(Some(status)) = response.value.first() {
                         if status.satisfies_commitment(CommitmentConfig::confirmed()) {
                             return Outcome::Landed(status.err.clone());
@@ -350,10 +357,26 @@ impl BotSender {
             let signature = tx.signatures[0];
             let fee_lamports = LAMPORTS_PER_SIGNATURE * tx.signatures.len() as u64 + (limit * price).div_ceil(1_000_000);
             self.pending.push(Pending { signature, last_valid_block_height, step, fee_lamports });
+            let sent = Instant::now();
             match self.await_outcome(Some(&tx), &signature, last_valid_block_height) {
                 Outcome::Landed(err) => {
                     self.pending.retain(|p| p.signature != signature);
                     self.record_landed(step, fee_lamports, &err);
+                    if matches!(tx.message, VersionedMessage::V0(_)) {
+                        self.metrics.lock().unwrap().v0_transactions += 1;
+                    }
+                    self.log.info(
+                        "transaction landed",
+                        &[
+                            ("step", json!(step)),
+                            ("signature", json!(signature.to_string())),
+                            ("ok", json!(err.is_none())),
+                            ("compute_unit_limit", json!(limit)),
+                            ("priority_fee", json!(price)),
+                            ("version", json!(if matches!(tx.message, VersionedMessage::V0(_)) { "v0" } else { "legacy" })),
+                            ("seconds", json!((sent.elapsed().as_secs_f64() * 10.0).round() / 10.0)),
+                        ],
+                    );
                     return match err {
                         None => Ok(signature),
                         Some(e) => Err(describe(&e)),
