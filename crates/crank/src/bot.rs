@@ -1,6 +1,7 @@
 //! The bot's loop: poll the epoch (with jitter); when the pool's last update is from an earlier
 //! epoch, run the SDK's crank (observe batches, finalize, then rebalance, which also unstakes what
-//! tickets need); between updates, fund tickets ordered since (rebalance when the reserve is short).
+//! tickets need); between updates, fund tickets ordered since (rebalance when the reserve is short)
+//! and, once the last quarter of the epoch begins, stake what was deposited since the update.
 //!
 //! Idempotent by construction: every step is planned by the SDK from a fresh read of the chain,
 //! the program skips validators already observed and a second finalize, rebalance does nothing
@@ -70,6 +71,8 @@ pub struct Bot {
     epoch_start: Option<(u64, f64)>,
     /// The last epoch whose update lag was recorded.
     lag_recorded_epoch: Option<u64>,
+    /// The epoch whose late staking pass has run.
+    late_rebalance_epoch: Option<u64>,
     /// The lookup tables were extended in this slot: usable once it is finalized.
     tables_usable_after: Option<u64>,
     /// Taken out for the length of a poll; keeps transactions of unknown fate between polls.
@@ -90,7 +93,7 @@ impl Bot {
         let keys = sender.read("the pool", |rpc| rpc::load_pool(rpc, &config.pool))?.0;
         // Priority fees follow what others recently paid to write the pool's accounts.
         sender.fee_accounts = vec![keys.pool, keys.validator_list, keys.reserve];
-        Ok(Self { rpc, payer, keys, config, metrics, log, rng, epoch_start: None, lag_recorded_epoch: None, tables_usable_after: None, sender: Some(sender), reporter: None })
+        Ok(Self { rpc, payer, keys, config, metrics, log, rng, epoch_start: None, lag_recorded_epoch: None, late_rebalance_epoch: None, tables_usable_after: None, sender: Some(sender), reporter: None })
     }
 
     pub fn keys(&self) -> &PoolKeys {
@@ -152,16 +155,25 @@ impl Bot {
         }
         if pool.last_update_epoch >= info.epoch {
             self.record_lag(info.epoch, epoch_start);
-            // Tickets ordered since the update: unstake what they need now, so the SOL is back
-            // at the next epoch boundary.
+            // Between updates, rebalance when
+            // - tickets ordered since need stake back: unstake now, so the SOL is back at the
+            //   next boundary;
+            // - the last quarter of the epoch has begun (once): stake what was deposited since the
+            //   update, so it is active from the next epoch instead of the one after.
             let reserve = self.keys.reserve;
             let reserve_lamports = sender.call("getBalance", |rpc| rpc.get_balance(&reserve))?;
-            if pool.reserve_shortfall_lamports(reserve_lamports).unwrap_or(0) > 0 {
+            let tickets_short = pool.reserve_shortfall_lamports(reserve_lamports).unwrap_or(0) > 0;
+            let late = info.slot_index * 4 >= info.slots_in_epoch * 3 && self.late_rebalance_epoch != Some(info.epoch);
+            if tickets_short || late {
+                if late {
+                    self.late_rebalance_epoch = Some(info.epoch);
+                }
                 sender.settle_pending()?;
                 let mut run = CrankRun { epoch: info.epoch, ..CrankRun::default() };
                 rpc::rebalance(&self.rpc, &payer, &self.keys, sender, &mut run)?;
                 if run.transactions() > 0 {
-                    self.log.info("funded tickets", &[("epoch", json!(info.epoch)), ("rebalance_transactions", json!(run.rebalance_transactions))]);
+                    let why = if tickets_short { "funded tickets" } else { "staked the epoch's deposits" };
+                    self.log.info(why, &[("epoch", json!(info.epoch)), ("rebalance_transactions", json!(run.rebalance_transactions))]);
                     return Ok(PollOutcome::Rebalanced(run));
                 }
             }

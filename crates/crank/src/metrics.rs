@@ -12,8 +12,10 @@ use std::time::{Duration, Instant};
 pub enum TxResult {
     /// Confirmed and succeeded.
     Confirmed,
-    /// Refused by the program or the runtime (in simulation or on chain).
+    /// Landed with an error (the fee was charged).
     Failed,
+    /// Refused in simulation: not sent, no fee (the runtime still paying rewards, nothing to do).
+    Refused,
     /// Its blockhash expired before it landed; re-planned and re-signed.
     Expired,
 }
@@ -23,6 +25,7 @@ impl TxResult {
         match self {
             TxResult::Confirmed => "confirmed",
             TxResult::Failed => "failed",
+            TxResult::Refused => "refused",
             TxResult::Expired => "expired",
         }
     }

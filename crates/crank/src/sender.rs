@@ -341,7 +341,7 @@ impl BotSender {
                 Ok(units) => units,
                 Err(refusal) => {
                     let mut m = self.metrics.lock().unwrap();
-                    m.count_transaction(step, TxResult::Failed);
+                    m.count_transaction(step, TxResult::Refused);
                     m.count_error("program");
                     return Err(refusal);
                 }
