@@ -191,22 +191,35 @@ pub fn update(
 
 /// Rebalance as the SDK's plan says from a fresh read: unstake what tickets and the buffer lack,
 /// or stake reserve SOL towards each validator's target. A batch that fails is retried one
-/// instruction at a time and refusals are skipped (counted in `run`).
+/// instruction at a time and refusals are skipped (counted in `run`); a refusal that holds for
+/// all (an epoch boundary passed: PoolStale) ends the step.
 pub fn rebalance(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut impl CrankSender, run: &mut CrankRun) -> RpcResult<()> {
     let (_, pool) = load_pool(rpc, &keys.pool)?;
     let list = load_validator_list(rpc, keys)?;
     let reserve = rpc.get_balance(&keys.reserve).map_err(|e| explain(&e))?;
     let stake_rent = rpc.get_minimum_balance_for_rent_exemption(STAKE_ACCOUNT_SPACE as usize).map_err(|e| explain(&e))?;
     let rebalances = plan::rebalance_instructions(keys, &pool, &list.entries, reserve, stake_rent);
+    // Refusals that hold for every instruction: an epoch boundary passed (the pool is stale until
+    // the next update, which plans again) or the runtime is paying rewards.
+    let for_all = |e: &str| e.contains("PoolStale") || e.contains("EpochRewardsActive");
     for tx in pack::pack(payer, rebalances, plan::MAX_REBALANCES_PER_TX) {
         sender.progress(&format!("rebalancing ({} transactions sent)", run.rebalance_transactions));
         run.rebalance_transactions += 1;
-        if sender.send(CrankStep::Rebalance, &tx).is_ok() {
-            continue;
+        let refusal = match sender.send(CrankStep::Rebalance, &tx) {
+            Ok(_) => continue,
+            Err(e) => e,
+        };
+        if for_all(&refusal) {
+            sender.progress(&format!("rebalancing stopped: {refusal}"));
+            return Ok(());
         }
         for instruction in tx {
             run.rebalance_transactions += 1;
             if let Err(e) = sender.send(CrankStep::Rebalance, &[instruction]) {
+                if for_all(&e) {
+                    sender.progress(&format!("rebalancing stopped: {e}"));
+                    return Ok(());
+                }
                 sender.progress(&format!("a rebalance instruction was refused and skipped: {e}"));
                 run.rebalances_refused += 1;
             }
