@@ -9,22 +9,8 @@ LOCALNET_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 start_localnet() {
   local dir=$1; shift
   local rpc faucet base
-  # A free port whose next port is free too (the validator's PubSub is RPC + 1), a free faucet port.
-  read -r rpc faucet < <(python3 - <<'PY'
-import socket
-def free(port=0):
-    s = socket.socket(); s.bind(("127.0.0.1", port)); p = s.getsockname()[1]; s.close(); return p
-while True:
-    p = free()
-    try:
-        free(p + 1); break
-    except OSError:
-        pass
-print(p, free())
-PY
-)
-  # Gossip, TPU and the validator's other ports: a range of its own.
-  base=$(( 30000 + ($$ % 300) * 100 ))
+  # Free RPC (and RPC + 1) and faucet ports, and a range for the validator's other ports clear of both.
+  read -r rpc faucet base < <(python3 "$LOCALNET_ROOT/scripts/free_ports.py")
   LOCALNET_INFO=$dir/localnet.json
   "$LOCALNET_ROOT/target/debug/liquid-staking-localnet" up --rpc-port "$rpc" --faucet-port "$faucet" \
     --dynamic-port-range "$base-$((base + 99))" --ledger "$dir/ledger" --info-out "$LOCALNET_INFO" \

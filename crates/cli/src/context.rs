@@ -1,7 +1,7 @@
 //! What every command needs: the RPC client, the signer, the pool, sending with progress, output.
 use anchor_lang::prelude::Pubkey;
 use liquid_staking_sdk::{
-    rpc::{LocalnetInfo, SolanaCliConfig},
+    rpc::{Connection, LocalnetInfo},
     state::Pool,
     PoolKeys,
 };
@@ -35,50 +35,19 @@ pub struct Context {
     fresh_wait: std::time::Duration,
 }
 
-/// Expands solana-cli URL monikers.
-fn resolve_url(url: &str) -> String {
-    match url {
-        "localhost" | "l" => "http://127.0.0.1:8899".into(),
-        "devnet" | "d" => "https://api.devnet.solana.com".into(),
-        "mainnet-beta" | "m" => "https://api.mainnet-beta.solana.com".into(),
-        "testnet" | "t" => "https://api.testnet.solana.com".into(),
-        other => other.into(),
-    }
-}
-
-fn expand_home(path: &str) -> String {
-    match (path.strip_prefix("~/"), std::env::var("HOME")) {
-        (Some(rest), Ok(home)) => format!("{home}/{rest}"),
-        _ => path.to_string(),
-    }
-}
-
 impl Context {
-    /// The URL: `url` given, else the solana-cli config file's, else the local chain's from its
-    /// info file (LIQUID_STAKING_LOCALNET names another file than the default), else localhost.
-    /// The keypair: `keypair` given, else the config file's, else ~/.config/solana/id.json.
+    /// Connects as `liquid_staking_sdk::rpc::Connection::resolve` says (flags, the solana-cli
+    /// config file, the local chain's info file, localhost).
     pub fn new(url: Option<&str>, keypair: Option<&str>, config: &str, output: OutputFormat, fresh_wait_seconds: u64) -> Self {
-        let info_path = std::env::var_os("LIQUID_STAKING_LOCALNET").map_or_else(LocalnetInfo::default_path, std::path::PathBuf::from);
-        let localnet = LocalnetInfo::load(&info_path).ok();
-        let config_path = expand_home(config);
-        let config = SolanaCliConfig::load(std::path::Path::new(&config_path)).unwrap_or_else(|e| {
-            eprintln!("warning: ignoring the solana-cli config: {e}");
-            SolanaCliConfig::default()
+        let connection = Connection::resolve(url, keypair, config).unwrap_or_else(|e| {
+            eprintln!("warning: ignoring the solana-cli config ({e})");
+            Connection::resolve(url, keypair, "/nonexistent").expect("no config file to read")
         });
-        let url = match (url, &config.json_rpc_url, &localnet) {
-            (Some(url), _, _) => resolve_url(url),
-            (None, Some(url), _) => resolve_url(url),
-            (None, None, Some(info)) => info.rpc_url.clone(),
-            (None, None, None) => resolve_url("localhost"),
-        };
-        let keypair = keypair.or(config.keypair_path.as_deref()).unwrap_or("~/.config/solana/id.json");
-        // The local chain is only the default pool's home when the URL is the local chain's.
-        let localnet = localnet.filter(|info| info.rpc_url == url);
         Self {
-            rpc: RpcClient::new_with_commitment(url, CommitmentConfig::confirmed()),
-            keypair_path: expand_home(keypair),
+            rpc: RpcClient::new_with_commitment(connection.url, CommitmentConfig::confirmed()),
+            keypair_path: connection.keypair_path,
             output,
-            localnet,
+            localnet: connection.localnet,
             fresh_wait: std::time::Duration::from_secs(fresh_wait_seconds),
         }
     }

@@ -46,10 +46,21 @@ fn start_validator(dir: &Path) -> Validator {
     assert!(binary.exists(), "no validator at {}: build it with `bash scripts/build-validator.sh`", binary.display());
     let program = repo_root().join("target/deploy/liquid_staking.so");
     assert!(program.exists(), "no program at {}: build it with `bash scripts/build-sbf.sh`", program.display());
-    let rpc = free_port_pair();
-    let faucet = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    // Gossip, TPU and the other validator ports: a range of its own, away from the others.
+    // Gossip, TPU and the other validator ports: a range of its own, clear of RPC and faucet.
     let base = 20_000 + (std::process::id() % 400) as u16 * 100;
+    let outside = |port: u16| port < base || port > base + 100;
+    let rpc = loop {
+        let port = free_port_pair();
+        if outside(port) && outside(port + 1) {
+            break port;
+        }
+    };
+    let faucet = loop {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        if outside(port) {
+            break port;
+        }
+    };
     let mut child = Command::new(binary)
         .args(["--ledger", dir.join("ledger").to_str().unwrap(), "--rpc-port", &rpc.to_string(), "--faucet-port", &faucet.to_string()])
         .args(["--dynamic-port-range", &format!("{base}-{}", base + 99), "--program", program.to_str().unwrap()])

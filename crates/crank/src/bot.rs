@@ -198,6 +198,8 @@ impl Bot {
             self.log.warn("halting before finalize (a fault test)", &[("observe_transactions", json!(run.observe_transactions))]);
             return Ok(PollOutcome::Halted(run));
         }
+        // The rate is fresh from here: the lag lenders see ends now, not after rebalancing.
+        self.record_lag(info.epoch, epoch_start);
         rpc::rebalance(&self.rpc, &payer, &self.keys, sender, &mut run)?;
         let (_, pool) = sender.read("the pool", |rpc| rpc::load_pool(rpc, &pool_address))?;
         {
@@ -207,7 +209,6 @@ impl Bot {
             m.rate = quote::rate(pool.total_lamports, pool.lst_supply);
             m.stale_seconds = 0.0;
         }
-        self.record_lag(info.epoch, epoch_start);
         let (fees, lag) = {
             let m = self.metrics.lock().unwrap();
             (m.fees_paid_lamports, m.last_update_lag_seconds)

@@ -9,7 +9,7 @@ use liquid_staking_crank::{
     sender::SenderConfig,
     Bot, BotConfig,
 };
-use liquid_staking_sdk::rpc::{CrankStep, LocalnetInfo, SolanaCliConfig};
+use liquid_staking_sdk::rpc::{Connection, CrankStep};
 use serde_json::json;
 use solana_commitment_config::CommitmentConfig;
 use solana_rpc_client::rpc_client::RpcClient;
@@ -82,23 +82,6 @@ struct Args {
     halt_before_finalize: bool,
 }
 
-fn expand_home(path: &str) -> String {
-    match (path.strip_prefix("~/"), std::env::var("HOME")) {
-        (Some(rest), Ok(home)) => format!("{home}/{rest}"),
-        _ => path.to_string(),
-    }
-}
-
-fn resolve_url(url: &str) -> String {
-    match url {
-        "localhost" | "l" => "http://127.0.0.1:8899".into(),
-        "devnet" | "d" => "https://api.devnet.solana.com".into(),
-        "testnet" | "t" => "https://api.testnet.solana.com".into(),
-        "mainnet-beta" | "m" => "https://api.mainnet-beta.solana.com".into(),
-        other => other.into(),
-    }
-}
-
 fn main() {
     let args = Args::parse();
     let log = Logger { format: args.log_format };
@@ -109,21 +92,20 @@ fn main() {
 }
 
 fn run(args: Args, log: Logger) -> Result<(), String> {
-    let config = SolanaCliConfig::load(std::path::Path::new(&expand_home(&args.config)))?;
-    let info_path = std::env::var_os("LIQUID_STAKING_LOCALNET").map_or_else(LocalnetInfo::default_path, std::path::PathBuf::from);
-    let localnet = LocalnetInfo::load(&info_path).ok();
-    let url = match (&args.url, &config.json_rpc_url, &localnet) {
-        (Some(url), _, _) | (None, Some(url), _) => resolve_url(url),
-        (None, None, Some(info)) => info.rpc_url.clone(),
-        (None, None, None) => resolve_url("localhost"),
-    };
-    let pool = match (&args.pool, localnet.filter(|info| info.rpc_url == url)) {
+    let connection = Connection::resolve(args.url.as_deref(), args.keypair.as_deref(), &args.config)?;
+    let url = connection.url.clone();
+    let pool = match (&args.pool, connection.localnet) {
         (Some(pool), _) => pool.clone(),
         (None, Some(info)) if !info.pool.is_empty() => info.pool,
-        _ => return Err(format!("no --pool given and no local chain pool at {url} (its info file {} is missing or names another URL)", info_path.display())),
+        _ => {
+            return Err(format!(
+                "no --pool given and no local chain pool at {url} (its info file {} is missing or names another URL)",
+                connection.localnet_path.display()
+            ))
+        }
     };
     let pool = anchor_lang::prelude::Pubkey::from_str(&pool).map_err(|e| format!("--pool {pool}: {e}"))?;
-    let keypair_path = expand_home(args.keypair.as_deref().or(config.keypair_path.as_deref()).unwrap_or("~/.config/solana/id.json"));
+    let keypair_path = connection.keypair_path;
     let payer = solana_keypair::read_keypair_file(&keypair_path).map_err(|e| format!("keypair {keypair_path}: {e}"))?;
 
     let metrics = Metrics::shared();

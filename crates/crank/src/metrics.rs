@@ -51,7 +51,8 @@ pub struct Metrics {
     pub validators: u64,
     /// Seconds since the current epoch began, while the pool is stale (0 once updated).
     pub stale_seconds: f64,
-    /// Seconds from the start of the epoch to the pool's update, for the last epoch this bot saw updated.
+    /// Seconds from the start of the epoch to the pool's update (this bot's finalize, or its first
+    /// poll after another bot's), for the last epoch this bot saw updated.
     pub last_update_lag_seconds: f64,
     pub fee_payer_lamports: u64,
     /// Fees this bot paid (signatures and priority), in lamports.
@@ -126,7 +127,7 @@ impl Metrics {
         gauge("rate", "SOL per LST as of the pool's last update.", format!("{:.9}", self.rate));
         gauge("validators", "Validators in the pool.", self.validators.to_string());
         gauge("stale_seconds", "Seconds since the epoch began while the pool is not yet updated for it (0 when fresh).", format!("{:.1}", self.stale_seconds));
-        gauge("update_lag_seconds", "Seconds from the start of the last epoch seen updated to its update.", format!("{:.1}", self.last_update_lag_seconds));
+        gauge("update_lag_seconds", "Seconds from the start of the epoch to the pool's update (this bot's finalize, or its first poll after another's).", format!("{:.1}", self.last_update_lag_seconds));
         gauge("fee_payer_lamports", "The fee payer's balance.", self.fee_payer_lamports.to_string());
         gauge("lookup_table_lamports", "Lamports the bot's lookup tables hold (rent it paid).", self.lookup_table_lamports.to_string());
         gauge("priority_fee_micro_lamports", "The last priority fee used, per compute unit.", self.priority_fee_micro_lamports.to_string());

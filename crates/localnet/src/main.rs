@@ -32,9 +32,9 @@ COMMANDS:
 OPTIONS:
     --rpc-port N            up: JSON-RPC port (PubSub on N + 1; default 8899)
     --faucet-port N         up: faucet port (default 9900)
-    --slots-per-epoch N     up: slots in an epoch, at least 32 (default 64: about half a minute; at 32
+    --slots-per-epoch N     up: slots in an epoch, at least 32 (default 64: about 32 s; at 32
                             a loaded machine can leave the root too little slack and halt the chain)
-    --ticks-per-slot N      up: ticks of 6.25 ms in a slot (default 100: slots of about half a second,
+    --ticks-per-slot N      up: PoH ticks (4.7 ms each) in a slot (default 100: slots of about half a second,
                             so a blockhash, valid for 150 blocks, lives more than a minute as wallets
                             expect; the library's 64 gives slots of 300-380 ms)
     --ledger DIR            up: the validator's ledger, wiped on start (default test-ledger)

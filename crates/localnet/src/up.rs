@@ -247,7 +247,7 @@ fn start_crank_bot(
     };
     let config = BotConfig {
         pool,
-        // Epochs here last about 40 s: poll often.
+        // Epochs here last about half a minute: poll often.
         poll_interval: Duration::from_secs(2),
         jitter: 0.2,
         halt_before: None,

@@ -331,6 +331,55 @@ impl SolanaCliConfig {
     }
 }
 
+/// Expands solana-cli URL monikers (localhost, devnet, testnet, mainnet-beta and their initials).
+pub fn resolve_url(url: &str) -> String {
+    match url {
+        "localhost" | "l" => "http://127.0.0.1:8899".into(),
+        "devnet" | "d" => "https://api.devnet.solana.com".into(),
+        "testnet" | "t" => "https://api.testnet.solana.com".into(),
+        "mainnet-beta" | "m" => "https://api.mainnet-beta.solana.com".into(),
+        other => other.into(),
+    }
+}
+
+/// `~/x` as `$HOME/x`.
+pub fn expand_home(path: &str) -> String {
+    match (path.strip_prefix("~/"), std::env::var("HOME")) {
+        (Some(rest), Ok(home)) => format!("{home}/{rest}"),
+        _ => path.to_string(),
+    }
+}
+
+/// Where a tool talks to and who signs, resolved as the CLI and the crank bot both do.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub url: String,
+    pub keypair_path: String,
+    /// The local chain's info, when the URL is the local chain's (its pool is then the default).
+    pub localnet: Option<LocalnetInfo>,
+    /// Where the local chain's info file was looked for.
+    pub localnet_path: std::path::PathBuf,
+}
+
+impl Connection {
+    /// The URL: `url` given, else the solana-cli config file's (`config_path`, when it exists),
+    /// else the local chain's from its info file (`LIQUID_STAKING_LOCALNET` names another file
+    /// than the default), else localhost. The keypair: `keypair` given, else the config file's,
+    /// else ~/.config/solana/id.json.
+    pub fn resolve(url: Option<&str>, keypair: Option<&str>, config_path: &str) -> RpcResult<Self> {
+        let config = SolanaCliConfig::load(std::path::Path::new(&expand_home(config_path)))?;
+        let localnet_path = std::env::var_os("LIQUID_STAKING_LOCALNET").map_or_else(LocalnetInfo::default_path, std::path::PathBuf::from);
+        let localnet = LocalnetInfo::load(&localnet_path).ok();
+        let url = match (url, config.json_rpc_url.as_deref(), &localnet) {
+            (Some(url), _, _) | (None, Some(url), _) => resolve_url(url),
+            (None, None, Some(info)) => info.rpc_url.clone(),
+            (None, None, None) => resolve_url("localhost"),
+        };
+        let keypair = keypair.or(config.keypair_path.as_deref()).unwrap_or("~/.config/solana/id.json");
+        Ok(Self { localnet: localnet.filter(|info| info.rpc_url == url), url, keypair_path: expand_home(keypair), localnet_path })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
