@@ -29,16 +29,6 @@ impl Drop for Validator {
     }
 }
 
-/// A TCP port nobody listens on, and the next one too (the validator's PubSub is RPC + 1).
-fn free_port_pair() -> u16 {
-    loop {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        if port < 65000 && std::net::TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
-            return port;
-        }
-    }
-}
-
 fn start_validator(dir: &Path) -> Validator {
     let binary = std::env::var_os("LIQUID_STAKING_VALIDATOR")
         .map(PathBuf::from)
@@ -46,24 +36,10 @@ fn start_validator(dir: &Path) -> Validator {
     assert!(binary.exists(), "no validator at {}: build it with `bash scripts/build-validator.sh`", binary.display());
     let program = repo_root().join("target/deploy/liquid_staking.so");
     assert!(program.exists(), "no program at {}: build it with `bash scripts/build-sbf.sh`", program.display());
-    // Gossip, TPU and the other validator ports: a range of its own, clear of RPC and faucet.
-    let base = 20_000 + (std::process::id() % 400) as u16 * 100;
-    let outside = |port: u16| port < base || port > base + 100;
-    let rpc = loop {
-        let port = free_port_pair();
-        if outside(port) && outside(port + 1) {
-            break port;
-        }
-    };
-    let faucet = loop {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        if outside(port) {
-            break port;
-        }
-    };
+    let ports = liquid_staking_localnet::ports::LocalPorts::pick();
     let mut child = Command::new(binary)
-        .args(["--ledger", dir.join("ledger").to_str().unwrap(), "--rpc-port", &rpc.to_string(), "--faucet-port", &faucet.to_string()])
-        .args(["--dynamic-port-range", &format!("{base}-{}", base + 99), "--program", program.to_str().unwrap()])
+        .args(["--ledger", dir.join("ledger").to_str().unwrap(), "--rpc-port", &ports.rpc.to_string(), "--faucet-port", &ports.faucet.to_string()])
+        .args(["--dynamic-port-range", &ports.range(), "--program", program.to_str().unwrap()])
         // As `liquid-staking-localnet up` runs it: half-second slots, 64-slot epochs.
         .args(["--slots-per-epoch", "64", "--ticks-per-slot", "100"])
         .stdout(Stdio::piped())

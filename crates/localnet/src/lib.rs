@@ -8,5 +8,6 @@ pub mod crank;
 
 pub use chain::{LocalChain, SOL};
 pub use crank::{plan_step, run_crank, CrankReport, CrankStep};
+pub mod ports;
 pub mod setup;
 pub mod sbf;

@@ -58,37 +58,14 @@ impl Drop for Chain {
     }
 }
 
-fn free_port_pair() -> u16 {
-    loop {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        if port < 65000 && TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
-            return port;
-        }
-    }
-}
-
 fn start_chain() -> Chain {
     let dir = std::env::temp_dir().join(format!("crank-bot-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    // Gossip, TPU and the validator's other ports: a range of their own, clear of RPC and faucet.
-    let base = 40_000 + (std::process::id() % 200) as u16 * 100;
-    let outside = |port: u16| port < base || port > base + 100;
-    let rpc = loop {
-        let port = free_port_pair();
-        if outside(port) && outside(port + 1) {
-            break port;
-        }
-    };
-    let faucet = loop {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        if outside(port) {
-            break port;
-        }
-    };
+    let ports = liquid_staking_localnet::ports::LocalPorts::pick();
     let mut child = Command::new(env!("CARGO_BIN_EXE_liquid-staking-localnet"))
         .args(["up", "--no-crank", "--metrics-addr", "off"])
-        .args(["--rpc-port", &rpc.to_string(), "--faucet-port", &faucet.to_string()])
-        .args(["--dynamic-port-range", &format!("{base}-{}", base + 99)])
+        .args(["--rpc-port", &ports.rpc.to_string(), "--faucet-port", &ports.faucet.to_string()])
+        .args(["--dynamic-port-range", &ports.range()])
         .arg("--ledger")
         .arg(dir.join("ledger"))
         .arg("--info-out")
