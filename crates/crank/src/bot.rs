@@ -96,10 +96,6 @@ impl Bot {
         Ok(Self { rpc, payer, keys, config, metrics, log, rng, epoch_start: None, lag_recorded_epoch: None, late_rebalance_epoch: None, tables_usable_after: None, sender: Some(sender), reporter: None })
     }
 
-    pub fn keys(&self) -> &PoolKeys {
-        &self.keys
-    }
-
     pub fn set_reporter(&mut self, reporter: EpochReporter) {
         self.reporter = Some(reporter);
     }

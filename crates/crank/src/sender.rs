@@ -165,11 +165,6 @@ impl BotSender {
         unreachable!("the loop returns")
     }
 
-    /// Transactions sent earlier whose fate is still unknown.
-    pub fn pending_count(&self) -> usize {
-        self.pending.len()
-    }
-
     /// Waits until every pending transaction has landed or expired (or the chain stops
     /// answering again: then an error, and the cycle must not plan).
     pub fn settle_pending(&mut self) -> RpcResult<()> {
