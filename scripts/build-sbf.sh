@@ -142,17 +142,22 @@ rm -f "$OUT"
 ( cd "$ROOT" && env -u RUSTUP_TOOLCHAIN -u CARGO_TARGET_DIR -u RUSTFLAGS -u CARGO_BUILD_RUSTFLAGS \
     PATH="/usr/bin:$PATH" RUSTC="$DEB_RUSTC" RUSTC_BOOTSTRAP=1 __CARGO_TESTS_ONLY_SRC_ROOT="$RUST_SRC/library" \
     CARGO_TARGET_BPFEL_SOLANA_LINKER="$LINKER" \
-    "$DEB_CARGO" --config "$SBF/cargo-config.toml" build --quiet --release --locked -p liquid-staking --features upstream-sbf \
+    "$DEB_CARGO" --config "$SBF/cargo-config.toml" build --quiet --release --locked \
+      -p liquid-staking -p rate-consumer --features liquid-staking/upstream-sbf,rate-consumer/upstream-sbf \
       --target "$SBF/bpfel-solana.json" --target-dir "$SBF_TARGET" )
-built=$SBF_TARGET/bpfel-solana/release/libliquid_staking.so
-[ -f "$built" ] || die "cargo finished but $built is missing"
 mkdir -p "$(dirname "$OUT")"
-cp "$built" "$OUT"
-end "$(stat -c %s "$OUT") bytes, sha256 $(sha256sum "$OUT" | cut -c1-16)"
+# The program, and the test-only program that reads its rate the way a lender would (tests only).
+for name in liquid_staking rate_consumer; do
+  built=$SBF_TARGET/bpfel-solana/release/lib$name.so
+  [ -f "$built" ] || die "cargo finished but $built is missing"
+  cp "$built" "$(dirname "$OUT")/$name.so"
+done
+end "$(stat -c %s "$OUT") bytes, sha256 $(sha256sum "$OUT" | cut -c1-16); rate_consumer.so for the tests"
 
 # 6. Load and verify with Agave 3.1's loader and verifier (all features on, as at deployment).
 begin "verify"
 verdict=$( cd "$ROOT" && cargo run --quiet -p liquid-staking-localnet --example sbf_verify -- "$OUT" )
+verdict="$verdict; $( cd "$ROOT" && cargo run --quiet -p liquid-staking-localnet --example sbf_verify -- "$(dirname "$OUT")/rate_consumer.so" )"
 end "$verdict"
 
 STEP="total"

@@ -27,9 +27,30 @@ impl TestContext {
     }
 
     pub async fn with_config(validators: usize, config: &PoolConfig) -> Self {
-        let mut chain = LocalChain::start(validators).await;
+        Self::on_chain(LocalChain::start(validators).await, config).await
+    }
+
+    /// A fresh pool on `chain`.
+    pub async fn on_chain(mut chain: LocalChain, config: &PoolConfig) -> Self {
         let pool = setup::create_pool(&mut chain, config).await.expect("pool created");
         Self { chain, pool }
+    }
+
+    /// The pool's rate account, decoded.
+    pub async fn rate_account(&mut self) -> liquid_staking::state::ExchangeRate {
+        let keys = self.keys();
+        let account = self.chain.account(&keys.rate).await.expect("the rate account exists");
+        liquid_staking_sdk::decode::exchange_rate(&account.data).expect("an ExchangeRate")
+    }
+
+    /// Takes `lamports` out of validator `index`'s main stake account, as a slash would (Solana
+    /// has none today; the test writes the account).
+    pub async fn slash(&mut self, index: usize, lamports: u64) {
+        let vote = self.chain.vote_accounts[index];
+        let address = self.keys().validator_stake(&vote);
+        let mut account = self.chain.account(&address).await.expect("stake account");
+        account.lamports -= lamports;
+        self.chain.ctx.set_account(&address, &account.into());
     }
 
     /// A pool with `deposit_sol` deposited by one user, every vote account added with `weight`,

@@ -34,7 +34,7 @@ const EXTEND_CHUNK: usize = 24;
 
 /// Observe's accounts before its stake account pairs.
 pub fn fixed_accounts(keys: &PoolKeys) -> Vec<Pubkey> {
-    ix::observe_validators(&ix::ObserveValidatorsParams { keys: *keys, first_index: 0, vote_accounts: &[] })
+    ix::observe_validators(&ix::ObserveValidatorsParams { keys: *keys, first_index: 0, entries: &[] })
         .accounts
         .iter()
         .map(|m| m.pubkey)

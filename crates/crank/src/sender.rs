@@ -19,7 +19,7 @@ use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_hash::Hash;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
-use liquid_staking_sdk::{instructions as ix, pack, plan, state::ValidatorEntry, PoolKeys};
+use liquid_staking_sdk::{pack, plan, state::ValidatorEntry, PoolKeys};
 use anchor_lang::prelude::Pubkey;
 use solana_message::{v0, AddressLookupTableAccount, Message, VersionedMessage};
 use solana_rpc_client::rpc_client::RpcClient;
@@ -394,23 +394,25 @@ impl CrankSender for BotSender {
         self.send_as(step.name(), instructions, step == CrankStep::Observe)
     }
 
-    /// With lookup tables, as many validators as the 64 account locks allow (the transaction's
-    /// own accounts: payer, the program, the compute-budget program); else the SDK's legacy size.
-    fn observe_batch(&mut self, keys: &PoolKeys, payer: &Pubkey, entries: &[ValidatorEntry]) -> usize {
+    /// With lookup tables, as many stake accounts as the 64 account locks allow (the
+    /// transaction's own accounts: payer, the program, the compute-budget program); else the SDK's
+    /// legacy size.
+    fn observe_accounts(&mut self, keys: &PoolKeys, payer: &Pubkey, entries: &[ValidatorEntry]) -> usize {
         if self.lookup_tables.is_empty() {
-            return plan::max_observe_batch(keys, payer);
+            return plan::max_observe_accounts(keys, payer);
         }
         let fixed = crate::lookup::fixed_accounts(keys).len();
-        let batch = (pack::MAX_TRANSACTION_ACCOUNTS - 3 - fixed) / 2;
+        let max_accounts = pack::MAX_TRANSACTION_ACCOUNTS - 3 - fixed;
         // Check the size of the largest batch there can be, one that straddles two tables.
         let per = crate::lookup::validators_per_table(keys);
-        let start = if entries.len() > per { per.saturating_sub(batch / 2) } else { 0 };
-        let votes: Vec<Pubkey> = entries.iter().skip(start).take(batch).map(|e| e.vote_account).collect();
-        let observe = ix::observe_validators(&ix::ObserveValidatorsParams { keys: *keys, first_index: start as u32, vote_accounts: &votes });
-        let all = [ComputeBudgetInstruction::set_compute_unit_limit(1), ComputeBudgetInstruction::set_compute_unit_price(1), observe];
+        let start = if entries.len() > per { per.saturating_sub(max_accounts / 2) } else { 0 };
+        let Some(batch) = plan::observe_instructions(keys, &entries[start..], u64::MAX, max_accounts).into_iter().next() else {
+            return max_accounts;
+        };
+        let all = [ComputeBudgetInstruction::set_compute_unit_limit(1), ComputeBudgetInstruction::set_compute_unit_price(1), batch.instruction];
         match self.transaction(&all, Hash::default(), true, false) {
-            Ok(tx) if bincode::serialized_size(&tx).is_ok_and(|size| size as usize <= pack::MAX_TRANSACTION_BYTES) => batch,
-            _ => plan::max_observe_batch(keys, payer),
+            Ok(tx) if bincode::serialized_size(&tx).is_ok_and(|size| size as usize <= pack::MAX_TRANSACTION_BYTES) => max_accounts,
+            _ => plan::max_observe_accounts(keys, payer),
         }
     }
 

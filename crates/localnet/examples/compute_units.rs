@@ -128,8 +128,7 @@ async fn observe_sweep(chain: &mut LocalChain, meter: &mut Meter, keys: &PoolKey
     let mut start = 0;
     let mut out = Vec::new();
     for n in 1..=max {
-        let votes: Vec<Pubkey> = entries[start..start + n].iter().map(|e| e.vote_account).collect();
-        let observe = ix::observe_validators(&ix::ObserveValidatorsParams { keys: *keys, first_index: start as u32, vote_accounts: &votes });
+        let observe = ix::observe_validators(&ix::ObserveValidatorsParams { keys: *keys, first_index: start as u32, entries: &entries[start..start + n] });
         let units = send(chain, &[plan::observe_compute_budget(), observe], &[]).await - budget_units;
         meter.record("observe_validators", units);
         out.push(units);
@@ -157,7 +156,8 @@ async fn main() {
     }
     let started = std::time::Instant::now();
     // The batch limit depends only on address sizes: any keys will do.
-    let max = plan::max_observe_batch(&PoolKeys::derive(Pubkey::new_unique(), Pubkey::new_unique()), &Pubkey::new_unique());
+    // (Two accounts a validator: the sweep runs while every validator has a transient.)
+    let max = plan::max_observe_accounts(&PoolKeys::derive(Pubkey::new_unique(), Pubkey::new_unique()), &Pubkey::new_unique()) / 2;
     let validators = max * (max + 1) / 2; // one sweep 1 + 2 + ... + max covers them all
     let mut chain = LocalChain::start(validators).await;
     let votes = chain.vote_accounts.clone();

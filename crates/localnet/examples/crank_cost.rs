@@ -67,7 +67,7 @@ async fn bench(n: usize) {
         chain.process(&tx, &[&pool.operator]).await.expect("add validators");
     }
     eprintln!("{n} validators: pool built in {:.1} s", setup_started.elapsed().as_secs_f64());
-    let batch = plan::max_observe_batch(&keys, &payer);
+    let batch = plan::max_observe_accounts(&keys, &payer);
     for epoch in ["0", "1", "2"] {
         if epoch != "0" {
             chain.advance_epoch().await;

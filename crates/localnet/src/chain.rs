@@ -31,19 +31,28 @@ pub struct LocalChain {
 impl LocalChain {
     /// Starts a chain with `validators` vote accounts (100% commission to nobody: 0%).
     pub async fn start(validators: usize) -> Self {
+        Self::start_with(validators, crate::sbf::enabled(), &[]).await
+    }
+
+    /// Starts a chain with `validators` vote accounts, the program's SBF build when `sbf` (else the
+    /// native program), and the SBF `programs` given as (program id, `.so` name in target/deploy),
+    /// such as a test program that calls ours.
+    pub async fn start_with(validators: usize, sbf: bool, programs: &[(Pubkey, &str)]) -> Self {
         // program-test turns on debug logging of every instruction unless RUST_LOG says otherwise.
         if std::env::var_os("RUST_LOG").is_none() {
             std::env::set_var("RUST_LOG", "error");
         }
         let mut pt = ProgramTest::default();
-        match crate::sbf::program_account() {
+        if sbf {
             // LIQUID_STAKING_SBF=1: the SBF build, run in the VM.
-            Some(program) => pt.add_account(liquid_staking::ID, program),
+            pt.add_account(liquid_staking::ID, crate::sbf::load_program(&crate::sbf::program_path()));
+        } else {
             // Natively, whatever SBF_OUT_DIR / BPF_OUT_DIR say.
-            None => {
-                pt.prefer_bpf(false);
-                pt.add_program("liquid_staking", liquid_staking::ID, processor!(liquid_staking_processor));
-            }
+            pt.prefer_bpf(false);
+            pt.add_program("liquid_staking", liquid_staking::ID, processor!(liquid_staking_processor));
+        }
+        for (id, name) in programs {
+            pt.add_account(*id, crate::sbf::load_program(&crate::sbf::so_path(name)));
         }
         let vote_accounts: Vec<Pubkey> = (0..validators).map(|_| Pubkey::new_unique()).collect();
         for vote in &vote_accounts {

@@ -40,8 +40,8 @@ pub async fn plan_step(chain: &mut LocalChain, keys: &PoolKeys, step: CrankStep)
     match step {
         CrankStep::Observe => {
             let list = chain.validator_list(keys).await;
-            let batch = plan::max_observe_batch(keys, &payer);
-            plan::observe_transactions(keys, &list.entries, epoch, batch)
+            let max_accounts = plan::max_observe_accounts(keys, &payer);
+            plan::observe_transactions(keys, &list.entries, epoch, max_accounts)
         }
         CrankStep::Finalize => {
             let pool = chain.pool(&keys.pool).await;
@@ -72,8 +72,9 @@ pub async fn run_crank(chain: &mut LocalChain, keys: &PoolKeys) -> Result<CrankR
         if round.is_empty() {
             break;
         }
+        let epoch = chain.epoch().await;
+        report.validators_observed += chain.validator_list(keys).await.entries.iter().filter(|e| e.last_observed_epoch != epoch).count();
         for tx in round {
-            report.validators_observed += tx.iter().map(plan::observed_validators).sum::<usize>();
             report.bytes_sent += pack::transaction_size(&payer, &tx);
             chain.process(&tx, &[]).await?;
             report.observe_transactions += 1;

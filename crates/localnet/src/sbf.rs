@@ -16,34 +16,34 @@ pub fn enabled() -> bool {
 
 /// `$SBF_OUT_DIR/liquid_staking.so`, by default in the workspace's `target/deploy`.
 pub fn program_path() -> PathBuf {
+    so_path("liquid_staking")
+}
+
+/// `$SBF_OUT_DIR/<name>.so`, by default in the workspace's `target/deploy`.
+pub fn so_path(name: &str) -> PathBuf {
     let dir = std::env::var_os("SBF_OUT_DIR").map(PathBuf::from).unwrap_or_else(|| {
         // This crate is crates/localnet in the workspace.
         let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("the workspace root");
         workspace.join("target/deploy")
     });
-    dir.join("liquid_staking.so")
+    dir.join(format!("{name}.so"))
 }
 
-/// In SBF mode, the program account to put at the program id (what program-test itself does with
-/// a .so it finds: owned by the BPF loader, executable); `None` when running natively. Panics with
-/// the fix when SBF mode is on but the .so is missing.
-pub fn program_account() -> Option<Account> {
-    if !enabled() {
-        return None;
-    }
-    let path = program_path();
-    let data = std::fs::read(&path).unwrap_or_else(|e| {
+/// The program account for the SBF build at `path` (owned by the BPF loader, executable). Panics
+/// with the fix when it cannot be read.
+pub fn load_program(path: &Path) -> Account {
+    let data = std::fs::read(path).unwrap_or_else(|e| {
         panic!(
-            "{ENV} is set but the program's SBF build {} cannot be read ({e}); build it with \
-             scripts/build-sbf.sh, or point SBF_OUT_DIR at the directory holding liquid_staking.so",
+            "the SBF build {} cannot be read ({e}); build it with \
+             scripts/build-sbf.sh, or point SBF_OUT_DIR at the directory holding it",
             path.display()
         )
     });
-    Some(Account {
+    Account {
         lamports: solana_rent::Rent::default().minimum_balance(data.len()).max(1),
         data,
         owner: solana_sdk_ids::bpf_loader::id(),
         executable: true,
         rent_epoch: 0,
-    })
+    }
 }

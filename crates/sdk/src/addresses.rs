@@ -11,6 +11,8 @@ pub struct PoolKeys {
     pub reserve: Pubkey,
     pub validator_list: Pubkey,
     pub treasury: Pubkey,
+    /// The exchange-rate account lenders read (`[RATE_SEED, pool]`).
+    pub rate: Pubkey,
 }
 
 impl PoolKeys {
@@ -23,6 +25,7 @@ impl PoolKeys {
             reserve: pda::find_reserve_address(&pool).0,
             validator_list,
             treasury: pda::find_treasury_address(&pool).0,
+            rate: pda::find_rate_address(&pool).0,
         }
     }
 
@@ -34,6 +37,7 @@ impl PoolKeys {
             reserve: pda::find_reserve_address(&pool_address).0,
             validator_list: pool.validator_list,
             treasury: pool.treasury,
+            rate: pda::find_rate_address(&pool_address).0,
         }
     }
 

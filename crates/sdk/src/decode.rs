@@ -70,3 +70,20 @@ pub fn validator_list(data: &[u8]) -> Result<DecodedValidatorList, DecodeError> 
         .collect();
     Ok(DecodedValidatorList { pool, entries })
 }
+
+/// The rate account (`ExchangeRate`) from its account data (with the discriminator) or from
+/// `get_rate`'s return data (without it).
+pub fn exchange_rate(data: &[u8]) -> Result<liquid_staking::state::ExchangeRate, DecodeError> {
+    use liquid_staking::state::ExchangeRate;
+    let wrong = DecodeError::WrongAccountType("ExchangeRate");
+    let body = if data.len() >= ExchangeRate::SPACE && &data[..8] == ExchangeRate::DISCRIMINATOR {
+        &data[8..]
+    } else if data.len() == ExchangeRate::RETURN_LEN {
+        data
+    } else {
+        return Err(wrong);
+    };
+    let mut bytes = [0u8; std::mem::size_of::<ExchangeRate>()];
+    bytes[..ExchangeRate::RETURN_LEN].copy_from_slice(&body[..ExchangeRate::RETURN_LEN]);
+    Ok(bytemuck::pod_read_unaligned::<ExchangeRate>(&bytes))
+}

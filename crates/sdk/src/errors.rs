@@ -33,7 +33,7 @@ pub const PROGRAM_ERRORS: &[(&str, &str)] = &[
     ("StakeDelegatedToWrongValidator", "Stake account is delegated to a vote account other than the validator's"),
     ("StakeLockedUp", "Stake account has a lockup"),
     ("StakeNotDelegated", "Stake account is not delegated"),
-    ("StakeAccountsNotInPairs", "Expected the validator and transient stake accounts in pairs after the fixed accounts"),
+    ("ObserveAccountsMismatch", "Observe: after the fixed accounts, each validator's main stake account, then its transient only when one is recorded"),
     ("InvalidStakeHistory", "Stake history sysvar data is malformed"),
     ("NotOperator", "Signer is not the pool's operator"),
     ("NotAdmin", "Signer is not the pool's admin"),
@@ -64,6 +64,8 @@ pub const PROGRAM_ERRORS: &[(&str, &str)] = &[
     ("TreasuryBalanceTooLow", "The treasury holds less LST than requested"),
     ("WrongReserve", "Reserve account is not this pool's reserve"),
     ("StakeNotHandedOver", "The depositor did not hand the stake account's staker and withdrawer to the pool earlier in this transaction"),
+    ("WrongRateAccount", "Rate account is not this pool's rate account"),
+    ("RateBreakerNotTripped", "The rate account's breaker is not tripped: nothing to reset"),
 ];
 
 /// The name and message of a program error code (6000 and up).
@@ -115,7 +117,7 @@ mod tests {
             LiquidStakingError::StakeDelegatedToWrongValidator,
             LiquidStakingError::StakeLockedUp,
             LiquidStakingError::StakeNotDelegated,
-            LiquidStakingError::StakeAccountsNotInPairs,
+            LiquidStakingError::ObserveAccountsMismatch,
             LiquidStakingError::InvalidStakeHistory,
             LiquidStakingError::NotOperator,
             LiquidStakingError::NotAdmin,
@@ -146,6 +148,8 @@ mod tests {
             LiquidStakingError::TreasuryBalanceTooLow,
             LiquidStakingError::WrongReserve,
             LiquidStakingError::StakeNotHandedOver,
+            LiquidStakingError::WrongRateAccount,
+            LiquidStakingError::RateBreakerNotTripped,
         ];
         assert_eq!(variants.len(), PROGRAM_ERRORS.len(), "every error has an entry");
         for (i, variant) in variants.iter().enumerate() {

@@ -4,7 +4,7 @@ use anchor_lang::{prelude::Pubkey, InstructionData, ToAccountMetas};
 use liquid_staking::{
     accounts, instruction,
     instructions::{InitializePoolArgs, STAKE_CONFIG_ID},
-    state::{Fees, ValidatorList},
+    state::{Fees, ValidatorEntry, ValidatorList},
     ID as PROGRAM_ID,
 };
 use solana_instruction::{AccountMeta, Instruction};
@@ -73,6 +73,7 @@ pub fn initialize_pool(p: &InitializePoolParams) -> Vec<Instruction> {
                 pool: p.keys.pool,
                 reserve: p.keys.reserve,
                 validator_list: p.keys.validator_list,
+                rate: p.keys.rate,
                 admin: p.admin,
                 operator: p.operator,
                 pause_guardian: p.pause_guardian,
@@ -184,8 +185,14 @@ pub struct ObserveValidatorsParams<'a> {
     pub keys: PoolKeys,
     /// Index of the first validator observed.
     pub first_index: u32,
-    /// Vote accounts of validators `first_index..first_index + len`, in list order.
-    pub vote_accounts: &'a [Pubkey],
+    /// The list's entries `first_index..first_index + len`, as last read.
+    pub entries: &'a [ValidatorEntry],
+}
+
+/// Stake accounts observe takes for `entry`: its main account, and its transient when the entry
+/// records one (the program's rule).
+pub fn observe_account_count(entry: &ValidatorEntry) -> usize {
+    1 + (entry.transient_stake_lamports > 0) as usize
 }
 
 pub fn observe_validators(p: &ObserveValidatorsParams) -> Instruction {
@@ -193,9 +200,11 @@ pub fn observe_validators(p: &ObserveValidatorsParams) -> Instruction {
         accounts::ObserveValidators { pool: pool_with_validators(&p.keys), stake: stake_program() },
         instruction::ObserveValidators { first_index: p.first_index },
     );
-    for vote in p.vote_accounts {
-        ix.accounts.push(AccountMeta::new(p.keys.validator_stake(vote), false));
-        ix.accounts.push(AccountMeta::new(p.keys.transient_stake(vote), false));
+    for entry in p.entries {
+        ix.accounts.push(AccountMeta::new(p.keys.validator_stake(&entry.vote_account), false));
+        if observe_account_count(entry) == 2 {
+            ix.accounts.push(AccountMeta::new(p.keys.transient_stake(&entry.vote_account), false));
+        }
     }
     ix
 }
@@ -208,9 +217,19 @@ pub fn finalize_epoch(keys: &PoolKeys) -> Instruction {
             reserve: keys.reserve,
             treasury: keys.treasury,
             token_program: spl_token_interface::ID,
+            rate: keys.rate,
         },
         instruction::FinalizeEpoch {},
     )
+}
+
+/// Returns the rate account's snapshot as return data (`ExchangeRate::RETURN_LEN` bytes).
+pub fn get_rate(keys: &PoolKeys) -> Instruction {
+    build(accounts::GetRate { rate: keys.rate }, instruction::GetRate {})
+}
+
+pub fn reset_rate_breaker(keys: &PoolKeys, admin: Pubkey) -> Instruction {
+    build(accounts::ResetRateBreaker { admin, pool: keys.pool, rate: keys.rate }, instruction::ResetRateBreaker {})
 }
 
 pub struct RebalanceValidatorParams {

@@ -20,37 +20,41 @@ pub fn observe_compute_budget() -> Instruction {
     solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(OBSERVE_COMPUTE_UNIT_LIMIT)
 }
 
-/// How many validators one observe instruction can carry in a transaction of its own (with its
-/// compute-budget instruction).
-pub fn max_observe_batch(keys: &PoolKeys, payer: &Pubkey) -> usize {
-    let votes: Vec<Pubkey> = (0..64).map(|_| Pubkey::new_unique()).collect();
-    let mut n = 1;
-    while n < votes.len() {
-        let candidate = ix::observe_validators(&ix::ObserveValidatorsParams {
-            keys: *keys,
-            first_index: 0,
-            vote_accounts: &votes[..n + 1],
-        });
-        if !pack::fits(payer, &[observe_compute_budget(), candidate]) {
-            break;
+/// How many stake accounts one observe instruction can carry in a legacy transaction of its own
+/// (with its compute-budget instruction): the size limit. Senders with lookup tables do better.
+pub fn max_observe_accounts(keys: &PoolKeys, payer: &Pubkey) -> usize {
+    let mut observe = ix::observe_validators(&ix::ObserveValidatorsParams { keys: *keys, first_index: 0, entries: &[] });
+    let mut n = 0;
+    loop {
+        observe.accounts.push(solana_instruction::AccountMeta::new(Pubkey::new_unique(), false));
+        if n >= pack::MAX_TRANSACTION_ACCOUNTS || !pack::fits(payer, &[observe_compute_budget(), observe.clone()]) {
+            return n;
         }
         n += 1;
     }
-    n
 }
 
 /// Observe transactions for every validator not yet observed in `epoch`: consecutive runs of
-/// unobserved entries, cut into batches of at most `batch` validators, each a compute-budget
-/// instruction then one observe instruction.
-pub fn observe_transactions(keys: &PoolKeys, entries: &[ValidatorEntry], epoch: u64, batch: usize) -> Vec<Vec<Instruction>> {
-    observe_instructions(keys, entries, epoch, batch)
+/// unobserved entries, cut so that each instruction carries at most `max_accounts` stake accounts
+/// (one per validator, two with a transient), each a compute-budget instruction then one observe
+/// instruction.
+pub fn observe_transactions(keys: &PoolKeys, entries: &[ValidatorEntry], epoch: u64, max_accounts: usize) -> Vec<Vec<Instruction>> {
+    observe_instructions(keys, entries, epoch, max_accounts)
         .into_iter()
-        .map(|observe| vec![observe_compute_budget(), observe])
+        .map(|batch| vec![observe_compute_budget(), batch.instruction])
         .collect()
 }
 
+/// One observe instruction and how many validators it covers.
+pub struct ObserveBatch {
+    pub instruction: Instruction,
+    pub first_index: usize,
+    pub validators: usize,
+}
+
 /// The observe instructions of `observe_transactions`, without compute-budget instructions.
-pub fn observe_instructions(keys: &PoolKeys, entries: &[ValidatorEntry], epoch: u64, batch: usize) -> Vec<Instruction> {
+pub fn observe_instructions(keys: &PoolKeys, entries: &[ValidatorEntry], epoch: u64, max_accounts: usize) -> Vec<ObserveBatch> {
+    let max_accounts = max_accounts.max(2);
     let mut out = Vec::new();
     let mut i = 0;
     while i < entries.len() {
@@ -59,15 +63,16 @@ pub fn observe_instructions(keys: &PoolKeys, entries: &[ValidatorEntry], epoch: 
             continue;
         }
         let start = i;
-        while i < entries.len() && entries[i].last_observed_epoch != epoch && i - start < batch {
+        let mut accounts = 0;
+        while i < entries.len() && entries[i].last_observed_epoch != epoch && accounts + ix::observe_account_count(&entries[i]) <= max_accounts {
+            accounts += ix::observe_account_count(&entries[i]);
             i += 1;
         }
-        let votes: Vec<Pubkey> = entries[start..i].iter().map(|e| e.vote_account).collect();
-        out.push(ix::observe_validators(&ix::ObserveValidatorsParams {
-            keys: *keys,
-            first_index: start as u32,
-            vote_accounts: &votes,
-        }));
+        out.push(ObserveBatch {
+            instruction: ix::observe_validators(&ix::ObserveValidatorsParams { keys: *keys, first_index: start as u32, entries: &entries[start..i] }),
+            first_index: start,
+            validators: i - start,
+        });
     }
     out
 }
@@ -187,14 +192,3 @@ fn unstake_instructions(
 /// Rebalance instructions per transaction: each creates, funds, initialises and delegates a stake
 /// account (four CPIs), so the compute budget, not the size, is the first limit on a cluster.
 pub const MAX_REBALANCES_PER_TX: usize = 4;
-
-/// Accounts an observe instruction carries before its stake account pairs.
-const OBSERVE_FIXED_ACCOUNTS: usize = 6;
-
-/// How many validators an observe instruction built by this SDK covers (0 for any other).
-pub fn observed_validators(instruction: &Instruction) -> usize {
-    if instruction.program_id != liquid_staking::ID {
-        return 0;
-    }
-    instruction.accounts.len().saturating_sub(OBSERVE_FIXED_ACCOUNTS) / 2
-}

@@ -98,10 +98,10 @@ impl CrankStep {
 pub trait CrankSender {
     /// Sends one transaction of `step` carrying `instructions` and waits for its confirmation.
     fn send(&mut self, step: CrankStep, instructions: &[Instruction]) -> RpcResult<Signature>;
-    /// How many validators one observe transaction carries (the legacy transaction's size limit,
-    /// unless the sender has a better way, such as lookup tables).
-    fn observe_batch(&mut self, keys: &PoolKeys, payer: &Pubkey, _entries: &[liquid_staking::state::ValidatorEntry]) -> usize {
-        plan::max_observe_batch(keys, payer)
+    /// How many stake accounts one observe transaction carries (the legacy transaction's size
+    /// limit, unless the sender has a better way, such as lookup tables).
+    fn observe_accounts(&mut self, keys: &PoolKeys, payer: &Pubkey, _entries: &[liquid_staking::state::ValidatorEntry]) -> usize {
+        plan::max_observe_accounts(keys, payer)
     }
     /// One line about what the crank is doing.
     fn progress(&mut self, _line: &str) {}
@@ -166,8 +166,8 @@ pub fn update(
     let mut run = CrankRun { epoch, ..CrankRun::default() };
     loop {
         let list = load_validator_list(rpc, keys)?;
-        let batch = sender.observe_batch(keys, payer, &list.entries);
-        let round = plan::observe_transactions(keys, &list.entries, epoch, batch);
+        let max_accounts = sender.observe_accounts(keys, payer, &list.entries);
+        let round = plan::observe_transactions(keys, &list.entries, epoch, max_accounts);
         if round.is_empty() {
             break;
         }

@@ -26,6 +26,9 @@ pub const TICKET_SEED: &[u8] = b"ticket";
 /// so no outside party can stop the crank; the treasury authority withdraws from it.
 #[constant]
 pub const TREASURY_SEED: &[u8] = b"treasury";
+/// The exchange-rate account lenders read: `[RATE_SEED, pool]` (layout in `state::rate`).
+#[constant]
+pub const RATE_SEED: &[u8] = b"rate";
 
 /// Epochs after ordering before a ticket may be claimed (then paid as soon as the reserve holds it).
 #[constant]
@@ -76,3 +79,14 @@ pub const STAKE_ACCOUNT_SPACE: u64 = 200;
 
 /// Current layout version of the Pool account.
 pub const POOL_VERSION: u8 = 1;
+
+/// Current layout version of the exchange-rate account (`ExchangeRate::version`). Readers check
+/// it; a new layout gets a new number, never a change to an existing one.
+#[constant]
+pub const RATE_VERSION: u8 = 1;
+
+/// A settlement that lowers the rate by more than this (basis points) trips the rate account's
+/// breaker (RATE_FLAG_BREAKER) until the admin resets it. Solana does not slash today: the rate
+/// falls only if stake accounts lose lamports, which the pool cannot explain on its own.
+#[constant]
+pub const RATE_BREAKER_DROP_BPS: u64 = 10;

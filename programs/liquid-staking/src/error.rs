@@ -68,8 +68,8 @@ pub enum LiquidStakingError {
     StakeLockedUp,
     #[msg("Stake account is not delegated")]
     StakeNotDelegated,
-    #[msg("Expected the validator and transient stake accounts in pairs after the fixed accounts")]
-    StakeAccountsNotInPairs,
+    #[msg("Observe: after the fixed accounts, each validator's main stake account, then its transient only when one is recorded")]
+    ObserveAccountsMismatch,
     #[msg("Stake history sysvar data is malformed")]
     InvalidStakeHistory,
 
@@ -138,6 +138,12 @@ pub enum LiquidStakingError {
     WrongReserve,
     #[msg("The depositor did not hand the stake account's staker and withdrawer to the pool earlier in this transaction")]
     StakeNotHandedOver,
+
+    // --- the exchange-rate account (6059..) ---
+    #[msg("Rate account is not this pool's rate account")]
+    WrongRateAccount,
+    #[msg("The rate account's breaker is not tripped: nothing to reset")]
+    RateBreakerNotTripped,
 }
 
 impl From<crate::math::MathError> for LiquidStakingError {

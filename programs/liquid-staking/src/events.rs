@@ -235,3 +235,25 @@ pub struct StakeDeposited {
     pub total_lamports: u64,
     pub lst_supply: u64,
 }
+
+/// A settlement lowered the rate by more than RATE_BREAKER_DROP_BPS: the rate account's breaker
+/// is set until the admin resets it.
+#[event]
+pub struct RateBreakerTripped {
+    pub pool: Pubkey,
+    pub epoch: u64,
+    pub drop_bps: u64,
+    pub previous_total_lamports: u64,
+    pub previous_lst_supply: u64,
+    pub total_lamports: u64,
+    pub lst_supply: u64,
+}
+
+/// The admin reset the rate account's breaker.
+#[event]
+pub struct RateBreakerReset {
+    pub pool: Pubkey,
+    pub epoch: u64,
+    pub total_lamports: u64,
+    pub lst_supply: u64,
+}

@@ -141,6 +141,16 @@ pub mod liquid_staking {
         instructions::finalize_epoch(ctx)
     }
 
+    /// Anyone (by CPI): the rate account's snapshot as return data (layout: `state::ExchangeRate`).
+    pub fn get_rate(ctx: Context<GetRate>) -> Result<()> {
+        instructions::get_rate(ctx)
+    }
+
+    /// Admin: clears the rate account's breaker after a drop is understood.
+    pub fn reset_rate_breaker(ctx: Context<ResetRateBreaker>) -> Result<()> {
+        instructions::reset_rate_breaker(ctx)
+    }
+
     /// Crank 3: stake reserve SOL into the validator at `index`, towards its target.
     pub fn rebalance_validator(ctx: Context<RebalanceValidator>, index: u32) -> Result<()> {
         instructions::rebalance_validator(ctx, index)

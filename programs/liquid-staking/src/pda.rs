@@ -68,6 +68,10 @@ pub fn find_treasury_address(pool: &Pubkey) -> (Pubkey, u8) {
     Pubkey::find_program_address(&[TREASURY_SEED, pool.as_ref()], &crate::ID)
 }
 
+pub fn find_rate_address(pool: &Pubkey) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[RATE_SEED, pool.as_ref()], &crate::ID)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

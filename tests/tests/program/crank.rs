@@ -6,8 +6,12 @@ use liquid_staking_tests::*;
 use solana_account::AccountSharedData;
 use solana_stake_interface::state::StakeStateV2;
 
-fn observe_ix(t: &TestContext, first_index: u32, votes: &[solana_pubkey::Pubkey]) -> solana_instruction::Instruction {
-    ix::observe_validators(&ix::ObserveValidatorsParams { keys: t.keys(), first_index, vote_accounts: votes })
+/// Observe of the `count` validators from `first_index`, built from the list as it stands.
+async fn observe_ix(t: &mut TestContext, first_index: u32, count: usize) -> solana_instruction::Instruction {
+    let keys = t.keys();
+    let entries = t.chain.validator_list(&keys).await.entries;
+    let first = first_index as usize;
+    ix::observe_validators(&ix::ObserveValidatorsParams { keys, first_index, entries: &entries[first..first + count] })
 }
 
 /// A staked pool, moved into the next epoch (stale, nothing observed yet).
@@ -23,18 +27,22 @@ async fn observe_rejects_a_stake_account_not_derived_for_the_pool() {
     let votes = t.chain.vote_accounts.clone();
     // Another pool's stake account for the same validator: a real, delegated stake account.
     let other = setup::create_pool(&mut t.chain, &PoolConfig::default()).await.unwrap();
-    let mut observe = observe_ix(&t, 0, &votes[..1]);
+    let mut observe = observe_ix(&mut t, 0, 1).await;
     observe.accounts[6].pubkey = other.keys.validator_stake(&votes[0]);
     let snap = t.snapshot(&[]).await;
     assert_error(t.chain.process(&[observe], &[]).await, E::StakeAccountMismatch);
     // A transient slot holding some other account.
-    let mut observe = observe_ix(&t, 0, &votes[..1]);
+    let mut observe = observe_ix(&mut t, 0, 1).await;
     observe.accounts[7].pubkey = t.keys().validator_stake(&votes[1]);
     assert_error(t.chain.process(&[observe], &[]).await, E::TransientStakeAccountMismatch);
-    // Accounts not in pairs.
-    let mut observe = observe_ix(&t, 0, &votes[..1]);
+    // The transient left out of a validator that records one.
+    let mut observe = observe_ix(&mut t, 0, 1).await;
     observe.accounts.pop();
-    assert_error(t.chain.process(&[observe], &[]).await, E::StakeAccountsNotInPairs);
+    assert_error(t.chain.process(&[observe], &[]).await, E::ObserveAccountsMismatch);
+    // No stake account at all.
+    let mut observe = observe_ix(&mut t, 0, 1).await;
+    observe.accounts.truncate(6);
+    assert_error(t.chain.process(&[observe], &[]).await, E::ObserveAccountsMismatch);
     snap.assert_same(&t.snapshot(&[]).await);
 }
 
@@ -53,7 +61,8 @@ async fn observe_rejects_a_stake_account_delegated_to_another_validator() {
     forged.data.resize(account.data.len(), 0);
     t.chain.ctx.set_account(&address, &AccountSharedData::from(forged));
     let snap = t.snapshot(&[]).await;
-    assert_error(t.chain.process(&[observe_ix(&t, 0, &votes[..1])], &[]).await, E::StakeDelegatedToWrongValidator);
+    let observe = observe_ix(&mut t, 0, 1).await;
+    assert_error(t.chain.process(&[observe], &[]).await, E::StakeDelegatedToWrongValidator);
     snap.assert_same(&t.snapshot(&[]).await);
 }
 
@@ -61,12 +70,13 @@ async fn observe_rejects_a_stake_account_delegated_to_another_validator() {
 async fn finalize_is_refused_until_every_validator_is_observed() {
     let mut t = new_epoch(3).await;
     let keys = t.keys();
-    let votes = t.chain.vote_accounts.clone();
-    t.chain.process(&[observe_ix(&t, 0, &votes[..2])], &[]).await.unwrap();
+    let observe = observe_ix(&mut t, 0, 2).await;
+    t.chain.process(&[observe], &[]).await.unwrap();
     let snap = t.snapshot(&[]).await;
     assert_error(t.chain.process(&[ix::finalize_epoch(&keys)], &[]).await, E::ValidatorsNotObserved);
     snap.assert_same(&t.snapshot(&[]).await);
-    t.chain.process(&[observe_ix(&t, 2, &votes[2..])], &[]).await.unwrap();
+    let observe = observe_ix(&mut t, 2, 1).await;
+    t.chain.process(&[observe], &[]).await.unwrap();
     t.chain.process(&[ix::finalize_epoch(&keys)], &[]).await.unwrap();
     assert_eq!(t.pool_state().await.last_update_epoch, t.chain.epoch().await);
 }
@@ -76,7 +86,8 @@ async fn finalize_rejects_the_wrong_treasury_or_mint() {
     let mut t = new_epoch(1).await;
     let keys = t.keys();
     let votes = t.chain.vote_accounts.clone();
-    t.chain.process(&[observe_ix(&t, 0, &votes)], &[]).await.unwrap();
+    let observe = observe_ix(&mut t, 0, votes.len()).await;
+    t.chain.process(&[observe], &[]).await.unwrap();
     let other = setup::create_pool(&mut t.chain, &PoolConfig::default()).await.unwrap();
     let snap = t.snapshot(&[other.keys.treasury, other.keys.lst_mint]).await;
     let mut wrong_treasury = ix::finalize_epoch(&keys);
@@ -109,7 +120,7 @@ async fn every_step_twice_in_an_epoch_moves_nothing() {
     t.user_with_deposit(30 * LAMPORTS_PER_SOL).await;
     t.chain.advance_epoch().await;
 
-    let observe = observe_ix(&t, 0, &votes);
+    let observe = observe_ix(&mut t, 0, votes.len()).await;
     t.chain.process(&[observe.clone()], &[]).await.unwrap();
     let snap = t.snapshot(&[]).await;
     t.chain.process(&[observe], &[]).await.unwrap();

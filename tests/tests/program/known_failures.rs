@@ -49,7 +49,8 @@ async fn crank_is_refused_while_epoch_rewards_are_paid() {
     // EpochRewards sysvar is active); with this few stake accounts payment ends one block later.
     t.chain.ctx.warp_to_slot(first_slot).unwrap();
     let snap = t.snapshot(&[]).await;
-    let observe = ix::observe_validators(&ix::ObserveValidatorsParams { keys, first_index: 0, vote_accounts: &votes });
+    let entries = t.chain.validator_list(&keys).await.entries;
+    let observe = ix::observe_validators(&ix::ObserveValidatorsParams { keys, first_index: 0, entries: &entries });
     assert_error(t.chain.process(&[observe.clone()], &[]).await, E::EpochRewardsActive);
     assert_error(t.chain.process(&[ix::finalize_epoch(&keys)], &[]).await, E::EpochRewardsActive);
     snap.assert_same(&t.snapshot(&[]).await);

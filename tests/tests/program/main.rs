@@ -12,6 +12,8 @@ mod unstake;
 mod withdraw_treasury;
 mod known_failures;
 mod lifecycle;
+mod rate;
+mod rate_consumer;
 mod order_unstake;
 mod claim_ticket;
 mod remove_validator;

@@ -1,10 +1,12 @@
 pub mod admin;
 pub mod crank;
+pub mod oracle;
 pub mod shared;
 pub mod user;
 
 pub use admin::*;
 pub use crank::*;
+pub use oracle::*;
 pub use shared::*;
 pub use user::*;
 

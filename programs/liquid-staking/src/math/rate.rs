@@ -186,10 +186,46 @@ pub fn rate_scaled(total_lamports: u64, lst_supply: u64) -> u128 {
     (total_lamports as u128) * 1_000_000_000 / (lst_supply as u128)
 }
 
+/// How far the rate fell from `previous` to `new` totals, in basis points rounded up (0 when it
+/// did not fall, or there was no previous rate). For the rate account's breaker, never money:
+/// computed on the 10^9-scaled rates, whose rounding is far below one basis point.
+pub fn rate_drop_bps(previous_total: u64, previous_supply: u64, new_total: u64, new_supply: u64) -> u64 {
+    if previous_total == 0 || previous_supply == 0 {
+        return 0;
+    }
+    let old = rate_scaled(previous_total, previous_supply);
+    let new = rate_scaled(new_total, new_supply);
+    if new >= old {
+        return 0;
+    }
+    // old < 2^94, so (old - new) * 10_000 < 2^108.
+    let bps = ((old - new) * BPS_DENOMINATOR as u128).div_ceil(old);
+    bps as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn rate_drop_in_basis_points() {
+        assert_eq!(rate_drop_bps(0, 0, 5, 5), 0, "no previous rate");
+        assert_eq!(rate_drop_bps(100, 100, 101, 100), 0, "a rise");
+        assert_eq!(rate_drop_bps(10_000, 10_000, 9_990, 10_000), 10);
+        assert_eq!(rate_drop_bps(10_000, 10_000, 9_989, 10_000), 11);
+        assert_eq!(rate_drop_bps(1_000_000_000, 1_000_000_000, 999_999_999, 1_000_000_000), 1, "rounded up");
+        assert_eq!(rate_drop_bps(u64::MAX, 1, 0, u64::MAX), 10_000, "everything lost");
+    }
+
+    proptest! {
+        #[test]
+        fn rate_drop_is_zero_exactly_when_the_rate_does_not_fall(pt in 1u64.., ps in 1u64.., nt: u64, ns in 1u64..) {
+            let fell = rate_scaled(nt, ns) < rate_scaled(pt, ps);
+            prop_assert_eq!(rate_drop_bps(pt, ps, nt, ns) > 0, fell);
+            prop_assert!(rate_drop_bps(pt, ps, nt, ns) <= 10_000);
+        }
+    }
 
     /// `a/b >= c/d` for non-negative rationals, exactly.
     fn ratio_ge(a: u64, b: u64, c: u64, d: u64) -> bool {

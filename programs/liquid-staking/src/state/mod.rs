@@ -1,7 +1,9 @@
 pub mod pool;
+pub mod rate;
 pub mod ticket;
 pub mod validator_list;
 
 pub use pool::*;
+pub use rate::*;
 pub use ticket::*;
 pub use validator_list::*;

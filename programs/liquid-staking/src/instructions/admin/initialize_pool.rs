@@ -22,6 +22,9 @@ pub struct InitializePool<'info> {
     /// transaction; claimed here.
     #[account(zero)]
     pub validator_list: AccountLoader<'info, ValidatorList>,
+    /// The exchange-rate account lenders read, `[RATE_SEED, pool]`.
+    #[account(init, payer = payer, space = ExchangeRate::SPACE, seeds = [RATE_SEED, pool.key().as_ref()], bump)]
+    pub rate: AccountLoader<'info, ExchangeRate>,
     /// CHECK: any key; it becomes the admin.
     pub admin: UncheckedAccount<'info>,
     /// CHECK: any key; it becomes the operator.
@@ -148,6 +151,11 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
     list.pool = pool_key;
     list.count = 0;
     drop(list);
+
+    let mut rate = ctx.accounts.rate.load_init()?;
+    rate.pool = pool_key;
+    rate.record(args.initial_deposit_lamports, args.initial_deposit_lamports, &clock);
+    drop(rate);
 
     let a = &mut ctx.accounts;
     let pool = &mut a.pool;

@@ -1,6 +1,7 @@
 pub mod add_validator;
 pub mod initialize_pool;
 pub mod remove_validator;
+pub mod reset_rate_breaker;
 pub mod set_fees;
 pub mod set_pause;
 pub mod set_validator_weight;
@@ -10,6 +11,7 @@ pub mod withdraw_treasury;
 pub use add_validator::*;
 pub use initialize_pool::*;
 pub use remove_validator::*;
+pub use reset_rate_breaker::*;
 pub use set_fees::*;
 pub use set_pause::*;
 pub use set_validator_weight::*;

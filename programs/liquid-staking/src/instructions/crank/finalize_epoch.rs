@@ -1,5 +1,11 @@
 use crate::instructions::require_epoch_rewards_inactive;
-use crate::{cpi, error::LiquidStakingError, events::EpochFinalized, math, state::*};
+use crate::{
+    cpi,
+    error::LiquidStakingError,
+    events::{EpochFinalized, RateBreakerTripped},
+    math,
+    state::*,
+};
 use anchor_lang::prelude::*;
 use anchor_spl::token::Token;
 use anchor_spl::token_interface::Mint;
@@ -18,13 +24,20 @@ pub struct FinalizeEpoch<'info> {
     #[account(mut, address = pool.treasury @ LiquidStakingError::WrongTreasury)]
     pub treasury: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token>,
+    /// The pool's rate account: the settlement is written there for lenders. (`dup`: zero-copy,
+    /// written in place, and its discriminator differs from every other field's.)
+    #[account(mut, dup, constraint = rate.load()?.pool == pool.key() @ LiquidStakingError::WrongRateAccount)]
+    pub rate: AccountLoader<'info, ExchangeRate>,
 }
 
 /// Crank step 2, permissionless. Once every validator was observed this epoch: SOL under
 /// management becomes reserve + observed stake; its increase is the epoch's rewards, of which
-/// the reward fee is minted to the treasury as LST. A second call in the same epoch does nothing.
+/// the reward fee is minted to the treasury as LST. The result goes to the rate account too (a
+/// drop beyond RATE_BREAKER_DROP_BPS trips its breaker). A second call in the same epoch does
+/// nothing.
 pub fn finalize_epoch(ctx: Context<FinalizeEpoch>) -> Result<()> {
-    let epoch = Clock::get()?.epoch;
+    let clock = Clock::get()?;
+    let epoch = clock.epoch;
     let pool = &ctx.accounts.pool;
     if pool.last_update_epoch == epoch {
         msg!("pool already finalized in epoch {}", epoch);
@@ -64,6 +77,21 @@ pub fn finalize_epoch(ctx: Context<FinalizeEpoch>) -> Result<()> {
     pool.last_fee_lamports = settlement.fee_lamports;
     pool.last_rewards_slots = rewards_slots;
     pool.reset_instant_curve()?;
+
+    let mut rate = ctx.accounts.rate.load_mut()?;
+    let (previous_total, previous_supply) = (rate.total_lamports, rate.lst_supply);
+    if rate.record(pool.total_lamports, pool.lst_supply, &clock) {
+        emit!(RateBreakerTripped {
+            pool: pool.key(),
+            epoch,
+            drop_bps: math::rate_drop_bps(previous_total, previous_supply, pool.total_lamports, pool.lst_supply),
+            previous_total_lamports: previous_total,
+            previous_lst_supply: previous_supply,
+            total_lamports: pool.total_lamports,
+            lst_supply: pool.lst_supply,
+        });
+    }
+    drop(rate);
     emit!(EpochFinalized {
         pool: pool.key(),
         epoch,

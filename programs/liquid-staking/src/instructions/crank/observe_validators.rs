@@ -12,8 +12,10 @@ use anchor_lang::prelude::*;
 pub struct ObserveValidators<'info> {
     pub pool: PoolWithValidators<'info>,
     pub stake: StakeProgram<'info>,
-    // Remaining accounts: for each validator from `first_index` on, its validator stake account
-    // then its transient stake account (both writable).
+    // Remaining accounts: for each validator from `first_index` on, its main stake account, then
+    // its transient stake account only when the entry records one (`transient_stake_lamports > 0`);
+    // all writable. Most validators have no transient, so most take one account: about twice as
+    // many validators fit in a transaction.
 }
 
 /// Crank step 1, permissionless. Reads the stake accounts of validators `first_index..` (as many
@@ -33,8 +35,8 @@ pub struct ObserveValidators<'info> {
 /// A validator already observed this epoch is skipped, so repeating a batch moves nothing.
 pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, first_index: u32) -> Result<()> {
     require_epoch_rewards_inactive()?;
-    let pairs = ctx.remaining_accounts;
-    require!(!pairs.is_empty() && pairs.len() % 2 == 0, LiquidStakingError::StakeAccountsNotInPairs);
+    let accounts = ctx.remaining_accounts;
+    require!(!accounts.is_empty(), LiquidStakingError::ObserveAccountsMismatch);
     let a = &ctx.accounts;
     let clock = &a.stake.clock;
     let epoch = clock.epoch;
@@ -48,7 +50,22 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
     let reserve = a.pool.reserve.to_account_info();
 
     let mut list = a.pool.validator_list.load_mut()?;
-    let count = (pairs.len() / 2) as u32;
+    // Which accounts are whose: read in list order before anything changes (a transient is
+    // expected exactly where the entry records one, a rule the client follows from the same list).
+    let mut batch: Vec<(u32, &AccountInfo<'info>, Option<&AccountInfo<'info>>)> = Vec::with_capacity(accounts.len());
+    let mut cursor = 0;
+    while cursor < accounts.len() {
+        let index = first_index.checked_add(batch.len() as u32).ok_or(LiquidStakingError::ValidatorIndexOutOfRange)?;
+        let has_transient = list.entry(index)?.transient_stake_lamports > 0;
+        let transient = if has_transient {
+            Some(accounts.get(cursor + 1).ok_or(LiquidStakingError::ObserveAccountsMismatch)?)
+        } else {
+            None
+        };
+        batch.push((index, &accounts[cursor], transient));
+        cursor += 1 + has_transient as usize;
+    }
+    let count = batch.len() as u32;
     let mut stake_delta: i128 = 0;
     let mut withdrawn: u64 = 0;
     let mut unstaking_returned: u64 = 0;
@@ -66,19 +83,21 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
     };
     // Highest index first: dropping an entry moves the last one into its place, which is then
     // either already handled by this call or outside its range.
-    for offset in (0..count).rev() {
-        let index = first_index.checked_add(offset).ok_or(LiquidStakingError::ValidatorIndexOutOfRange)?;
-        let validator_info = &pairs[2 * offset as usize];
-        let transient_info = &pairs[2 * offset as usize + 1];
+    for &(index, validator_info, transient_info) in batch.iter().rev() {
         let entry = list.entry_mut(index)?;
         let vote = entry.vote_account;
         entry.check_validator_stake(&pool_key, validator_info.key)?;
-        entry.check_transient_stake(&pool_key, transient_info.key)?;
+        if let Some(info) = transient_info {
+            entry.check_transient_stake(&pool_key, info.key)?;
+        }
         if entry.last_observed_epoch == epoch {
             continue;
         }
         let main = read_pool_stake(validator_info, &pool_key, &vote, clock)?;
-        let transient = read_pool_stake(transient_info, &pool_key, &vote, clock)?;
+        let transient = match transient_info {
+            Some(info) => read_pool_stake(info, &pool_key, &vote, clock)?,
+            None => None,
+        };
         let main_lamports = main.as_ref().map_or(0, |s| s.lamports);
         let transient_lamports = transient.as_ref().map_or(0, |s| s.lamports);
         // Whatever the accounts gained since last recorded (rewards, or SOL sent to them).
@@ -90,7 +109,7 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
 
         // The transient: back to the reserve once inactive, into the main account once both are active.
         let mut transient_status = transient.as_ref().map(|t| stake_status(&t.delegation, epoch, &history));
-        if let Some(t) = &transient {
+        if let (Some(t), Some(transient_info)) = (&transient, transient_info) {
             match (transient_status, main_status) {
                 (Some(StakeStatus::Inactive), _) => {
                     to_reserve(transient_info, t.lamports, &mut stake_delta)?;
@@ -130,8 +149,8 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
                 entry.status = VALIDATOR_STATUS_REMOVING;
                 weight_removed += entry.weight as u64;
                 entry.weight = 0;
-                if matches!(transient_status, Some(StakeStatus::Active | StakeStatus::Activating)) {
-                    cpi.deactivate(transient_info)?;
+                if let (Some(StakeStatus::Active | StakeStatus::Activating), Some(info)) = (transient_status, transient_info) {
+                    cpi.deactivate(info)?;
                 }
                 emit!(ValidatorDeactivatedExternally {
                     pool: pool_key,

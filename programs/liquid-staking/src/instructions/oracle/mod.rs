@@ -1,0 +1,3 @@
+pub mod get_rate;
+
+pub use get_rate::*;
