@@ -13,8 +13,10 @@
 //! * `v0`: the best packing this tool can find: v0 messages whose every non-signer, non-program
 //!   address sits in an address lookup table, instructions added greedily (in order) while the
 //!   signed, serialized transaction stays within the packet size and the message within the
-//!   account-lock limit. Both are checked on real `v0::Message::try_compile` output serialized as a
-//!   signed `VersionedTransaction` (dummy signature bytes).
+//!   account-lock limit (the final `UpdateStakePoolBalance` + `CleanupRemovedValidatorEntries`
+//!   pair stays in a transaction of its own). Both are checked on real
+//!   `v0::Message::try_compile` output serialized as a signed `VersionedTransaction` (dummy
+//!   signature bytes). Compute units are not checked.
 
 use {
     serde_json::{json, Value},
@@ -71,7 +73,9 @@ Each is packed two ways:
              except the final UpdateStakePoolBalance + CleanupRemovedValidatorEntries pair.
   v0         best packing: v0 messages, every non-signer non-program address in address lookup
              tables, instructions added greedily while the signed serialized transaction fits
-             --max-tx-bytes and the message --account-lock-limit.
+             --max-tx-bytes and the message --account-lock-limit (the final update pair still
+             in a transaction of its own). Compute units are NOT checked: no measured figure
+             for these instructions at these pool sizes is available here (see README.md).
 
 Counted per packing: transactions, signatures, accounts (sum over transactions of the message's
 account keys, lookups included), bytes (sum of serialized signed transactions) and fee_lamports
@@ -96,6 +100,10 @@ OPTIONS:
                                   two signatures [default: one key, the CLI's default]
     --account-lock-limit N        accounts a transaction may reference [default: 64]
     --max-tx-bytes N              serialized transaction size limit [default: 1232]
+    --v0-max-update-per-tx N      cap the UpdateValidatorListBalance instructions a v0
+                                  transaction carries, e.g. for a compute-unit budget
+                                  [default: no cap]
+    --v0-max-rebalance-per-tx N   the same for increase/decrease instructions [default: no cap]
     -h, --help                    this text
 ";
 
@@ -109,6 +117,8 @@ struct Options {
     separate_staker: bool,
     account_lock_limit: usize,
     max_tx_bytes: usize,
+    v0_max_update_per_tx: Option<usize>,
+    v0_max_rebalance_per_tx: Option<usize>,
 }
 
 fn die(msg: &str) -> ! {
@@ -127,6 +137,8 @@ fn parse_options() -> Options {
         separate_staker: false,
         account_lock_limit: 64,
         max_tx_bytes: 1232,
+        v0_max_update_per_tx: None,
+        v0_max_rebalance_per_tx: None,
     };
     let mut args = std::env::args().skip(1);
     fn num<T: std::str::FromStr>(flag: &str, v: Option<String>) -> T {
@@ -162,6 +174,8 @@ fn parse_options() -> Options {
             "--separate-staker" => o.separate_staker = true,
             "--account-lock-limit" => o.account_lock_limit = num(&flag, value()),
             "--max-tx-bytes" => o.max_tx_bytes = num(&flag, value()),
+            "--v0-max-update-per-tx" => o.v0_max_update_per_tx = Some(num(&flag, value())),
+            "--v0-max-rebalance-per-tx" => o.v0_max_rebalance_per_tx = Some(num(&flag, value())),
             other => die(&format!("unknown argument {other:?}")),
         }
     }
@@ -276,23 +290,46 @@ impl Pool {
         }
 
         // Lookup tables holding every address an instruction may take from one.
+        let per_validator_addresses: Vec<[Pubkey; 3]> = validator_list
+            .validators
+            .iter()
+            .map(|v| validator_addresses(&program_id, &address, v))
+            .collect();
         let mut pool_wide: Vec<Pubkey> = vec![];
         {
-            let (update, finals) =
-                spl_ix::update_stake_pool(&program_id, &stake_pool, &validator_list, &address, false);
+            let (update, finals) = spl_ix::update_stake_pool(
+                &program_id,
+                &stake_pool,
+                &validator_list,
+                &address,
+                false,
+            );
             let first_vote = validator_list.validators[0].vote_account_address;
             let samples = [
                 update[0].clone(),
                 finals[0].clone(),
                 finals[1].clone(),
                 spl_ix::increase_validator_stake_with_vote(
-                    &program_id, &stake_pool, &address, &first_vote, 1, None, 0,
+                    &program_id,
+                    &stake_pool,
+                    &address,
+                    &first_vote,
+                    1,
+                    None,
+                    0,
                 ),
                 spl_ix::decrease_validator_stake_with_vote(
-                    &program_id, &stake_pool, &address, &first_vote, 1, None, 0,
+                    &program_id,
+                    &stake_pool,
+                    &address,
+                    &first_vote,
+                    1,
+                    None,
+                    0,
                 ),
             ];
-            let validator_keys: BTreeSet<Pubkey> = validator_addresses(&program_id, &address, &validator_list.validators[0]).into_iter().collect();
+            let validator_keys: BTreeSet<Pubkey> =
+                per_validator_addresses.iter().flatten().copied().collect();
             for ix in &samples {
                 for m in &ix.accounts {
                     if !m.is_signer
@@ -310,13 +347,10 @@ impl Pool {
             addresses: pool_wide,
         }];
         let per_table = LOOKUP_TABLE_MAX_ADDRESSES / 3;
-        for (t, chunk) in validator_list.validators.chunks(per_table).enumerate() {
+        for (t, chunk) in per_validator_addresses.chunks(per_table).enumerate() {
             tables.push(AddressLookupTableAccount {
                 key: fabricated_address(10, t as u64 + 1),
-                addresses: chunk
-                    .iter()
-                    .flat_map(|v| validator_addresses(&program_id, &address, v))
-                    .collect(),
+                addresses: chunk.iter().flatten().copied().collect(),
             });
         }
         let mut table_of = HashMap::new();
@@ -347,9 +381,13 @@ fn validator_addresses(program_id: &Pubkey, pool: &Pubkey, v: &ValidatorStakeInf
         NonZeroU32::new(v.validator_seed_suffix.into()),
     )
     .0;
-    let transient =
-        find_transient_stake_program_address(program_id, &vote, pool, v.transient_seed_suffix.into())
-            .0;
+    let transient = find_transient_stake_program_address(
+        program_id,
+        &vote,
+        pool,
+        v.transient_seed_suffix.into(),
+    )
+    .0;
     [vote, stake, transient]
 }
 
@@ -367,7 +405,6 @@ fn set_compute_unit_limit(units: u32) -> Instruction {
 
 #[derive(Clone, Copy, Default)]
 struct TxStats {
-    instructions: usize,
     signatures: usize,
     accounts: usize,
     bytes: usize,
@@ -427,11 +464,10 @@ impl Totals {
 
 /// Signed, serialized size and counts of a transaction carrying `message`.
 fn stats_of(message: VersionedMessage) -> TxStats {
-    let (signatures, accounts, instructions) = match &message {
+    let (signatures, accounts) = match &message {
         VersionedMessage::Legacy(m) => (
             m.header.num_required_signatures as usize,
             m.account_keys.len(),
-            m.instructions.len(),
         ),
         VersionedMessage::V0(m) => (
             m.header.num_required_signatures as usize,
@@ -440,7 +476,6 @@ fn stats_of(message: VersionedMessage) -> TxStats {
                     .iter()
                     .map(|l| l.writable_indexes.len() + l.readonly_indexes.len())
                     .sum::<usize>(),
-            m.instructions.len(),
         ),
     };
     let tx = VersionedTransaction {
@@ -448,9 +483,13 @@ fn stats_of(message: VersionedMessage) -> TxStats {
         signatures: vec![Signature::from([0xa5u8; 64]); signatures],
         message,
     };
-    let bytes = bincode::serialize(&tx).expect("serialize transaction").len();
+    // The runtime's structural checks (header, indexes, lookups) and a wire round trip.
+    tx.sanitize().expect("sanitize transaction");
+    let wire = bincode::serialize(&tx).expect("serialize transaction");
+    let back: VersionedTransaction = bincode::deserialize(&wire).expect("deserialize transaction");
+    assert!(back == tx, "transaction round trip");
+    let bytes = wire.len();
     TxStats {
-        instructions,
         signatures,
         accounts,
         bytes,
@@ -471,7 +510,8 @@ fn with_budget(ixs: &[Instruction], o: &Options) -> Vec<Instruction> {
 }
 
 fn legacy_stats(pool: &Pool, ixs: &[Instruction], o: &Options) -> TxStats {
-    let message = Message::new_with_blockhash(&with_budget(ixs, o), Some(&pool.fee_payer), &blockhash());
+    let message =
+        Message::new_with_blockhash(&with_budget(ixs, o), Some(&pool.fee_payer), &blockhash());
     stats_of(VersionedMessage::Legacy(message))
 }
 
@@ -518,6 +558,7 @@ fn pack_greedy(
     ixs: &[Instruction],
     format: Format,
     o: &Options,
+    max_per_tx: Option<usize>,
 ) -> (Totals, Option<&'static str>) {
     let stats = |ixs: &[Instruction]| match format {
         Format::Legacy => (legacy_stats(pool, ixs, o), 0),
@@ -532,12 +573,14 @@ fn pack_greedy(
         let candidate = stats(&current);
         let too_big = candidate.0.bytes > o.max_tx_bytes;
         let too_many = candidate.0.accounts > o.account_lock_limit;
-        if (too_big || too_many) && current.len() > 1 {
+        let capped = max_per_tx.is_some_and(|m| current.len() > m);
+        if (too_big || too_many || capped) && current.len() > 1 {
             if first_limit.is_none() {
                 first_limit = Some(match (too_big, too_many) {
                     (true, true) => "bytes and account locks",
                     (true, false) => "bytes",
-                    _ => "account locks",
+                    (false, true) => "account locks",
+                    (false, false) => "instruction cap",
                 });
             }
             current.pop();
@@ -575,9 +618,9 @@ fn run_pool(n: usize, o: &Options) -> PoolReport {
     );
     assert_eq!(update_list.len(), n.div_ceil(MAX_VALIDATORS_TO_UPDATE));
     // command_update: each UpdateValidatorListBalance alone, then the final pair together.
-    let mut update_cli: Vec<Vec<Instruction>> = update_list.iter().map(|ix| vec![ix.clone()]).collect();
+    let mut update_cli: Vec<Vec<Instruction>> =
+        update_list.iter().map(|ix| vec![ix.clone()]).collect();
     update_cli.push(finals.clone());
-    let update_all: Vec<Instruction> = update_list.iter().chain(finals.iter()).cloned().collect();
 
     // 2. Rebalancing the flow: K validators receive the deposits, K others fund the withdrawals,
     // spread over the list (a staker's picks are not neighbours in the list).
@@ -610,26 +653,33 @@ fn run_pool(n: usize, o: &Options) -> PoolReport {
         ));
     }
     // command_increase/decrease_validator_stake: one instruction per transaction.
-    let rebalance_cli: Vec<Vec<Instruction>> = rebalance.iter().map(|ix| vec![ix.clone()]).collect();
+    let rebalance_cli: Vec<Vec<Instruction>> =
+        rebalance.iter().map(|ix| vec![ix.clone()]).collect();
 
     let update_legacy = pack_fixed(&pool, &update_cli, Format::Legacy, o);
-    let (update_v0, update_v0_limit) = pack_greedy(&pool, &update_all, Format::V0, o);
+    // v0: the UpdateValidatorListBalance chunks packed as densely as the limits allow, then the
+    // final pair in a transaction of its own, as the CLI sends it: UpdateStakePoolBalance fails
+    // unless every entry was updated this epoch, so it goes once the chunks have landed.
+    let (mut update_v0, update_v0_limit) =
+        pack_greedy(&pool, &update_list, Format::V0, o, o.v0_max_update_per_tx);
+    let update_v0_list_max = update_v0.max_instructions_per_tx;
+    let (final_stats, final_tables) = v0_stats(&pool, &finals, o);
+    update_v0.add(final_stats, finals.len(), final_tables, o);
     let (rebalance_legacy, rebalance_v0, rebalance_v0_limit) = if k > 0 {
         let l = pack_fixed(&pool, &rebalance_cli, Format::Legacy, o);
-        let (v, lim) = pack_greedy(&pool, &rebalance, Format::V0, o);
+        let (v, lim) = pack_greedy(&pool, &rebalance, Format::V0, o, o.v0_max_rebalance_per_tx);
         (l, v, lim)
     } else {
         (Totals::default(), Totals::default(), None)
     };
     // For reference only: how many would fit a legacy transaction.
     let (update_legacy_max, update_legacy_max_limit) =
-        pack_greedy(&pool, &update_list, Format::Legacy, o);
-    let (rebalance_legacy_max, _) = if k > 0 {
-        pack_greedy(&pool, &rebalance, Format::Legacy, o)
+        pack_greedy(&pool, &update_list, Format::Legacy, o, None);
+    let (rebalance_legacy_max, rebalance_legacy_max_limit) = if k > 0 {
+        pack_greedy(&pool, &rebalance, Format::Legacy, o, None)
     } else {
         (Totals::default(), None)
     };
-    let (update_v0_list_only, _) = pack_greedy(&pool, &update_list, Format::V0, o);
 
     let table_addresses: usize = pool.tables.iter().map(|t| t.addresses.len()).sum();
     let json = json!({
@@ -650,21 +700,22 @@ fn run_pool(n: usize, o: &Options) -> PoolReport {
                 "legacy_cli": 1,
                 "legacy_max": update_legacy_max.max_instructions_per_tx,
                 "legacy_max_bound_by": update_legacy_max_limit,
-                "v0": update_v0_list_only.max_instructions_per_tx,
+                "v0": update_v0_list_max,
                 "v0_bound_by": update_v0_limit,
             },
             "validators_per_update_tx": {
                 "legacy_cli": MAX_VALIDATORS_TO_UPDATE,
                 "legacy_max": update_legacy_max.max_instructions_per_tx * MAX_VALIDATORS_TO_UPDATE,
-                "v0": update_v0_list_only.max_instructions_per_tx * MAX_VALIDATORS_TO_UPDATE,
+                "v0": update_v0_list_max * MAX_VALIDATORS_TO_UPDATE,
             },
             "rebalance_instructions_per_tx": {
                 "legacy_cli": 1,
                 "legacy_max": rebalance_legacy_max.max_instructions_per_tx,
+                "legacy_max_bound_by": rebalance_legacy_max_limit,
                 "v0": rebalance_v0.max_instructions_per_tx,
                 "v0_bound_by": rebalance_v0_limit,
             },
-            "update_final_instructions_in_last_v0_tx": true,
+            "compute_units_checked": false,
             "lookup_tables": pool.tables.len(),
             "lookup_table_addresses": table_addresses,
             "lookup_tables_per_v0_tx_max": update_v0.lookup_tables_per_tx_max.max(rebalance_v0.lookup_tables_per_tx_max),
@@ -680,14 +731,26 @@ fn run_pool(n: usize, o: &Options) -> PoolReport {
         rows: vec![
             ("update".into(), "legacy (SPL CLI)".into(), update_legacy),
             ("update".into(), "v0 + lookup tables".into(), update_v0),
-            ("rebalance".into(), "legacy (SPL CLI)".into(), rebalance_legacy),
-            ("rebalance".into(), "v0 + lookup tables".into(), rebalance_v0),
+            (
+                "rebalance".into(),
+                "legacy (SPL CLI)".into(),
+                rebalance_legacy,
+            ),
+            (
+                "rebalance".into(),
+                "v0 + lookup tables".into(),
+                rebalance_v0,
+            ),
         ],
     }
 }
 
 fn sol(lamports: u64) -> String {
-    format!("{}.{:09}", lamports / LAMPORTS_PER_SOL, lamports % LAMPORTS_PER_SOL)
+    format!(
+        "{}.{:09}",
+        lamports / LAMPORTS_PER_SOL,
+        lamports % LAMPORTS_PER_SOL
+    )
 }
 
 fn print_table(reports: &[PoolReport], o: &Options) {
@@ -706,7 +769,17 @@ fn print_table(reports: &[PoolReport], o: &Options) {
     );
     let header = format!(
         "{:>10}  {:<10} {:<19} {:>7} {:>6} {:>6} {:>9} {:>10} {:>13}  {:>10} {:>13}",
-        "validators", "what", "packing", "instrs", "txs", "sigs", "accounts", "bytes", "fee lamports", "fee SOL", "max tx B/acc"
+        "validators",
+        "what",
+        "packing",
+        "instrs",
+        "txs",
+        "sigs",
+        "accounts",
+        "bytes",
+        "fee lamports",
+        "fee SOL",
+        "max tx B/acc"
     );
     eprintln!("{header}");
     eprintln!("{}", "-".repeat(header.len()));
@@ -728,7 +801,11 @@ fn print_table(reports: &[PoolReport], o: &Options) {
                 sol(fee),
                 t.max_tx_bytes,
                 t.max_tx_accounts,
-                if t.over_limits > 0 { " OVER LIMITS" } else { "" },
+                if t.over_limits > 0 {
+                    " OVER LIMITS"
+                } else {
+                    ""
+                },
             );
             let s = &mut totals[i % 2];
             s.0 += t.instructions;
@@ -737,12 +814,24 @@ fn print_table(reports: &[PoolReport], o: &Options) {
             s.3 += t.accounts;
             s.4 += t.bytes;
         }
-        for (i, packing) in ["legacy (SPL CLI)", "v0 + lookup tables"].iter().enumerate() {
+        for (i, packing) in ["legacy (SPL CLI)", "v0 + lookup tables"]
+            .iter()
+            .enumerate()
+        {
             let s = totals[i];
             let fee = s.2 as u64 * o.lamports_per_signature;
             eprintln!(
                 "{:>10}  {:<10} {:<19} {:>7} {:>6} {:>6} {:>9} {:>10} {:>13}  {:>10}",
-                r.validators, "total", packing, s.0, s.1, s.2, s.3, s.4, fee, sol(fee)
+                r.validators,
+                "total",
+                packing,
+                s.0,
+                s.1,
+                s.2,
+                s.3,
+                s.4,
+                fee,
+                sol(fee)
             );
         }
         let l = &r.json["per_tx_limits"];
@@ -773,6 +862,9 @@ fn main() {
             "lamports_per_signature": o.lamports_per_signature,
             "compute_unit_limit_instruction": o.compute_unit_limit,
             "staker_is_fee_payer": !o.separate_staker,
+            "v0_max_update_instructions_per_tx": o.v0_max_update_per_tx,
+            "v0_max_rebalance_instructions_per_tx": o.v0_max_rebalance_per_tx,
+            "compute_units_checked": false,
         },
         "pools": reports.iter().map(|r| r.json.clone()).collect::<Vec<_>>(),
     });

@@ -70,8 +70,13 @@ struct Args {
     /// /healthz fails when the fee payer holds less than this many SOL.
     #[arg(long, default_value_t = 0.05)]
     min_balance_sol: f64,
-    /// Observe in legacy transactions (12 validators each) instead of v0 ones over the bot's own
-    /// address lookup tables (27 each; the tables' rent, about 0.06 SOL per 125 validators, is the bot's).
+    /// Most validators one epoch's staking goes to, the most under-target first (each may take
+    /// what it lacks plus 0.25% of the pool: STAKE_OVERFILL_BPS).
+    #[arg(long, default_value_t = liquid_staking_sdk::plan::DEFAULT_MAX_STAKE_VALIDATORS)]
+    max_stake_validators: usize,
+    /// Observe in legacy transactions (about 25 validators each) instead of v0 ones over the bot's
+    /// own address lookup tables (up to 55 each; the tables' rent, about 0.06 SOL per 125
+    /// validators, is the bot's).
     #[arg(long)]
     no_lookup_tables: bool,
     /// Log lines as text or JSON, on stderr.
@@ -144,6 +149,7 @@ fn run(args: Args, log: Logger) -> Result<(), String> {
             priority_fee_percentile: args.priority_fee_percentile,
             rpc_attempts: args.rpc_attempts.max(1),
             send_attempts: args.send_attempts.max(1),
+            max_stake_validators: args.max_stake_validators.max(1),
             ..SenderConfig::default()
         },
     };

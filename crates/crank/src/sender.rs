@@ -51,6 +51,8 @@ pub struct SenderConfig {
     pub compute_unit_margin_percent: u64,
     /// How long to keep asking about a sent transaction while the chain does not answer.
     pub max_wait_unanswered: Duration,
+    /// Most validators one epoch's staking goes to (the most under-target first).
+    pub max_stake_validators: usize,
 }
 
 impl Default for SenderConfig {
@@ -62,6 +64,7 @@ impl Default for SenderConfig {
             send_attempts: 5,
             compute_unit_margin_percent: 15,
             max_wait_unanswered: Duration::from_secs(90),
+            max_stake_validators: plan::DEFAULT_MAX_STAKE_VALIDATORS,
         }
     }
 }
@@ -414,6 +417,10 @@ impl CrankSender for BotSender {
             Ok(tx) if bincode::serialized_size(&tx).is_ok_and(|size| size as usize <= pack::MAX_TRANSACTION_BYTES) => max_accounts,
             _ => plan::max_observe_accounts(keys, payer),
         }
+    }
+
+    fn max_stake_validators(&self) -> usize {
+        self.config.max_stake_validators
     }
 
     fn progress(&mut self, line: &str) {

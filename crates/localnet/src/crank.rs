@@ -33,8 +33,13 @@ impl CrankReport {
 }
 
 /// The transactions (each a list of instructions) the crank would send for `step` now, planned
-/// from a fresh read of the chain.
+/// from a fresh read of the chain (staking at most the SDK's default number of validators).
 pub async fn plan_step(chain: &mut LocalChain, keys: &PoolKeys, step: CrankStep) -> Vec<Vec<Instruction>> {
+    plan_step_staking(chain, keys, step, plan::DEFAULT_MAX_STAKE_VALIDATORS).await
+}
+
+/// `plan_step` staking into at most `max_stake_validators` validators.
+pub async fn plan_step_staking(chain: &mut LocalChain, keys: &PoolKeys, step: CrankStep, max_stake_validators: usize) -> Vec<Vec<Instruction>> {
     let payer = chain.payer_pubkey();
     let epoch = chain.epoch().await;
     match step {
@@ -56,7 +61,7 @@ pub async fn plan_step(chain: &mut LocalChain, keys: &PoolKeys, step: CrankStep)
             let list = chain.validator_list(keys).await;
             let reserve = chain.lamports(&keys.reserve).await;
             let stake_rent = chain.rent_exempt_minimum(STAKE_ACCOUNT_SPACE as usize).await;
-            let rebalances = plan::rebalance_instructions(keys, &pool, &list.entries, reserve, stake_rent);
+            let rebalances = plan::rebalance_instructions(keys, &pool, &list.entries, reserve, stake_rent, max_stake_validators);
             pack::pack(&payer, rebalances, plan::MAX_REBALANCES_PER_TX)
         }
     }

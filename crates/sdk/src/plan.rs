@@ -82,17 +82,24 @@ pub fn needs_finalize(pool: &Pool, epoch: u64) -> bool {
     pool.last_update_epoch < epoch
 }
 
+/// Validators a crank stakes into per epoch by default: with the program's overfill
+/// (STAKE_OVERFILL_BPS of the pool each), 16 take up to 4% of the pool, an epoch's deposits
+/// in most pools; four transactions. What does not fit waits in the reserve for the next epoch.
+pub const DEFAULT_MAX_STAKE_VALIDATORS: usize = 16;
+
 /// Rebalance instructions that will move something, predicted with the program's own math.
 /// When the reserve lacks SOL for tickets and its buffer: unstake (never paused), most over-weight
-/// validators first, until the shortfall is covered. Otherwise, unless staking is paused: stake,
-/// validators in list order, each taking what it lacks from what the reserve holds above tickets
-/// and buffer, as the program will.
+/// validators first, until the shortfall is covered. Otherwise, unless staking is paused: stake
+/// into at most `max_stake_validators` validators, the most under-target first, each taking what
+/// it lacks plus the overfill from what the reserve holds above tickets and buffer, as the
+/// program will.
 pub fn rebalance_instructions(
     keys: &PoolKeys,
     pool: &Pool,
     entries: &[ValidatorEntry],
     reserve_lamports: u64,
     stake_account_rent_lamports: u64,
+    max_stake_validators: usize,
 ) -> Vec<Instruction> {
     let Ok(buffer) = math::buffer_target_lamports(pool.total_lamports, pool.reserve_buffer_bps) else {
         return Vec::new();
@@ -106,26 +113,35 @@ pub fn rebalance_instructions(
         return Vec::new();
     }
     let stakeable = pool.total_lamports.saturating_sub(buffer);
+    let overfill = math::stake_overfill_lamports(pool.total_lamports).unwrap_or(0);
     let mut available = pool.reserve_stakeable_lamports(reserve_lamports).unwrap_or(0);
-    let mut out = Vec::new();
-    for (index, entry) in entries.iter().enumerate() {
-        if entry.status != VALIDATOR_STATUS_ACTIVE || entry.transient_stake_lamports > 0 {
-            continue;
-        }
+    // (deficit, index, minimum) of every validator that can take stake now.
+    let mut candidates: Vec<(u64, usize, u64)> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.status == VALIDATOR_STATUS_ACTIVE && e.transient_stake_lamports == 0)
         // A main account resting after a whole-stake unstake is delegated again directly (no new
         // account, so no rent); while its stake is still on the way back, it waits.
-        let minimum = if entry.main_deactivated_by_pool() {
-            if entry.unstaking_lamports > 0 {
-                continue;
-            }
-            MIN_STAKE_DELEGATION_LAMPORTS
-        } else {
-            stake_account_rent_lamports + MIN_STAKE_DELEGATION_LAMPORTS
-        };
-        let Ok(target) = math::validator_target_lamports(stakeable, entry.weight, pool.total_weight) else {
-            continue;
-        };
-        let amount = math::stake_increase_lamports(target, entry.total_lamports(), available, minimum);
+        .filter(|(_, e)| !(e.main_deactivated_by_pool() && e.unstaking_lamports > 0))
+        .filter_map(|(i, e)| {
+            let target = math::validator_target_lamports(stakeable, e.weight, pool.total_weight).ok()?;
+            let minimum = if e.main_deactivated_by_pool() {
+                MIN_STAKE_DELEGATION_LAMPORTS
+            } else {
+                stake_account_rent_lamports + MIN_STAKE_DELEGATION_LAMPORTS
+            };
+            (e.total_lamports() < target).then(|| (target - e.total_lamports(), i, minimum))
+        })
+        .collect();
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut out = Vec::new();
+    for (_, index, minimum) in candidates {
+        if out.len() >= max_stake_validators || available == 0 {
+            break;
+        }
+        let entry = &entries[index];
+        let target = math::validator_target_lamports(stakeable, entry.weight, pool.total_weight).unwrap_or(0);
+        let amount = math::stake_increase_lamports(target, entry.total_lamports(), available, minimum, overfill);
         if amount > 0 {
             available -= amount;
             out.push(ix::rebalance_validator(&ix::RebalanceValidatorParams {

@@ -103,6 +103,10 @@ pub trait CrankSender {
     fn observe_accounts(&mut self, keys: &PoolKeys, payer: &Pubkey, _entries: &[liquid_staking::state::ValidatorEntry]) -> usize {
         plan::max_observe_accounts(keys, payer)
     }
+    /// Most validators one epoch's staking goes to (the most under-target first).
+    fn max_stake_validators(&self) -> usize {
+        plan::DEFAULT_MAX_STAKE_VALIDATORS
+    }
     /// One line about what the crank is doing.
     fn progress(&mut self, _line: &str) {}
 }
@@ -190,7 +194,7 @@ pub fn update(
 }
 
 /// Rebalance as the SDK's plan says from a fresh read: unstake what tickets and the buffer lack,
-/// or stake reserve SOL towards each validator's target. A batch that fails is retried one
+/// or stake reserve SOL into the most under-target validators. A batch that fails is retried one
 /// instruction at a time and refusals are skipped (counted in `run`); a refusal that holds for
 /// all (an epoch boundary passed: PoolStale) ends the step.
 pub fn rebalance(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut impl CrankSender, run: &mut CrankRun) -> RpcResult<()> {
@@ -198,7 +202,7 @@ pub fn rebalance(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut 
     let list = load_validator_list(rpc, keys)?;
     let reserve = rpc.get_balance(&keys.reserve).map_err(|e| explain(&e))?;
     let stake_rent = rpc.get_minimum_balance_for_rent_exemption(STAKE_ACCOUNT_SPACE as usize).map_err(|e| explain(&e))?;
-    let rebalances = plan::rebalance_instructions(keys, &pool, &list.entries, reserve, stake_rent);
+    let rebalances = plan::rebalance_instructions(keys, &pool, &list.entries, reserve, stake_rent, sender.max_stake_validators());
     // Refusals that hold for every instruction: an epoch boundary passed (the pool is stale until
     // the next update, which plans again) or the runtime is paying rewards.
     let for_all = |e: &str| e.contains("PoolStale") || e.contains("EpochRewardsActive");

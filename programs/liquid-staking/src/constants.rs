@@ -80,6 +80,11 @@ pub const STAKE_ACCOUNT_SPACE: u64 = 200;
 /// Current layout version of the Pool account.
 pub const POOL_VERSION: u8 = 1;
 
+/// How far past its target one staking may fill a validator, in basis points of SOL under
+/// management (`math::stake_increase_lamports`): a few validators take an epoch's deposits.
+#[constant]
+pub const STAKE_OVERFILL_BPS: u64 = 25;
+
 /// Current layout version of the exchange-rate account (`ExchangeRate::version`). Readers check
 /// it; a new layout gets a new number, never a change to an existing one.
 #[constant]

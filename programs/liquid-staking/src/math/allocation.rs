@@ -24,15 +24,28 @@ pub fn validator_target_lamports(
     u64::try_from(q).map_err(|_| MathError { at: "validator_target" })
 }
 
-/// How much to stake into a validator now: towards its target, out of what the reserve holds
-/// above its buffer, and nothing if that is below the smallest stake account worth creating.
+/// How far past its target one staking may take a validator: STAKE_OVERFILL_BPS of SOL under
+/// management, rounded down.
+pub fn stake_overfill_lamports(total_lamports: u64) -> MathResult<u64> {
+    mul_div_floor(total_lamports, crate::constants::STAKE_OVERFILL_BPS, BPS_DENOMINATOR, "stake_overfill")
+}
+
+/// How much to stake into a validator now, out of what the reserve holds above its buffer: only
+/// into a validator below its target, what it lacks plus up to `overfill_lamports` more, and
+/// nothing if that is below the smallest stake account worth creating. The overfill lets a few of
+/// the most under-target validators take an epoch's deposits, instead of every validator a sliver
+/// (one transaction per four validators); unstaking takes from the most over-target first.
 pub fn stake_increase_lamports(
     target_lamports: u64,
     current_lamports: u64,
     reserve_available_lamports: u64,
     minimum_lamports: u64,
+    overfill_lamports: u64,
 ) -> u64 {
-    let wanted = target_lamports.saturating_sub(current_lamports);
+    if current_lamports >= target_lamports {
+        return 0;
+    }
+    let wanted = (target_lamports - current_lamports).saturating_add(overfill_lamports);
     let amount = wanted.min(reserve_available_lamports);
     if amount < minimum_lamports {
         0
@@ -84,9 +97,19 @@ mod tests {
 
     #[test]
     fn increase_respects_minimum() {
-        assert_eq!(stake_increase_lamports(100, 0, 50, 60), 0);
-        assert_eq!(stake_increase_lamports(100, 0, 80, 60), 80);
-        assert_eq!(stake_increase_lamports(100, 90, 80, 5), 10);
+        assert_eq!(stake_increase_lamports(100, 0, 50, 60, 0), 0);
+        assert_eq!(stake_increase_lamports(100, 0, 80, 60, 0), 80);
+        assert_eq!(stake_increase_lamports(100, 90, 80, 5, 0), 10);
+    }
+
+    #[test]
+    fn increase_overfills_only_validators_below_target() {
+        assert_eq!(stake_increase_lamports(100, 90, 80, 5, 30), 40, "what it lacks plus the overfill");
+        assert_eq!(stake_increase_lamports(100, 90, 25, 5, 30), 25, "no more than is available");
+        assert_eq!(stake_increase_lamports(100, 99, 80, 50, 30), 0, "still below the minimum");
+        assert_eq!(stake_increase_lamports(100, 100, 80, 5, 30), 0, "at target: none");
+        assert_eq!(stake_increase_lamports(100, 120, 80, 5, 30), 0, "above target: none");
+        assert_eq!(stake_overfill_lamports(1_000_000), Ok(2_500));
     }
 
     #[test]
@@ -130,13 +153,14 @@ mod tests {
             }
         }
 
-        /// An increase never exceeds what is wanted nor what is available.
+        /// An increase never exceeds what is available nor the target plus the overfill, and
+        /// goes only to a validator below its target.
         #[test]
-        fn increase_is_bounded(t in 0u64.., c in 0u64.., a in 0u64.., m in 0u64..) {
-            let inc = stake_increase_lamports(t, c, a, m);
+        fn increase_is_bounded(t in 0u64.., c in 0u64.., a in 0u64.., m in 0u64.., o in 0u64..) {
+            let inc = stake_increase_lamports(t, c, a, m, o);
             prop_assert!(inc <= a);
-            prop_assert!(inc <= t.saturating_sub(c));
-            prop_assert!(inc == 0 || inc >= m);
+            prop_assert!(inc as u128 <= t.saturating_sub(c) as u128 + o as u128);
+            prop_assert!(inc == 0 || (inc >= m && c < t));
         }
     }
 }

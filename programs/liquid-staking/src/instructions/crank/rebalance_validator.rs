@@ -27,9 +27,10 @@ pub struct RebalanceValidator<'info> {
 ///   when a split cannot cover the shortfall (or the reserve has no rent for a transient),
 ///   deactivates the whole main stake. Observe returns it to the reserve once inactive. Never
 ///   paused: tickets must be funded.
-/// - otherwise stakes reserve SOL above tickets and buffer into the validator, towards its weight's
-///   share: through a new transient that observe merges once active, or straight into the main
-///   account when it rests after a whole-stake unstake. Refused while PAUSED_REBALANCING.
+/// - otherwise stakes reserve SOL above tickets and buffer into a validator below its weight's
+///   share: what it lacks plus up to STAKE_OVERFILL_BPS of the pool more, through a new transient
+///   that observe merges once active, or straight into the main account when it rests after a
+///   whole-stake unstake. Refused while PAUSED_REBALANCING.
 ///
 /// Does nothing when the validator has a transient already, is being removed, its stake is not in
 /// a state to act on, or the amount would be below the minimum. The crank plan picks the
@@ -127,13 +128,14 @@ pub fn rebalance_validator(ctx: Context<RebalanceValidator>, index: u32) -> Resu
     let stakeable = pool.total_lamports.saturating_sub(buffer);
     let target = math::validator_target_lamports(stakeable, entry.weight, pool.total_weight).map_err(LiquidStakingError::from)?;
     let available = pool.reserve_stakeable_lamports(reserve_balance)?;
+    let overfill = math::stake_overfill_lamports(pool.total_lamports).map_err(LiquidStakingError::from)?;
     if entry.main_deactivated_by_pool() {
         // The main account rests with its rent: delegate it again with what the validator lacks.
         if main_status != Some(StakeStatus::Inactive) || entry.unstaking_lamports > 0 {
             msg!("validator {}: its stake is still on its way back to the reserve", index);
             return Ok(());
         }
-        let amount = math::stake_increase_lamports(target, entry.total_lamports(), available, MIN_STAKE_DELEGATION_LAMPORTS);
+        let amount = math::stake_increase_lamports(target, entry.total_lamports(), available, MIN_STAKE_DELEGATION_LAMPORTS, overfill);
         if amount == 0 {
             msg!("validator {}: at target or below the minimum stake increase", index);
             return Ok(());
@@ -146,7 +148,7 @@ pub fn rebalance_validator(ctx: Context<RebalanceValidator>, index: u32) -> Resu
         drop(list);
         return book_staking(&mut ctx.accounts.pool.pool, epoch, index, vote_key, amount, target, validator_lamports);
     }
-    let amount = math::stake_increase_lamports(target, entry.total_lamports(), available, stake_rent + MIN_STAKE_DELEGATION_LAMPORTS);
+    let amount = math::stake_increase_lamports(target, entry.total_lamports(), available, stake_rent + MIN_STAKE_DELEGATION_LAMPORTS, overfill);
     if amount == 0 {
         msg!("validator {}: at target or below the minimum stake increase", index);
         return Ok(());
