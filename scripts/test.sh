@@ -5,7 +5,9 @@
 #      (the program compiled for the host), the CLI against the real validator;
 #   3. every program test again against the SBF build (LIQUID_STAKING_SBF=1);
 #   4. the local chain (`liquid-staking-localnet up`) checked with real client libraries
-#      (tests/conformance: @solana/kit and @solana/web3.js under Node).
+#      (tests/conformance: @solana/kit and @solana/web3.js under Node);
+#   5. the checked-in IDL (idl/liquid_staking.json, what clients are generated from) still matches
+#      the program (`cargo run -p liquid-staking-idl -- --check`).
 # Prints the time of each step; fails on the first failure.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,6 +32,8 @@ LIQUID_STAKING_SBF=1 cargo test -p liquid-staking-tests --test program
 step "program tests as SBF"
 bash tests/conformance/run.sh
 step "conformance (real client libraries)"
+cargo run -q -p liquid-staking-idl -- --check
+step "IDL drift check"
 
 echo "== test.sh steps:"
 printf '   %s\n' "${timings[@]}"

@@ -96,11 +96,18 @@ impl Bench {
         let entries = self.chain.validator_list(&self.keys).await.entries;
         for plan in lookup::plan_tables(&self.keys, &entries, &[]) {
             let lookup::TablePlan::Create { contents } = plan else { continue };
-            let slot = self.chain.clock().await.slot;
-            let (create, table) = lookup::create_table(&payer.pubkey(), &payer.pubkey(), slot.saturating_sub(1));
+            // A table's address comes from its authority and a recent slot: one slot each.
+            let slot = self.chain.clock().await.slot + 1;
+            self.chain.ctx.warp_to_slot(slot).expect("warp a slot");
+            let (create, table) = lookup::create_table(&payer.pubkey(), &payer.pubkey(), slot - 1);
             self.chain.process(&[create], &[]).await.expect("table created");
             for extend in lookup::extend_instructions(&table, &payer.pubkey(), &contents) {
-                self.chain.process(&[extend], &[]).await.expect("table extended");
+                let blockhash = self.chain.ctx.get_new_latest_blockhash().await.expect("blockhash");
+                let tx = solana_transaction::Transaction::new_signed_with_payer(&[extend], Some(&payer.pubkey()), &[&payer], blockhash);
+                let outcome = self.chain.ctx.banks_client.process_transaction_with_metadata(tx).await.expect("answers");
+                if let Err(e) = outcome.result {
+                    panic!("table extension failed: {e:?} {:?}", outcome.metadata.map(|m| m.log_messages));
+                }
             }
             self.tables.push(AddressLookupTableAccount { key: table, addresses: contents });
         }
@@ -138,7 +145,7 @@ impl Bench {
         let reserve = self.chain.lamports(&self.keys.reserve).await;
         let unstaking = pool.reserve_shortfall_lamports(reserve).unwrap_or(0) > 0;
         for tx in plan_step_staking(&mut self.chain, &self.keys, CrankStep::Rebalance, max_stake).await {
-            let budget = solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(1_400_000);
+            let budget = plan::observe_compute_budget(); // (1.4M CU: staking CPIs are heavy too)
             let mut all = vec![budget];
             all.extend(tx.iter().cloned());
             let (accounts, bytes, units) = self.send_v0(&all).await;
@@ -240,7 +247,7 @@ async fn bench(n: usize) -> Vec<EpochCost> {
             "deposit"
         } else {
             let lst = (one_percent as u128 * pool_state.lst_supply as u128 / pool_state.total_lamports as u128) as u64;
-            setup::order_unstake(&mut b.chain, &keys, &depositor, lst).await.expect("1% ordered out");
+            setup::order_unstake(&mut b.chain, &keys, &user, lst).await.expect("1% ordered out");
             "exit"
         };
         b.chain.advance_epoch().await;

@@ -7,7 +7,7 @@ pub mod chain;
 pub mod crank;
 
 pub use chain::{LocalChain, SOL};
-pub use crank::{plan_step, run_crank, CrankReport, CrankStep};
+pub use crank::{plan_step, plan_step_staking, run_crank, CrankReport, CrankStep};
 pub mod ports;
 pub mod setup;
 pub mod sbf;
