@@ -245,3 +245,4 @@ pub fn assert_anchor_error<T: std::fmt::Debug>(result: Result<T, BanksClientErro
 }
 
 pub use liquid_staking_localnet::SOL as LAMPORTS_PER_SOL;
+pub mod fuzz;

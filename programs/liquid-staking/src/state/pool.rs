@@ -316,6 +316,50 @@ impl Pool {
         Ok(treasury_lst)
     }
 
+    /// Books a deposit (SOL or stake): `lamports` more under management, `lst_out` minted.
+    pub fn book_deposit(&mut self, lamports: u64, lst_out: u64) -> Result<()> {
+        let total = math::checked_add(self.total_lamports, lamports, "deposit_total").map_err(LiquidStakingError::from)?;
+        let supply = math::checked_add(self.lst_supply, lst_out, "deposit_supply").map_err(LiquidStakingError::from)?;
+        self.total_lamports = total;
+        self.lst_supply = supply;
+        Ok(())
+    }
+
+    /// Books a withdrawal as a stake account: `lst` burned, `lamports_out` of stake leaving.
+    pub fn book_stake_withdrawal(&mut self, lst: u64, lamports_out: u64) -> Result<()> {
+        let total = math::checked_sub(self.total_lamports, lamports_out, "withdraw_total").map_err(LiquidStakingError::from)?;
+        let supply = math::checked_sub(self.lst_supply, lst, "withdraw_supply").map_err(LiquidStakingError::from)?;
+        self.total_lamports = total;
+        self.lst_supply = supply;
+        self.apply_stake_delta(-(lamports_out as i128))
+    }
+
+    /// Settles `epoch`: what the pool holds less what it owes (`observed_total`) becomes SOL under
+    /// management, of the LST `supply` (the mint's, when LST was burned outside); the reward fee
+    /// is minted. `rewards_slots`: the slots since the last settlement. Returns the settlement.
+    pub fn settle(&mut self, observed_total: u64, supply: u64, epoch: u64, rewards_slots: u64) -> Result<math::EpochSettlement> {
+        let settlement = math::settle_epoch(self.total_lamports, observed_total, supply, self.fees_at(epoch).reward_bps)
+            .map_err(LiquidStakingError::from)?;
+        self.previous_total_lamports = self.total_lamports;
+        self.previous_lst_supply = self.lst_supply;
+        self.previous_update_epoch = self.last_update_epoch;
+        self.total_lamports = settlement.new_total_lamports;
+        self.lst_supply = settlement.new_lst_supply;
+        self.last_update_epoch = epoch;
+        self.last_rewards_lamports = settlement.rewards_lamports;
+        self.last_fee_lamports = settlement.fee_lamports;
+        self.last_rewards_slots = rewards_slots;
+        self.reset_instant_curve()?;
+        Ok(settlement)
+    }
+
+    /// What the pool holds less what it owes: the SOL a settlement puts under management.
+    pub fn observed_total_lamports(&self, reserve_balance: u64) -> Result<u64> {
+        math::checked_add(self.reserve_free_lamports(reserve_balance), self.stake_lamports, "observed_total")
+            .and_then(|held| math::checked_sub(held, self.owed_lamports, "observed_total"))
+            .map_err(|e| LiquidStakingError::from(e).into())
+    }
+
     /// Books a delayed exit: `lst` burned, `owed` lamports moved from SOL under management to what
     /// tickets are owed.
     pub fn book_ticket(&mut self, lst: u64, owed: u64) -> Result<()> {

@@ -47,36 +47,18 @@ pub fn finalize_epoch(ctx: Context<FinalizeEpoch>) -> Result<()> {
     require!(pool.all_validators_observed(epoch), LiquidStakingError::ValidatorsNotObserved);
 
     // Everything the pool holds, less what it owes to tickets.
-    let observed_total = math::checked_add(
-        pool.reserve_free_lamports(ctx.accounts.reserve.lamports()),
-        pool.stake_lamports,
-        "observed_total",
-    )
-    .and_then(|held| math::checked_sub(held, pool.owed_lamports, "observed_total"))
-    .map_err(LiquidStakingError::from)?;
+    let observed_total = pool.observed_total_lamports(ctx.accounts.reserve.lamports())?;
     // LST burned outside the program lowers the real supply; count the real one from here on.
     let supply = ctx.accounts.lst_mint.supply.min(pool.lst_supply);
-    let settlement = math::settle_epoch(pool.total_lamports, observed_total, supply, pool.fees_at(epoch).reward_bps)
-        .map_err(LiquidStakingError::from)?;
-
     // The rewards recognised now were earned over the epochs since the last settlement.
     let schedule = anchor_lang::compat::solana_sysvar::epoch_schedule::EpochSchedule::get()?;
     let rewards_slots = schedule.get_first_slot_in_epoch(epoch).saturating_sub(schedule.get_first_slot_in_epoch(pool.last_update_epoch));
 
+    let pool = &mut ctx.accounts.pool;
+    let settlement = pool.settle(observed_total, supply, epoch, rewards_slots)?;
     let a = &ctx.accounts;
     cpi::mint_lst(&a.pool, a.lst_mint.to_account_info(), a.treasury.to_account_info(), &a.token_program.to_account_info(), settlement.fee_lst)?;
-
-    let pool = &mut ctx.accounts.pool;
-    pool.previous_total_lamports = pool.total_lamports;
-    pool.previous_lst_supply = pool.lst_supply;
-    pool.previous_update_epoch = pool.last_update_epoch;
-    pool.total_lamports = settlement.new_total_lamports;
-    pool.lst_supply = settlement.new_lst_supply;
-    pool.last_update_epoch = epoch;
-    pool.last_rewards_lamports = settlement.rewards_lamports;
-    pool.last_fee_lamports = settlement.fee_lamports;
-    pool.last_rewards_slots = rewards_slots;
-    pool.reset_instant_curve()?;
+    let pool = &ctx.accounts.pool;
 
     let mut rate = ctx.accounts.rate.load_mut()?;
     let (previous_total, previous_supply) = (rate.total_lamports, rate.lst_supply);

@@ -1,5 +1,5 @@
 use crate::instructions::{shared::*, slots_in_epoch};
-use crate::{cpi, error::LiquidStakingError, events::SolDeposited, math, state::*};
+use crate::{cpi, error::LiquidStakingError, events::SolDeposited, state::*};
 use anchor_lang::prelude::*;
 use anchor_lang::system_program;
 
@@ -23,8 +23,6 @@ pub fn deposit_sol(ctx: Context<DepositSol>, lamports: u64, min_lst_out: u64) ->
     require!(lamports > 0, LiquidStakingError::ZeroAmount);
     let quote = pool.quote_deposit_sol(lamports, epoch, slots_in_epoch(epoch)?)?;
     let lst_out = quote.lst_out;
-    let new_total = math::checked_add(pool.total_lamports, lamports, "deposit_total").map_err(LiquidStakingError::from)?;
-    let new_supply = math::checked_add(pool.lst_supply, lst_out, "deposit_supply").map_err(LiquidStakingError::from)?;
     require!(lst_out > 0, LiquidStakingError::DepositTooSmall);
     require!(lst_out >= min_lst_out, LiquidStakingError::SlippageExceeded);
 
@@ -39,8 +37,7 @@ pub fn deposit_sol(ctx: Context<DepositSol>, lamports: u64, min_lst_out: u64) ->
     cpi::mint_lst(&d.pool, d.lst_mint.to_account_info(), d.recipient_lst.to_account_info(), &d.token_program.to_account_info(), lst_out)?;
 
     let pool = &mut ctx.accounts.deposit.pool;
-    pool.total_lamports = new_total;
-    pool.lst_supply = new_supply;
+    pool.book_deposit(lamports, lst_out)?;
     emit!(SolDeposited {
         pool: pool.key(),
         depositor: ctx.accounts.deposit.depositor.key(),
@@ -48,8 +45,8 @@ pub fn deposit_sol(ctx: Context<DepositSol>, lamports: u64, min_lst_out: u64) ->
         lamports,
         fee_lamports: quote.fee_lamports,
         lst_out,
-        total_lamports: new_total,
-        lst_supply: new_supply,
+        total_lamports: pool.total_lamports,
+        lst_supply: pool.lst_supply,
     });
     Ok(())
 }

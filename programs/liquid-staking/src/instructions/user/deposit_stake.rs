@@ -87,8 +87,7 @@ pub fn deposit_stake(ctx: Context<DepositStake>, index: u32, min_lst_out: u64) -
     drop(list);
 
     let pool = &mut ctx.accounts.deposit.pool;
-    pool.total_lamports = math::checked_add(pool.total_lamports, deposited_lamports, "deposit_stake_total").map_err(LiquidStakingError::from)?;
-    pool.lst_supply = math::checked_add(pool.lst_supply, quote.lst_out, "deposit_stake_supply").map_err(LiquidStakingError::from)?;
+    pool.book_deposit(deposited_lamports, quote.lst_out)?;
     pool.apply_stake_delta(deposited_lamports as i128)?;
     emit!(StakeDeposited {
         pool: pool_key,

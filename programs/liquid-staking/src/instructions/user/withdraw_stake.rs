@@ -60,9 +60,7 @@ pub fn withdraw_stake(ctx: Context<WithdrawStake>, index: u32, lst_amount: u64, 
     drop(list);
 
     let pool = &mut ctx.accounts.exit.pool;
-    pool.total_lamports = math::checked_sub(pool.total_lamports, quote.lamports_out, "withdraw_total").map_err(LiquidStakingError::from)?;
-    pool.lst_supply = math::checked_sub(pool.lst_supply, lst_amount, "withdraw_supply").map_err(LiquidStakingError::from)?;
-    pool.apply_stake_delta(-(quote.lamports_out as i128))?;
+    pool.book_stake_withdrawal(lst_amount, quote.lamports_out)?;
     emit!(StakeWithdrawn {
         pool: pool_key,
         owner: ctx.accounts.exit.owner.key(),
