@@ -150,6 +150,13 @@ function renderExtras(idl, program) {
     lines.push('');
     lines.push('export type EventName = keyof typeof EVENT_DISCRIMINATORS;');
     lines.push('');
+    lines.push('/** The program\'s errors by code: name and message (also in production bundles). */');
+    lines.push('export const PROGRAM_ERRORS: Record<number, { name: string; msg: string }> = {');
+    for (const e of idl.errors ?? []) {
+        lines.push(`  ${e.code}: { name: ${JSON.stringify(e.name)}, msg: ${JSON.stringify(e.msg ?? '')} },`);
+    }
+    lines.push('};');
+    lines.push('');
     lines.push('/** Each event\'s data decoder (the generated type of the same name). */');
     lines.push('export const EVENT_DECODERS = {');
     for (const e of idl.events ?? []) {
