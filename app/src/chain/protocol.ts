@@ -1,5 +1,6 @@
 // Instructions of each flow, built with the generated client (no layout or seed written here).
 import {
+    AccountRole,
     createNoopSigner,
     generateKeyPairSigner,
     getArrayDecoder,
@@ -12,7 +13,7 @@ import {
 } from '@solana/kit';
 import { getCreateAccountInstruction } from '@solana-program/system';
 import { findAssociatedTokenPda, getCreateAssociatedTokenIdempotentInstruction, TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
-import { getAuthorizeInstruction, StakeAuthorize, STAKE_PROGRAM_ADDRESS } from '@solana-program/stake';
+import { getAuthorizeInstructionDataEncoder, StakeAuthorize, STAKE_PROGRAM_ADDRESS } from '@solana-program/stake';
 
 import {
     findReservePda,
@@ -163,8 +164,26 @@ export async function withdrawStakeInstructions(
                 lstAmount,
                 minLamportsOut,
             }),
-            getAuthorizeInstruction({ stake: newStake.address, authority: signer, arg0: owner, arg1: StakeAuthorize.Staker }),
+            stakeAuthorizeStaker(newStake.address, owner),
         ],
+    };
+}
+
+const SYSVAR_CLOCK = 'SysvarC1ock11111111111111111111111111111111' as Address;
+
+/** Stake program `Authorize` (the new staker is `owner`, signed by `owner` as withdrawer). Built
+ *  here with the stake client's data encoder because its instruction builder (0.9.1) leaves out
+ *  the clock sysvar account, which the Stake program of agave 3.1 requires
+ *  (stake, clock, authority), as solana-stake-interface's `authorize` lists them. */
+function stakeAuthorizeStaker(stake: Address, owner: Address): Instruction {
+    return {
+        programAddress: STAKE_PROGRAM_ADDRESS,
+        accounts: [
+            { address: stake, role: AccountRole.WRITABLE },
+            { address: SYSVAR_CLOCK, role: AccountRole.READONLY },
+            { address: owner, role: AccountRole.READONLY_SIGNER },
+        ],
+        data: getAuthorizeInstructionDataEncoder().encode({ arg0: owner, arg1: StakeAuthorize.Staker }),
     };
 }
 
