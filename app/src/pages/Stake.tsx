@@ -75,7 +75,7 @@ export function StakePage() {
                         {quote ? lst(quote.lstOut) : '—'}
                     </Row>
                     <Row label="Fee (kept by the pool’s holders)" testId="stake-fee">
-                        {quote && lamports ? `${sol(quote.feeLamports)} (${bps(Number((quote.feeLamports * 10_000n) / (lamports || 1n)))})` : '—'}
+                        {quote && lamports ? `${sol(quote.feeLamports)} (${(Number((quote.feeLamports * 1_000_000n) / lamports) / 10_000).toFixed(4)}%)` : '—'}
                     </Row>
                     <Row label="Rate" testId="stake-rate">
                         {c.pool ? `${rateText(c.pool.totalLamports, c.pool.lstSupply)} SOL per LST` : '—'}

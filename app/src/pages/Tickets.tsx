@@ -49,7 +49,7 @@ export function TicketsPage() {
                 {c.account && c.tickets.length === 0 && <Empty>No open tickets. Delayed exits open one.</Empty>}
                 {c.tickets.length > 0 && (
                     <div className="table-wrap">
-                        <table className="table" data-testid="tickets">
+                        <table className="table cards" data-testid="tickets">
                             <thead>
                                 <tr>
                                     <th>Ticket</th>
@@ -65,13 +65,13 @@ export function TicketsPage() {
                                     const s = status(t);
                                     return (
                                         <tr key={t.address} data-testid="ticket-row" data-ticket={t.address} data-claimable={s.claimable ? 'yes' : 'no'}>
-                                            <td className="mono" title={t.address}>
+                                            <td data-label="Ticket" className="mono" title={t.address}>
                                                 {shortAddress(t.address)}
                                             </td>
-                                            <td data-testid="ticket-lamports">{sol(t.ticket.lamports)}</td>
-                                            <td>{lst(t.ticket.lstBurned)}</td>
-                                            <td>epoch {String(t.ticket.createdEpoch)}</td>
-                                            <td>{s.text}</td>
+                                            <td data-label="SOL owed" data-testid="ticket-lamports">{sol(t.ticket.lamports)}</td>
+                                            <td data-label="LST burned">{lst(t.ticket.lstBurned)}</td>
+                                            <td data-label="Opened">epoch {String(t.ticket.createdEpoch)}</td>
+                                            <td data-label="Status" className="wrap">{s.text}</td>
                                             <td>
                                                 <button data-testid="ticket-claim" disabled={flow.state.phase === 'busy'} onClick={() => claim(t)}>
                                                     Claim

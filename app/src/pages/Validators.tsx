@@ -17,7 +17,7 @@ export function ValidatorsPage() {
                 {validators && validators.length === 0 && <Empty>The pool has no validators yet.</Empty>}
                 {validators && validators.length > 0 && (
                     <div className="table-wrap">
-                        <table className="table" data-testid="validators">
+                        <table className="table cards" data-testid="validators">
                             <thead>
                                 <tr>
                                     <th>Vote account</th>
@@ -32,26 +32,26 @@ export function ValidatorsPage() {
                                     const stake = v.activeStakeLamports + v.transientStakeLamports;
                                     return (
                                         <tr key={v.voteAccount} data-testid="validator-row">
-                                            <td className="mono" title={v.voteAccount}>
+                                            <td data-label="Vote account" className="mono" title={v.voteAccount}>
                                                 {i}. {shortAddress(v.voteAccount)}
                                             </td>
-                                            <td>
+                                            <td data-label="Target share">
                                                 <div className="bar">
                                                     <div style={{ width: pct(BigInt(v.weight), totalWeight) }} />
                                                 </div>
                                                 {pct(BigInt(v.weight), totalWeight)} (weight {v.weight})
                                             </td>
-                                            <td>
+                                            <td data-label="Stake (SOL)">
                                                 {formatAmount(v.activeStakeLamports)}
                                                 {v.transientStakeLamports > 0n && <span className="small"> + {formatAmount(v.transientStakeLamports)} in transit</span>}
                                             </td>
-                                            <td>
+                                            <td data-label="Share of stake">
                                                 <div className="bar">
                                                     <div style={{ width: pct(stake, totalStake) }} />
                                                 </div>
                                                 {pct(stake, totalStake)}
                                             </td>
-                                            <td>{v.status === 0 ? (v.flags & 1 ? 'active (stake resting)' : 'active') : 'leaving'}</td>
+                                            <td data-label="Status">{v.status === 0 ? (v.flags & 1 ? 'active (stake resting)' : 'active') : 'leaving'}</td>
                                         </tr>
                                     );
                                 })}
