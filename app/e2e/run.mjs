@@ -121,15 +121,20 @@ async function cli(...a) {
     const { stdout } = await execFileP(args.cli, ['--url', info.rpcUrl, '--output', 'json', ...a], { timeout: 120_000 });
     return stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).pop();
 }
-/** Waits for a stretch of the epoch with the pool fresh and at least `margin` slots to go, so a
- *  quote and its transaction see the same rate. */
-async function waitSafeWindow(margin = 16) {
-    for (let i = 0; i < 120; i++) {
+/** Waits for a stretch of the epoch in which nothing but our own transaction moves the pool: the
+ *  crank's update and rebalance at the epoch's start are done (`minIndex` slots in, pool fresh),
+ *  and at least `minLeft` slots remain (the crank bot rebalances again once the last quarter
+ *  begins, which moves the reserve and so the instant-exit fee). */
+async function waitSafeWindow({ minIndex = 12, minLeft = 26 } = {}) {
+    for (let i = 0; i < 240; i++) {
         const e = await epochInfo();
         const left = Number(e.slotsInEpoch - e.slotIndex);
         const fresh = await page.getAttribute('[data-testid=pool-fresh]', 'data-fresh').catch(() => null);
-        if (left > margin && fresh === 'yes') return;
-        await sleep(1_000);
+        if (Number(e.slotIndex) >= minIndex && left >= minLeft && fresh === 'yes') {
+            await sleep(1_000); // let the page's subscriptions deliver the latest reserve and pool
+            return;
+        }
+        await sleep(500);
     }
     throw new Error('no safe window (pool never fresh?)');
 }
@@ -404,7 +409,7 @@ async function main() {
 
     await check('a signature approved after a 20 s wait still lands', async () => {
         await go('stake');
-        await waitSafeWindow(60);
+        await waitSafeWindow({ minIndex: 10, minLeft: 48 });
         await page.evaluate(() => (window.__testWallet.delayMs = 20_000));
         const before = await tokenBalance(wallet.address, lstMint);
         await page.fill('[data-testid=stake-amount]', '0.5');

@@ -84,11 +84,25 @@ export function StatsPage() {
     );
 }
 
+function useNarrow(): boolean {
+    const q = '(max-width: 700px)';
+    const [narrow, setNarrow] = useState(() => window.matchMedia(q).matches);
+    useEffect(() => {
+        const m = window.matchMedia(q);
+        const on = () => setNarrow(m.matches);
+        m.addEventListener('change', on);
+        return () => m.removeEventListener('change', on);
+    }, []);
+    return narrow;
+}
+
 function HistoryChart({ points }: { points: EpochPoint[] }) {
-    const W = 640;
-    const H = 240;
-    const L = 70;
-    const R = 70;
+    // A narrower drawing on phones, so its labels stay readable at the screen's width.
+    const narrow = useNarrow();
+    const W = narrow ? 340 : 640;
+    const H = narrow ? 220 : 240;
+    const L = narrow ? 58 : 70;
+    const R = narrow ? 58 : 70;
     const T = 16;
     const B = 34;
     const rates = points.map((p) => p.rate);
@@ -112,7 +126,7 @@ function HistoryChart({ points }: { points: EpochPoint[] }) {
         if (a === null) return;
         apyPath += `${apyPath ? 'L' : 'M'}${x(i).toFixed(1)},${ya(a).toFixed(1)} `;
     });
-    const labelEvery = Math.max(1, Math.ceil(n / 8));
+    const labelEvery = Math.max(1, Math.ceil(n / (narrow ? 5 : 8)));
     return (
         <figure className="chart" data-testid="history-chart" data-points={n}>
             <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Rate and APY by epoch">
