@@ -1,0 +1,81 @@
+// Turning failures into one clear sentence: program errors by name (from the IDL), wallet
+// rejections, RPC failures.
+import { PROGRAM_ERRORS } from '../generated/idlExtras';
+import { QuoteError } from '../math';
+
+export class UserFacingError extends Error {
+    readonly kind: string;
+    constructor(kind: string, message: string) {
+        super(message);
+        this.kind = kind;
+    }
+}
+
+const QUOTE_MESSAGES: Record<string, string> = {
+    PoolStale:
+        'The pool has not been updated for this epoch yet (the crank runs right after each epoch boundary). Deposits and exits wait for it; nothing was sent.',
+    DepositsPaused: 'Deposits are paused by the pool’s guardian. Nothing was sent.',
+    InstantExitsPaused: 'Instant exits (and stake withdrawals) are paused by the pool’s guardian. Use a delayed exit (ticket). Nothing was sent.',
+    InsufficientLiquidity: 'The reserve’s buffer cannot pay this instant exit. Use a smaller amount, a ticket, or the one-call exit. Nothing was sent.',
+    ZeroAmount: 'Enter an amount greater than zero.',
+    DepositTooSmall: 'Deposit too small: it would mint zero LST at the current rate.',
+    ExitTooSmall: 'Exit too small: the LST is worth nothing after the fee.',
+    StakeWithdrawalTooSmall: 'A stake withdrawal must be worth at least 1 SOL after its fee (the minimum delegation).',
+    StakeWithdrawalTooLarge: 'This validator’s stake cannot give that much: it must keep at least 1 SOL delegated. Choose another validator or a smaller amount.',
+    MathOverflow: 'Amount too large for the pool’s totals.',
+};
+
+export function quoteMessage(e: QuoteError): string {
+    return QUOTE_MESSAGES[e.code] ?? PROGRAM_ERRORS[codeOfName(e.code) ?? -1]?.msg ?? e.code;
+}
+
+function codeOfName(name: string): number | undefined {
+    for (const [code, v] of Object.entries(PROGRAM_ERRORS)) if (v.name === name) return Number(code);
+    return undefined;
+}
+
+/** Finds a custom program error code anywhere in an error or simulation result. */
+export function findCustomCode(x: unknown, depth = 0): number | undefined {
+    if (x == null || depth > 6) return undefined;
+    if (typeof x === 'object') {
+        const o = x as Record<string, unknown>;
+        if (typeof o.Custom === 'number' || typeof o.Custom === 'bigint') return Number(o.Custom);
+        // @solana/kit SolanaError: SOLANA_ERROR__INSTRUCTION_ERROR__CUSTOM carries context.code
+        const ctx = o.context as Record<string, unknown> | undefined;
+        if (ctx && (typeof ctx.code === 'number' || typeof ctx.code === 'bigint') && Number(ctx.code) >= 6000) return Number(ctx.code);
+        for (const k of ['InstructionError', 'err', 'cause', 'context', 'value', 'data']) {
+            const v = o[k];
+            if (Array.isArray(v)) {
+                for (const item of v) {
+                    const c = findCustomCode(item, depth + 1);
+                    if (c !== undefined) return c;
+                }
+            } else if (v && typeof v === 'object') {
+                const c = findCustomCode(v, depth + 1);
+                if (c !== undefined) return c;
+            }
+        }
+    }
+    return undefined;
+}
+
+export function isUserRejection(e: unknown): boolean {
+    if (!e || typeof e !== 'object') return false;
+    const o = e as { code?: unknown; name?: string; message?: string };
+    return o.code === 4001 || o.name === 'WalletSignTransactionError' && /reject/i.test(o.message ?? '') || /reject|denied|declined|cancel/i.test(o.message ?? '');
+}
+
+/** One sentence for any failure of a flow. */
+export function explain(e: unknown): { kind: string; message: string } {
+    if (e instanceof UserFacingError) return { kind: e.kind, message: e.message };
+    if (e instanceof QuoteError) return { kind: e.code, message: quoteMessage(e) };
+    if (isUserRejection(e)) return { kind: 'rejected', message: 'You rejected the request in your wallet. Nothing was sent.' };
+    const code = findCustomCode(e);
+    if (code !== undefined && PROGRAM_ERRORS[code]) {
+        const { name, msg } = PROGRAM_ERRORS[code];
+        return { kind: name, message: `${name}: ${QUOTE_MESSAGES[name] ?? msg}` };
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/insufficient (funds|lamports)/i.test(msg)) return { kind: 'insufficient', message: 'Insufficient SOL for this transaction and its fees.' };
+    return { kind: 'error', message: msg };
+}

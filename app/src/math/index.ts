@@ -1,0 +1,5 @@
+export * from './core';
+export * from './rate';
+export * from './instant';
+export * from './allocation';
+export * from './pool';
