@@ -1,5 +1,6 @@
 # Sourced by scripts that need the local chain for a while (tests/conformance/run.sh,
 # scripts/walkthrough.sh). `start_localnet DIR [up flags...]` starts `liquid-staking-localnet up`
+# (the web app too, on a free port)
 # on free ports (the crank bot's metrics too) with its ledger, info file and authority key in DIR,
 # waits for its JSON line and
 # sets LOCALNET_PID and LOCALNET_INFO (DIR/localnet.json). The caller stops it with stop_localnet
@@ -14,7 +15,7 @@ start_localnet() {
   LOCALNET_INFO=$dir/localnet.json
   "$LOCALNET_ROOT/target/debug/liquid-staking-localnet" up --rpc-port "$rpc" --faucet-port "$faucet" \
     --dynamic-port-range "$base-$((base + 99))" --ledger "$dir/ledger" --info-out "$LOCALNET_INFO" \
-    --authority-out "$dir/authority.json" --metrics-addr 127.0.0.1:0 "$@" > "$dir/up.out" 2> "$dir/up.err" &
+    --authority-out "$dir/authority.json" --metrics-addr 127.0.0.1:0 --app-addr 127.0.0.1:0 "$@" > "$dir/up.out" 2> "$dir/up.err" &
   LOCALNET_PID=$!
   trap stop_localnet EXIT
   for _ in $(seq 1 180); do

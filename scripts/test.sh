@@ -6,7 +6,9 @@
 #   3. every program test again against the SBF build (LIQUID_STAKING_SBF=1);
 #   4. the local chain (`liquid-staking-localnet up`) checked with real client libraries
 #      (tests/conformance: @solana/kit and @solana/web3.js under Node);
-#   5. the checked-in IDL (idl/liquid_staking.json, what clients are generated from) still matches
+#   5. the web app (scripts/app-test.sh): its generated client against the IDL, unit tests with the
+#      shared quote vectors, the build, the browser end-to-end test against `up`, migrations/deploy.ts;
+#   6. the checked-in IDL (idl/liquid_staking.json, what clients are generated from) still matches
 #      the program (`cargo run -p liquid-staking-idl -- --check`).
 # Prints the time of each step; fails on the first failure.
 set -euo pipefail
@@ -32,6 +34,8 @@ LIQUID_STAKING_SBF=1 cargo test -p liquid-staking-tests --test program
 step "program tests as SBF"
 bash tests/conformance/run.sh
 step "conformance (real client libraries)"
+bash scripts/app-test.sh
+step "web app (client, unit tests, build, browser e2e, deploy.ts)"
 cargo run -q -p liquid-staking-idl -- --check
 step "IDL drift check"
 

@@ -44,6 +44,11 @@ run "${me[@]}" deposit 1
 
 run "${me[@]}" wait-epoch
 
+# `up` serves the web app with a /config.json naming this chain and pool.
+app_url=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["appUrl"])' "$LOCALNET_INFO")
+curl -sf "$app_url" | grep -q "<title>Liquid staking</title>"
+curl -sf "${app_url}config.json" | python3 -c 'import json,sys; c=json.load(sys.stdin); i=json.load(open(sys.argv[1])); assert c["pool"]==i["pool"] and c["rpcUrl"]==i["rpcUrl"], c; print("app:", sys.argv[2], "serves the pool", c["pool"])' "$LOCALNET_INFO" "$app_url"
+
 # The crank bot inside `up` serves its metrics; a second bot run once finds nothing to do.
 metrics_url=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["crankMetrics"])' "$LOCALNET_INFO")
 curl -sf "$metrics_url" | grep -E '^liquid_staking_crank_(epoch|pool_last_update_epoch|transactions_total|fees_paid_lamports_total)' 

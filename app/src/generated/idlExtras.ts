@@ -5,7 +5,7 @@
  * The IDL's constants and event discriminators (the Codama Kit renderer renders neither).
  */
 
-import { getAdminChangedDecoder, getEpochFinalizedDecoder, getFeesScheduledDecoder, getInstantUnstakedDecoder, getPauseSetDecoder, getPoolInitializedDecoder, getRolesSetDecoder, getSolDepositedDecoder, getStakeDepositedDecoder, getStakeWithdrawnDecoder, getTicketClaimedDecoder, getTreasuryWithdrawnDecoder, getUnstakeOrderedDecoder, getValidatorAddedDecoder, getValidatorDeactivatedExternallyDecoder, getValidatorRebalancedDecoder, getValidatorRemovalStartedDecoder, getValidatorUnstakedDecoder, getValidatorWeightSetDecoder, getValidatorsObservedDecoder } from './types';
+import { getAdminChangedDecoder, getEpochFinalizedDecoder, getFeesScheduledDecoder, getInstantUnstakedDecoder, getPauseSetDecoder, getPoolInitializedDecoder, getRateBreakerResetDecoder, getRateBreakerTrippedDecoder, getRolesSetDecoder, getSolDepositedDecoder, getStakeDepositedDecoder, getStakeWithdrawnDecoder, getTicketClaimedDecoder, getTreasuryWithdrawnDecoder, getUnstakeOrderedDecoder, getValidatorAddedDecoder, getValidatorDeactivatedExternallyDecoder, getValidatorRebalancedDecoder, getValidatorRemovalStartedDecoder, getValidatorUnstakedDecoder, getValidatorWeightSetDecoder, getValidatorsObservedDecoder } from './types';
 
 export const IDL_CONSTANTS = {
   FEE_INCREASE_DELAY_EPOCHS: 2n,
@@ -18,7 +18,11 @@ export const IDL_CONSTANTS = {
   MIN_INITIAL_DEPOSIT_LAMPORTS: 1000000000n,
   MIN_STAKE_DELEGATION_LAMPORTS: 1000000000n,
   POOL_SEED: new Uint8Array([112, 111, 111, 108]),
+  RATE_BREAKER_DROP_BPS: 10n,
+  RATE_SEED: new Uint8Array([114, 97, 116, 101]),
+  RATE_VERSION: 1,
   RESERVE_SEED: new Uint8Array([114, 101, 115, 101, 114, 118, 101]),
+  STAKE_OVERFILL_BPS: 25n,
   TICKET_DELAY_EPOCHS: 1n,
   TICKET_SEED: new Uint8Array([116, 105, 99, 107, 101, 116]),
   TRANSIENT_STAKE_SEED: new Uint8Array([116, 114, 97, 110, 115, 105, 101, 110, 116, 95, 115, 116, 97, 107, 101]),
@@ -34,6 +38,8 @@ export const EVENT_DISCRIMINATORS = {
   instantUnstaked: new Uint8Array([244, 69, 195, 95, 136, 198, 76, 168]),
   pauseSet: new Uint8Array([175, 57, 198, 136, 192, 66, 204, 73]),
   poolInitialized: new Uint8Array([100, 118, 173, 87, 12, 198, 254, 229]),
+  rateBreakerReset: new Uint8Array([85, 193, 53, 235, 163, 23, 52, 211]),
+  rateBreakerTripped: new Uint8Array([152, 4, 5, 195, 217, 74, 153, 117]),
   rolesSet: new Uint8Array([214, 13, 236, 87, 106, 220, 125, 38]),
   solDeposited: new Uint8Array([111, 73, 30, 181, 111, 34, 200, 6]),
   stakeDeposited: new Uint8Array([69, 152, 144, 109, 232, 34, 225, 19]),
@@ -82,7 +88,7 @@ export const PROGRAM_ERRORS: Record<number, { name: string; msg: string }> = {
   6025: { name: "StakeDelegatedToWrongValidator", msg: "Stake account is delegated to a vote account other than the validator's" },
   6026: { name: "StakeLockedUp", msg: "Stake account has a lockup" },
   6027: { name: "StakeNotDelegated", msg: "Stake account is not delegated" },
-  6028: { name: "StakeAccountsNotInPairs", msg: "Expected the validator and transient stake accounts in pairs after the fixed accounts" },
+  6028: { name: "ObserveAccountsMismatch", msg: "Observe: after the fixed accounts, each validator's main stake account, then its transient only when one is recorded" },
   6029: { name: "InvalidStakeHistory", msg: "Stake history sysvar data is malformed" },
   6030: { name: "NotOperator", msg: "Signer is not the pool's operator" },
   6031: { name: "NotAdmin", msg: "Signer is not the pool's admin" },
@@ -113,6 +119,8 @@ export const PROGRAM_ERRORS: Record<number, { name: string; msg: string }> = {
   6056: { name: "TreasuryBalanceTooLow", msg: "The treasury holds less LST than requested" },
   6057: { name: "WrongReserve", msg: "Reserve account is not this pool's reserve" },
   6058: { name: "StakeNotHandedOver", msg: "The depositor did not hand the stake account's staker and withdrawer to the pool earlier in this transaction" },
+  6059: { name: "WrongRateAccount", msg: "Rate account is not this pool's rate account" },
+  6060: { name: "RateBreakerNotTripped", msg: "The rate account's breaker is not tripped: nothing to reset" },
 };
 
 /** Each event's data decoder (the generated type of the same name). */
@@ -123,6 +131,8 @@ export const EVENT_DECODERS = {
   instantUnstaked: getInstantUnstakedDecoder,
   pauseSet: getPauseSetDecoder,
   poolInitialized: getPoolInitializedDecoder,
+  rateBreakerReset: getRateBreakerResetDecoder,
+  rateBreakerTripped: getRateBreakerTrippedDecoder,
   rolesSet: getRolesSetDecoder,
   solDeposited: getSolDepositedDecoder,
   stakeDeposited: getStakeDepositedDecoder,

@@ -3,6 +3,7 @@
 //! the real Stake program (Core BPF) and SPL Token, and vote accounts that earn real inflation
 //! rewards when epochs pass.
 
+pub mod app;
 pub mod chain;
 pub mod crank;
 

@@ -16,7 +16,7 @@ USAGE:
                                [--ledger DIR]
                                [--validator PATH] [--program PATH] [--extra-votes N]
                                [--authority-out PATH] [--info-out PATH] [--dynamic-port-range A-B]
-                               [--no-pool] [--no-crank] [--metrics-addr HOST:PORT] [--epochs N]
+                               [--no-pool] [--no-crank] [--metrics-addr HOST:PORT] [--app-addr HOST:PORT] [--epochs N]
     liquid-staking-localnet demo [--validators N] [--epochs N]
 
 COMMANDS:
@@ -49,6 +49,9 @@ OPTIONS:
     --dynamic-port-range A-B  up: the validator's gossip/TPU ports (default its own)
     --no-pool               up: do not create a pool
     --no-crank              up: do not run the crank bot (run `liquid-staking-crank` yourself)
+    --app-addr A            up: where the web app (app/, built with npm when missing or older than
+                            its sources) is served with a /config.json for this chain (default
+                            127.0.0.1:8080; port 0 picks a free one; \"off\")
     --metrics-addr A        up: where the crank bot serves /metrics and /healthz (default
                             127.0.0.1:9464; port 0 picks a free one; \"off\")
     --epochs N              up: stop after cranking N epochs; demo: epochs to run (default 6)
@@ -86,6 +89,7 @@ fn parse_args() -> Result<Args, String> {
             pool: true,
             crank: true,
             metrics_addr: "127.0.0.1:9464".into(),
+            app_addr: "127.0.0.1:8080".into(),
             extra_votes: 2,
             dynamic_port_range: None,
             epochs: None,
@@ -111,6 +115,7 @@ fn parse_args() -> Result<Args, String> {
             "--no-pool" => a.up.pool = false,
             "--no-crank" => a.up.crank = false,
             "--metrics-addr" => a.up.metrics_addr = value("--metrics-addr")?,
+            "--app-addr" => a.up.app_addr = value("--app-addr")?,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option '{other}'")),
         }

@@ -46,6 +46,8 @@ pub struct UpArgs {
     pub crank: bool,
     /// Where the crank bot serves /metrics and /healthz ("off": nowhere).
     pub metrics_addr: String,
+    /// Where the web app is served ("off": not built, not served).
+    pub app_addr: String,
     pub extra_votes: u32,
     pub dynamic_port_range: Option<String>,
     /// Stop (validator included) after this many epochs have been cranked; None: run until stopped.
@@ -327,9 +329,24 @@ pub fn run(args: &UpArgs) -> Result<(), String> {
         slots_per_epoch: chain.slots_per_epoch,
         ledger: chain.ledger.clone(),
         crank_metrics,
+        app_url: None,
     };
+    let mut info = info;
+    if let (Some((keys, _)), false) = (&pool, args.app_addr == "off") {
+        let address = args.app_addr.parse().map_err(|e| format!("--app-addr {}: {e}", args.app_addr))?;
+        let dist = liquid_staking_localnet::app::build(&repo_root().join("app"))?;
+        let config = serde_json::json!({
+            "rpcUrl": chain.rpc_url, "wsUrl": chain.ws_url, "pool": keys.pool.to_string(), "cluster": "localnet",
+            "programId": chain.program_id.clone().unwrap_or_default(), "lstMint": keys.lst_mint.to_string(),
+        });
+        let bound = liquid_staking_localnet::app::serve(address, dist, config.to_string()).map_err(|e| format!("--app-addr {}: {e}", args.app_addr))?;
+        info.app_url = Some(format!("http://{bound}/"));
+    }
     info.save(&args.info_out)?;
     println!("{}", info.to_json_line());
+    if let Some(url) = &info.app_url {
+        eprintln!("up: the web app: {url} (connect a Wallet Standard wallet set to this local chain)");
+    }
     eprintln!(
         "up: ready after {:.1} s; wrote {}. Ctrl-C stops the validator{}",
         started.elapsed().as_secs_f64(),

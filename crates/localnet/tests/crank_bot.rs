@@ -63,7 +63,7 @@ fn start_chain() -> Chain {
     std::fs::create_dir_all(&dir).unwrap();
     let ports = liquid_staking_localnet::ports::LocalPorts::pick();
     let mut child = Command::new(env!("CARGO_BIN_EXE_liquid-staking-localnet"))
-        .args(["up", "--no-crank", "--metrics-addr", "off"])
+        .args(["up", "--no-crank", "--metrics-addr", "off", "--app-addr", "off"])
         .args(["--rpc-port", &ports.rpc.to_string(), "--faucet-port", &ports.faucet.to_string()])
         .args(["--dynamic-port-range", &ports.range()])
         .arg("--ledger")

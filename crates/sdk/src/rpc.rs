@@ -255,6 +255,9 @@ pub struct LocalnetInfo {
     /// The crank bot `up` runs: its metrics endpoint (absent when it runs none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crank_metrics: Option<String>,
+    /// The web app `up` serves (absent when it serves none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_url: Option<String>,
 }
 
 impl LocalnetInfo {

@@ -6,6 +6,7 @@
  * @see https://github.com/codama-idl/codama
  */
 
+export * from "./exchangeRate";
 export * from "./pool";
 export * from "./ticket";
 export * from "./validatorList";

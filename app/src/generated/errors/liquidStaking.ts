@@ -70,8 +70,8 @@ export const LIQUID_STAKING_ERROR__STAKE_DELEGATED_TO_WRONG_VALIDATOR = 0x1789; 
 export const LIQUID_STAKING_ERROR__STAKE_LOCKED_UP = 0x178a; // 6026
 /** StakeNotDelegated: Stake account is not delegated */
 export const LIQUID_STAKING_ERROR__STAKE_NOT_DELEGATED = 0x178b; // 6027
-/** StakeAccountsNotInPairs: Expected the validator and transient stake accounts in pairs after the fixed accounts */
-export const LIQUID_STAKING_ERROR__STAKE_ACCOUNTS_NOT_IN_PAIRS = 0x178c; // 6028
+/** ObserveAccountsMismatch: Observe: after the fixed accounts, each validator's main stake account, then its transient only when one is recorded */
+export const LIQUID_STAKING_ERROR__OBSERVE_ACCOUNTS_MISMATCH = 0x178c; // 6028
 /** InvalidStakeHistory: Stake history sysvar data is malformed */
 export const LIQUID_STAKING_ERROR__INVALID_STAKE_HISTORY = 0x178d; // 6029
 /** NotOperator: Signer is not the pool's operator */
@@ -132,6 +132,10 @@ export const LIQUID_STAKING_ERROR__TREASURY_BALANCE_TOO_LOW = 0x17a8; // 6056
 export const LIQUID_STAKING_ERROR__WRONG_RESERVE = 0x17a9; // 6057
 /** StakeNotHandedOver: The depositor did not hand the stake account's staker and withdrawer to the pool earlier in this transaction */
 export const LIQUID_STAKING_ERROR__STAKE_NOT_HANDED_OVER = 0x17aa; // 6058
+/** WrongRateAccount: Rate account is not this pool's rate account */
+export const LIQUID_STAKING_ERROR__WRONG_RATE_ACCOUNT = 0x17ab; // 6059
+/** RateBreakerNotTripped: The rate account's breaker is not tripped: nothing to reset */
+export const LIQUID_STAKING_ERROR__RATE_BREAKER_NOT_TRIPPED = 0x17ac; // 6060
 
 export type LiquidStakingError =
   | typeof LIQUID_STAKING_ERROR__DEPOSIT_FEE_TOO_HIGH
@@ -156,8 +160,10 @@ export type LiquidStakingError =
   | typeof LIQUID_STAKING_ERROR__NOT_PROPOSED_ADMIN
   | typeof LIQUID_STAKING_ERROR__NOT_TICKET_OWNER
   | typeof LIQUID_STAKING_ERROR__NOT_TREASURY_AUTHORITY
+  | typeof LIQUID_STAKING_ERROR__OBSERVE_ACCOUNTS_MISMATCH
   | typeof LIQUID_STAKING_ERROR__ONLY_ADMIN_CAN_UNPAUSE
   | typeof LIQUID_STAKING_ERROR__POOL_STALE
+  | typeof LIQUID_STAKING_ERROR__RATE_BREAKER_NOT_TRIPPED
   | typeof LIQUID_STAKING_ERROR__REBALANCING_PAUSED
   | typeof LIQUID_STAKING_ERROR__RESERVE_AWAITING_UNSTAKE
   | typeof LIQUID_STAKING_ERROR__RESERVE_BUFFER_TOO_HIGH
@@ -166,7 +172,6 @@ export type LiquidStakingError =
   | typeof LIQUID_STAKING_ERROR__SLIPPAGE_EXCEEDED
   | typeof LIQUID_STAKING_ERROR__STAKE_ACCOUNT_MISMATCH
   | typeof LIQUID_STAKING_ERROR__STAKE_ACCOUNT_NOT_OWNED_BY_STAKE_PROGRAM
-  | typeof LIQUID_STAKING_ERROR__STAKE_ACCOUNTS_NOT_IN_PAIRS
   | typeof LIQUID_STAKING_ERROR__STAKE_DELEGATED_TO_WRONG_VALIDATOR
   | typeof LIQUID_STAKING_ERROR__STAKE_LOCKED_UP
   | typeof LIQUID_STAKING_ERROR__STAKE_NOT_ACTIVE
@@ -189,6 +194,7 @@ export type LiquidStakingError =
   | typeof LIQUID_STAKING_ERROR__VALIDATOR_REMOVING
   | typeof LIQUID_STAKING_ERROR__VALIDATORS_NOT_OBSERVED
   | typeof LIQUID_STAKING_ERROR__WRONG_MINT
+  | typeof LIQUID_STAKING_ERROR__WRONG_RATE_ACCOUNT
   | typeof LIQUID_STAKING_ERROR__WRONG_RESERVE
   | typeof LIQUID_STAKING_ERROR__WRONG_STAKE_AUTHORITY
   | typeof LIQUID_STAKING_ERROR__WRONG_TREASURY
@@ -219,8 +225,10 @@ if (process.env.NODE_ENV !== "production") {
     [LIQUID_STAKING_ERROR__NOT_PROPOSED_ADMIN]: `Signer is not the proposed admin`,
     [LIQUID_STAKING_ERROR__NOT_TICKET_OWNER]: `Ticket belongs to another owner`,
     [LIQUID_STAKING_ERROR__NOT_TREASURY_AUTHORITY]: `Signer is not the pool's treasury authority`,
+    [LIQUID_STAKING_ERROR__OBSERVE_ACCOUNTS_MISMATCH]: `Observe: after the fixed accounts, each validator's main stake account, then its transient only when one is recorded`,
     [LIQUID_STAKING_ERROR__ONLY_ADMIN_CAN_UNPAUSE]: `Only the admin can unpause`,
     [LIQUID_STAKING_ERROR__POOL_STALE]: `Pool not updated this epoch: run the crank (observe then finalize) first`,
+    [LIQUID_STAKING_ERROR__RATE_BREAKER_NOT_TRIPPED]: `The rate account's breaker is not tripped: nothing to reset`,
     [LIQUID_STAKING_ERROR__REBALANCING_PAUSED]: `Staking new SOL is paused (unstaking for tickets and the buffer goes on)`,
     [LIQUID_STAKING_ERROR__RESERVE_AWAITING_UNSTAKE]: `The reserve does not hold this ticket's SOL yet: the stake is still deactivating`,
     [LIQUID_STAKING_ERROR__RESERVE_BUFFER_TOO_HIGH]: `Reserve buffer above the cap (MAX_RESERVE_BUFFER_BPS)`,
@@ -229,7 +237,6 @@ if (process.env.NODE_ENV !== "production") {
     [LIQUID_STAKING_ERROR__SLIPPAGE_EXCEEDED]: `Slippage: the LST minted would be below the minimum the caller accepts`,
     [LIQUID_STAKING_ERROR__STAKE_ACCOUNT_MISMATCH]: `Stake account is not the one derived for this pool and validator`,
     [LIQUID_STAKING_ERROR__STAKE_ACCOUNT_NOT_OWNED_BY_STAKE_PROGRAM]: `Stake account is not owned by the Stake program`,
-    [LIQUID_STAKING_ERROR__STAKE_ACCOUNTS_NOT_IN_PAIRS]: `Expected the validator and transient stake accounts in pairs after the fixed accounts`,
     [LIQUID_STAKING_ERROR__STAKE_DELEGATED_TO_WRONG_VALIDATOR]: `Stake account is delegated to a vote account other than the validator's`,
     [LIQUID_STAKING_ERROR__STAKE_LOCKED_UP]: `Stake account has a lockup`,
     [LIQUID_STAKING_ERROR__STAKE_NOT_ACTIVE]: `Stake account is not fully active (activating, deactivating or inactive)`,
@@ -252,6 +259,7 @@ if (process.env.NODE_ENV !== "production") {
     [LIQUID_STAKING_ERROR__VALIDATOR_REMOVING]: `Validator is being removed`,
     [LIQUID_STAKING_ERROR__VALIDATORS_NOT_OBSERVED]: `Finalize refused: not every validator has been observed this epoch`,
     [LIQUID_STAKING_ERROR__WRONG_MINT]: `Mint is not this pool's LST mint`,
+    [LIQUID_STAKING_ERROR__WRONG_RATE_ACCOUNT]: `Rate account is not this pool's rate account`,
     [LIQUID_STAKING_ERROR__WRONG_RESERVE]: `Reserve account is not this pool's reserve`,
     [LIQUID_STAKING_ERROR__WRONG_STAKE_AUTHORITY]: `Stake account's staker or withdrawer is not the pool`,
     [LIQUID_STAKING_ERROR__WRONG_TREASURY]: `Treasury token account does not hold this pool's LST`,

@@ -48,6 +48,7 @@ export type FinalizeEpochInstruction<
   TAccountTreasury extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> =
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
+  TAccountRate extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -68,6 +69,9 @@ export type FinalizeEpochInstruction<
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
+      TAccountRate extends string
+        ? WritableAccount<TAccountRate>
+        : TAccountRate,
       ...TRemainingAccounts,
     ]
   >;
@@ -107,12 +111,18 @@ export type FinalizeEpochInput<
   TAccountReserve extends string = string,
   TAccountTreasury extends string = string,
   TAccountTokenProgram extends string = string,
+  TAccountRate extends string = string,
 > = {
   pool: Address<TAccountPool>;
   lstMint: Address<TAccountLstMint>;
   reserve: Address<TAccountReserve>;
   treasury: Address<TAccountTreasury>;
   tokenProgram?: Address<TAccountTokenProgram>;
+  /**
+   * The pool's rate account: the settlement is written there for lenders. (`dup`: zero-copy,
+   * written in place, and its discriminator differs from every other field's.)
+   */
+  rate: Address<TAccountRate>;
 };
 
 export function getFinalizeEpochInstruction<
@@ -121,6 +131,7 @@ export function getFinalizeEpochInstruction<
   TAccountReserve extends string,
   TAccountTreasury extends string,
   TAccountTokenProgram extends string,
+  TAccountRate extends string,
   TProgramAddress extends Address = typeof LIQUID_STAKING_PROGRAM_ADDRESS,
 >(
   input: FinalizeEpochInput<
@@ -128,7 +139,8 @@ export function getFinalizeEpochInstruction<
     TAccountLstMint,
     TAccountReserve,
     TAccountTreasury,
-    TAccountTokenProgram
+    TAccountTokenProgram,
+    TAccountRate
   >,
   config?: { programAddress?: TProgramAddress },
 ): FinalizeEpochInstruction<
@@ -137,7 +149,8 @@ export function getFinalizeEpochInstruction<
   TAccountLstMint,
   TAccountReserve,
   TAccountTreasury,
-  TAccountTokenProgram
+  TAccountTokenProgram,
+  TAccountRate
 > {
   // Program address.
   const programAddress =
@@ -150,6 +163,7 @@ export function getFinalizeEpochInstruction<
     reserve: { value: input.reserve ?? null, isWritable: false },
     treasury: { value: input.treasury ?? null, isWritable: true },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
+    rate: { value: input.rate ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -170,6 +184,7 @@ export function getFinalizeEpochInstruction<
       getAccountMeta(accounts.reserve),
       getAccountMeta(accounts.treasury),
       getAccountMeta(accounts.tokenProgram),
+      getAccountMeta(accounts.rate),
     ],
     data: getFinalizeEpochInstructionDataEncoder().encode({}),
     programAddress,
@@ -179,7 +194,8 @@ export function getFinalizeEpochInstruction<
     TAccountLstMint,
     TAccountReserve,
     TAccountTreasury,
-    TAccountTokenProgram
+    TAccountTokenProgram,
+    TAccountRate
   >);
 }
 
@@ -194,6 +210,11 @@ export type ParsedFinalizeEpochInstruction<
     reserve: TAccountMetas[2];
     treasury: TAccountMetas[3];
     tokenProgram: TAccountMetas[4];
+    /**
+     * The pool's rate account: the settlement is written there for lenders. (`dup`: zero-copy,
+     * written in place, and its discriminator differs from every other field's.)
+     */
+    rate: TAccountMetas[5];
   };
   data: FinalizeEpochInstructionData;
 };
@@ -206,7 +227,7 @@ export function parseFinalizeEpochInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedFinalizeEpochInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 5) {
+  if (instruction.accounts.length < 6) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -224,6 +245,7 @@ export function parseFinalizeEpochInstruction<
       reserve: getNextAccount(),
       treasury: getNextAccount(),
       tokenProgram: getNextAccount(),
+      rate: getNextAccount(),
     },
     data: getFinalizeEpochInstructionDataDecoder().decode(instruction.data),
   };

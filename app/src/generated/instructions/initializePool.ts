@@ -34,7 +34,12 @@ import {
   type WritableAccount,
   type WritableSignerAccount,
 } from "@solana/kit";
-import { findPoolPda, findReservePda, findTreasuryPda } from "../pdas";
+import {
+  findPoolPda,
+  findRatePda,
+  findReservePda,
+  findTreasuryPda,
+} from "../pdas";
 import { LIQUID_STAKING_PROGRAM_ADDRESS } from "../programs";
 import {
   expectAddress,
@@ -65,6 +70,7 @@ export type InitializePoolInstruction<
   TAccountPool extends string | AccountMeta<string> = string,
   TAccountReserve extends string | AccountMeta<string> = string,
   TAccountValidatorList extends string | AccountMeta<string> = string,
+  TAccountRate extends string | AccountMeta<string> = string,
   TAccountAdmin extends string | AccountMeta<string> = string,
   TAccountOperator extends string | AccountMeta<string> = string,
   TAccountPauseGuardian extends string | AccountMeta<string> = string,
@@ -99,6 +105,9 @@ export type InitializePoolInstruction<
       TAccountValidatorList extends string
         ? WritableAccount<TAccountValidatorList>
         : TAccountValidatorList,
+      TAccountRate extends string
+        ? WritableAccount<TAccountRate>
+        : TAccountRate,
       TAccountAdmin extends string
         ? ReadonlyAccount<TAccountAdmin>
         : TAccountAdmin,
@@ -182,6 +191,7 @@ export type InitializePoolAsyncInput<
   TAccountPool extends string = string,
   TAccountReserve extends string = string,
   TAccountValidatorList extends string = string,
+  TAccountRate extends string = string,
   TAccountAdmin extends string = string,
   TAccountOperator extends string = string,
   TAccountPauseGuardian extends string = string,
@@ -203,6 +213,8 @@ export type InitializePoolAsyncInput<
    * transaction; claimed here.
    */
   validatorList: Address<TAccountValidatorList>;
+  /** The exchange-rate account lenders read, `[RATE_SEED, pool]`. */
+  rate?: Address<TAccountRate>;
   admin: Address<TAccountAdmin>;
   operator: Address<TAccountOperator>;
   pauseGuardian: Address<TAccountPauseGuardian>;
@@ -225,6 +237,7 @@ export async function getInitializePoolInstructionAsync<
   TAccountPool extends string,
   TAccountReserve extends string,
   TAccountValidatorList extends string,
+  TAccountRate extends string,
   TAccountAdmin extends string,
   TAccountOperator extends string,
   TAccountPauseGuardian extends string,
@@ -242,6 +255,7 @@ export async function getInitializePoolInstructionAsync<
     TAccountPool,
     TAccountReserve,
     TAccountValidatorList,
+    TAccountRate,
     TAccountAdmin,
     TAccountOperator,
     TAccountPauseGuardian,
@@ -261,6 +275,7 @@ export async function getInitializePoolInstructionAsync<
     TAccountPool,
     TAccountReserve,
     TAccountValidatorList,
+    TAccountRate,
     TAccountAdmin,
     TAccountOperator,
     TAccountPauseGuardian,
@@ -283,6 +298,7 @@ export async function getInitializePoolInstructionAsync<
     pool: { value: input.pool ?? null, isWritable: true },
     reserve: { value: input.reserve ?? null, isWritable: true },
     validatorList: { value: input.validatorList ?? null, isWritable: true },
+    rate: { value: input.rate ?? null, isWritable: true },
     admin: { value: input.admin ?? null, isWritable: false },
     operator: { value: input.operator ?? null, isWritable: false },
     pauseGuardian: { value: input.pauseGuardian ?? null, isWritable: false },
@@ -318,6 +334,11 @@ export async function getInitializePoolInstructionAsync<
       pool: expectAddress(accounts.pool.value),
     });
   }
+  if (!accounts.rate.value) {
+    accounts.rate.value = await findRatePda({
+      pool: expectAddress(accounts.pool.value),
+    });
+  }
   if (!accounts.treasury.value) {
     accounts.treasury.value = await findTreasuryPda({
       pool: expectAddress(accounts.pool.value),
@@ -344,6 +365,7 @@ export async function getInitializePoolInstructionAsync<
       getAccountMeta(accounts.pool),
       getAccountMeta(accounts.reserve),
       getAccountMeta(accounts.validatorList),
+      getAccountMeta(accounts.rate),
       getAccountMeta(accounts.admin),
       getAccountMeta(accounts.operator),
       getAccountMeta(accounts.pauseGuardian),
@@ -365,6 +387,7 @@ export async function getInitializePoolInstructionAsync<
     TAccountPool,
     TAccountReserve,
     TAccountValidatorList,
+    TAccountRate,
     TAccountAdmin,
     TAccountOperator,
     TAccountPauseGuardian,
@@ -383,6 +406,7 @@ export type InitializePoolInput<
   TAccountPool extends string = string,
   TAccountReserve extends string = string,
   TAccountValidatorList extends string = string,
+  TAccountRate extends string = string,
   TAccountAdmin extends string = string,
   TAccountOperator extends string = string,
   TAccountPauseGuardian extends string = string,
@@ -404,6 +428,8 @@ export type InitializePoolInput<
    * transaction; claimed here.
    */
   validatorList: Address<TAccountValidatorList>;
+  /** The exchange-rate account lenders read, `[RATE_SEED, pool]`. */
+  rate: Address<TAccountRate>;
   admin: Address<TAccountAdmin>;
   operator: Address<TAccountOperator>;
   pauseGuardian: Address<TAccountPauseGuardian>;
@@ -426,6 +452,7 @@ export function getInitializePoolInstruction<
   TAccountPool extends string,
   TAccountReserve extends string,
   TAccountValidatorList extends string,
+  TAccountRate extends string,
   TAccountAdmin extends string,
   TAccountOperator extends string,
   TAccountPauseGuardian extends string,
@@ -443,6 +470,7 @@ export function getInitializePoolInstruction<
     TAccountPool,
     TAccountReserve,
     TAccountValidatorList,
+    TAccountRate,
     TAccountAdmin,
     TAccountOperator,
     TAccountPauseGuardian,
@@ -461,6 +489,7 @@ export function getInitializePoolInstruction<
   TAccountPool,
   TAccountReserve,
   TAccountValidatorList,
+  TAccountRate,
   TAccountAdmin,
   TAccountOperator,
   TAccountPauseGuardian,
@@ -482,6 +511,7 @@ export function getInitializePoolInstruction<
     pool: { value: input.pool ?? null, isWritable: true },
     reserve: { value: input.reserve ?? null, isWritable: true },
     validatorList: { value: input.validatorList ?? null, isWritable: true },
+    rate: { value: input.rate ?? null, isWritable: true },
     admin: { value: input.admin ?? null, isWritable: false },
     operator: { value: input.operator ?? null, isWritable: false },
     pauseGuardian: { value: input.pauseGuardian ?? null, isWritable: false },
@@ -528,6 +558,7 @@ export function getInitializePoolInstruction<
       getAccountMeta(accounts.pool),
       getAccountMeta(accounts.reserve),
       getAccountMeta(accounts.validatorList),
+      getAccountMeta(accounts.rate),
       getAccountMeta(accounts.admin),
       getAccountMeta(accounts.operator),
       getAccountMeta(accounts.pauseGuardian),
@@ -549,6 +580,7 @@ export function getInitializePoolInstruction<
     TAccountPool,
     TAccountReserve,
     TAccountValidatorList,
+    TAccountRate,
     TAccountAdmin,
     TAccountOperator,
     TAccountPauseGuardian,
@@ -578,17 +610,19 @@ export type ParsedInitializePoolInstruction<
      * transaction; claimed here.
      */
     validatorList: TAccountMetas[4];
-    admin: TAccountMetas[5];
-    operator: TAccountMetas[6];
-    pauseGuardian: TAccountMetas[7];
-    treasuryAuthority: TAccountMetas[8];
+    /** The exchange-rate account lenders read, `[RATE_SEED, pool]`. */
+    rate: TAccountMetas[5];
+    admin: TAccountMetas[6];
+    operator: TAccountMetas[7];
+    pauseGuardian: TAccountMetas[8];
+    treasuryAuthority: TAccountMetas[9];
     /** by the pool. */
-    treasury: TAccountMetas[9];
+    treasury: TAccountMetas[10];
     /** initial deposit forever (no instruction moves it). */
-    lockedLst: TAccountMetas[10];
-    tokenProgram: TAccountMetas[11];
-    associatedTokenProgram: TAccountMetas[12];
-    systemProgram: TAccountMetas[13];
+    lockedLst: TAccountMetas[11];
+    tokenProgram: TAccountMetas[12];
+    associatedTokenProgram: TAccountMetas[13];
+    systemProgram: TAccountMetas[14];
   };
   data: InitializePoolInstructionData;
 };
@@ -601,7 +635,7 @@ export function parseInitializePoolInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedInitializePoolInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 14) {
+  if (instruction.accounts.length < 15) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -619,6 +653,7 @@ export function parseInitializePoolInstruction<
       pool: getNextAccount(),
       reserve: getNextAccount(),
       validatorList: getNextAccount(),
+      rate: getNextAccount(),
       admin: getNextAccount(),
       operator: getNextAccount(),
       pauseGuardian: getNextAccount(),

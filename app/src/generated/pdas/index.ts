@@ -7,6 +7,7 @@
  */
 
 export * from "./pool";
+export * from "./rate";
 export * from "./reserve";
 export * from "./ticket";
 export * from "./transientStake";

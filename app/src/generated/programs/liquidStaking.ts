@@ -23,6 +23,7 @@ import {
   parseDepositSolInstruction,
   parseDepositStakeInstruction,
   parseFinalizeEpochInstruction,
+  parseGetRateInstruction,
   parseInitializePoolInstruction,
   parseInstantUnstakeInstruction,
   parseObserveValidatorsInstruction,
@@ -30,6 +31,7 @@ import {
   parseProposeAdminInstruction,
   parseRebalanceValidatorInstruction,
   parseRemoveValidatorInstruction,
+  parseResetRateBreakerInstruction,
   parseSetFeesInstruction,
   parseSetPauseInstruction,
   parseSetRolesInstruction,
@@ -43,6 +45,7 @@ import {
   type ParsedDepositSolInstruction,
   type ParsedDepositStakeInstruction,
   type ParsedFinalizeEpochInstruction,
+  type ParsedGetRateInstruction,
   type ParsedInitializePoolInstruction,
   type ParsedInstantUnstakeInstruction,
   type ParsedObserveValidatorsInstruction,
@@ -50,6 +53,7 @@ import {
   type ParsedProposeAdminInstruction,
   type ParsedRebalanceValidatorInstruction,
   type ParsedRemoveValidatorInstruction,
+  type ParsedResetRateBreakerInstruction,
   type ParsedSetFeesInstruction,
   type ParsedSetPauseInstruction,
   type ParsedSetRolesInstruction,
@@ -63,6 +67,7 @@ export const LIQUID_STAKING_PROGRAM_ADDRESS =
   "FtthUCQrNBRMFxTTGcBwN34V51gV4C8E62R4G26iAdx8" as Address<"FtthUCQrNBRMFxTTGcBwN34V51gV4C8E62R4G26iAdx8">;
 
 export enum LiquidStakingAccount {
+  ExchangeRate,
   Pool,
   Ticket,
   ValidatorList,
@@ -72,6 +77,17 @@ export function identifyLiquidStakingAccount(
   account: { data: ReadonlyUint8Array } | ReadonlyUint8Array,
 ): LiquidStakingAccount {
   const data = "data" in account ? account.data : account;
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([228, 245, 195, 3, 212, 128, 10, 150]),
+      ),
+      0,
+    )
+  ) {
+    return LiquidStakingAccount.ExchangeRate;
+  }
   if (
     containsBytes(
       data,
@@ -117,6 +133,7 @@ export enum LiquidStakingInstruction {
   DepositSol,
   DepositStake,
   FinalizeEpoch,
+  GetRate,
   InitializePool,
   InstantUnstake,
   ObserveValidators,
@@ -124,6 +141,7 @@ export enum LiquidStakingInstruction {
   ProposeAdmin,
   RebalanceValidator,
   RemoveValidator,
+  ResetRateBreaker,
   SetFees,
   SetPause,
   SetRoles,
@@ -207,6 +225,17 @@ export function identifyLiquidStakingInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([177, 72, 238, 202, 231, 17, 128, 243]),
+      ),
+      0,
+    )
+  ) {
+    return LiquidStakingInstruction.GetRate;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([95, 180, 10, 172, 84, 174, 232, 40]),
       ),
       0,
@@ -279,6 +308,17 @@ export function identifyLiquidStakingInstruction(
     )
   ) {
     return LiquidStakingInstruction.RemoveValidator;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([96, 8, 119, 23, 216, 132, 184, 169]),
+      ),
+      0,
+    )
+  ) {
+    return LiquidStakingInstruction.ResetRateBreaker;
   }
   if (
     containsBytes(
@@ -384,6 +424,9 @@ export type ParsedLiquidStakingInstruction<
       instructionType: LiquidStakingInstruction.FinalizeEpoch;
     } & ParsedFinalizeEpochInstruction<TProgram>)
   | ({
+      instructionType: LiquidStakingInstruction.GetRate;
+    } & ParsedGetRateInstruction<TProgram>)
+  | ({
       instructionType: LiquidStakingInstruction.InitializePool;
     } & ParsedInitializePoolInstruction<TProgram>)
   | ({
@@ -404,6 +447,9 @@ export type ParsedLiquidStakingInstruction<
   | ({
       instructionType: LiquidStakingInstruction.RemoveValidator;
     } & ParsedRemoveValidatorInstruction<TProgram>)
+  | ({
+      instructionType: LiquidStakingInstruction.ResetRateBreaker;
+    } & ParsedResetRateBreakerInstruction<TProgram>)
   | ({
       instructionType: LiquidStakingInstruction.SetFees;
     } & ParsedSetFeesInstruction<TProgram>)
@@ -473,6 +519,13 @@ export function parseLiquidStakingInstruction<TProgram extends string>(
         ...parseFinalizeEpochInstruction(instruction),
       };
     }
+    case LiquidStakingInstruction.GetRate: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: LiquidStakingInstruction.GetRate,
+        ...parseGetRateInstruction(instruction),
+      };
+    }
     case LiquidStakingInstruction.InitializePool: {
       assertIsInstructionWithAccounts(instruction);
       return {
@@ -520,6 +573,13 @@ export function parseLiquidStakingInstruction<TProgram extends string>(
       return {
         instructionType: LiquidStakingInstruction.RemoveValidator,
         ...parseRemoveValidatorInstruction(instruction),
+      };
+    }
+    case LiquidStakingInstruction.ResetRateBreaker: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: LiquidStakingInstruction.ResetRateBreaker,
+        ...parseResetRateBreakerInstruction(instruction),
       };
     }
     case LiquidStakingInstruction.SetFees: {

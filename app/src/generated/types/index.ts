@@ -13,6 +13,8 @@ export * from "./feesScheduled";
 export * from "./instantUnstaked";
 export * from "./pauseSet";
 export * from "./poolInitialized";
+export * from "./rateBreakerReset";
+export * from "./rateBreakerTripped";
 export * from "./rolesSet";
 export * from "./solDeposited";
 export * from "./stakeDeposited";
