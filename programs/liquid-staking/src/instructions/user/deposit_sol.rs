@@ -25,6 +25,9 @@ pub fn deposit_sol(ctx: Context<DepositSol>, lamports: u64, min_lst_out: u64) ->
     let lst_out = quote.lst_out;
     require!(lst_out > 0, LiquidStakingError::DepositTooSmall);
     require!(lst_out >= min_lst_out, LiquidStakingError::SlippageExceeded);
+    // Booked first: an amount the pool's totals cannot hold is refused (MathOverflow) before any
+    // SOL moves; the account is written back only if every CPI below succeeds.
+    ctx.accounts.deposit.pool.book_deposit(lamports, lst_out)?;
 
     let (a, d) = (&ctx.accounts, &ctx.accounts.deposit);
     system_program::transfer(
@@ -36,8 +39,7 @@ pub fn deposit_sol(ctx: Context<DepositSol>, lamports: u64, min_lst_out: u64) ->
     )?;
     cpi::mint_lst(&d.pool, d.lst_mint.to_account_info(), d.recipient_lst.to_account_info(), &d.token_program.to_account_info(), lst_out)?;
 
-    let pool = &mut ctx.accounts.deposit.pool;
-    pool.book_deposit(lamports, lst_out)?;
+    let pool = &ctx.accounts.deposit.pool;
     emit!(SolDeposited {
         pool: pool.key(),
         depositor: ctx.accounts.deposit.depositor.key(),
