@@ -1,7 +1,7 @@
 //! The bot's own address lookup tables for observe transactions. A legacy transaction names each
-//! account in 32 bytes, so 1,232 bytes carry 12 validators' stake account pairs; a v0 transaction
-//! names an account in a lookup table with a one-byte index, and the limit becomes the 64 accounts
-//! a transaction may lock.
+//! account in 32 bytes, so 1,232 bytes carry about 25 stake accounts (one a validator, two with a
+//! transient); a v0 transaction names an account in a lookup table with a one-byte index, and the
+//! limit becomes the 64 accounts a transaction may lock (55 stake accounts).
 //!
 //! Table `k` holds observe's fixed accounts, then the stake account pairs of validators
 //! `k * VALIDATORS_PER_TABLE ..` in list order (a table holds at most 256 addresses). The bot is

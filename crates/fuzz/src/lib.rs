@@ -507,16 +507,32 @@ pub fn run_sequence(seed: u64, steps: u64) -> Result<Stats, Violation> {
             }
             65..=70 => ("observe", model.observe().map(|_| 0)),
             71..=75 => {
+                let due = model.pool.last_update_epoch != model.epoch;
                 let r = model.finalize();
-                if r.is_ok() {
+                if r.is_ok() && due {
                     stats.settlements += 1;
                 }
                 ("finalize", r)
             }
             76..=81 => ("rebalance", model.rebalance()),
             82..=93 => {
-                let r = model.observe().and_then(|_| model.finalize()).and_then(|_| model.rebalance());
-                ("crank", r)
+                // Three transactions: a refused one reverts only itself.
+                let r = model.observe();
+                if r.is_ok() {
+                    let settled = model.clone();
+                    let due = model.pool.last_update_epoch != model.epoch;
+                    match model.finalize() {
+                        Ok(_) => {
+                            stats.settlements += due as u64;
+                            let before_rebalance = model.clone();
+                            if model.rebalance().is_err() {
+                                model = before_rebalance;
+                            }
+                        }
+                        Err(_) => model = settled,
+                    }
+                }
+                ("crank", r.map(|_| 0))
             }
             _ => {
                 // Mainnet-like yields, sometimes none, sometimes a warm-up-like burst.

@@ -69,12 +69,14 @@ impl ValidatorEntry {
         Ok(())
     }
 
+    /// Whether `address` is this validator's transient stake account in `pool`.
+    pub fn is_transient_stake(&self, pool: &Pubkey, address: &Pubkey) -> bool {
+        pda::is_transient_stake_address(pool, &self.vote_account, self.transient_stake_bump, address)
+    }
+
     /// Checks `address` is this validator's transient stake account in `pool`.
     pub fn check_transient_stake(&self, pool: &Pubkey, address: &Pubkey) -> Result<()> {
-        require!(
-            pda::is_transient_stake_address(pool, &self.vote_account, self.transient_stake_bump, address),
-            LiquidStakingError::TransientStakeAccountMismatch
-        );
+        require!(self.is_transient_stake(pool, address), LiquidStakingError::TransientStakeAccountMismatch);
         Ok(())
     }
 }

@@ -19,7 +19,7 @@ pub struct ObserveValidators<'info> {
 }
 
 /// Crank step 1, permissionless. Reads the stake accounts of validators `first_index..` (as many
-/// as pairs are passed) and records their balances (the increase is the epoch's rewards). Then,
+/// as accounts are passed: one each, two with a transient) and records their balances (the increase is the epoch's rewards). Then,
 /// per validator:
 /// - a transient that finished deactivating goes back to the reserve (where tickets are paid
 ///   from); one that finished activating merges into the main account;
@@ -50,20 +50,23 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
     let reserve = a.pool.reserve.to_account_info();
 
     let mut list = a.pool.validator_list.load_mut()?;
-    // Which accounts are whose: read in list order before anything changes (a transient is
-    // expected exactly where the entry records one, a rule the client follows from the same list).
+    // Which accounts are whose, read in list order before anything changes: a validator's main
+    // stake account, then its transient when the next account is at its transient address. A
+    // validator recording a transient must be given it, unless it was observed this epoch already:
+    // a batch planned before another crank merged or withdrew a transient (or created one after
+    // finalize) is then skipped as before, not refused.
     let mut batch: Vec<(u32, &AccountInfo<'info>, Option<&AccountInfo<'info>>)> = Vec::with_capacity(accounts.len());
     let mut cursor = 0;
     while cursor < accounts.len() {
         let index = first_index.checked_add(batch.len() as u32).ok_or(LiquidStakingError::ValidatorIndexOutOfRange)?;
-        let has_transient = list.entry(index)?.transient_stake_lamports > 0;
-        let transient = if has_transient {
-            Some(accounts.get(cursor + 1).ok_or(LiquidStakingError::ObserveAccountsMismatch)?)
-        } else {
-            None
-        };
+        let entry = list.entry(index)?;
+        let transient = accounts.get(cursor + 1).filter(|next| entry.is_transient_stake(&pool_key, next.key));
+        require!(
+            transient.is_some() || entry.transient_stake_lamports == 0 || entry.last_observed_epoch == epoch,
+            LiquidStakingError::ObserveAccountsMismatch
+        );
         batch.push((index, &accounts[cursor], transient));
-        cursor += 1 + has_transient as usize;
+        cursor += 1 + transient.is_some() as usize;
     }
     let count = batch.len() as u32;
     let mut stake_delta: i128 = 0;
@@ -86,10 +89,8 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
     for &(index, validator_info, transient_info) in batch.iter().rev() {
         let entry = list.entry_mut(index)?;
         let vote = entry.vote_account;
+        // (A transient was matched to its address while parsing.)
         entry.check_validator_stake(&pool_key, validator_info.key)?;
-        if let Some(info) = transient_info {
-            entry.check_transient_stake(&pool_key, info.key)?;
-        }
         if entry.last_observed_epoch == epoch {
             continue;
         }
