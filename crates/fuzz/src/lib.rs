@@ -295,28 +295,9 @@ impl Model {
     fn unstake(&mut self, user: usize, lst: u64, max_fee_bps: u16) -> Result<u64, Refusal> {
         self.pool.require_fresh(self.epoch)?;
         anchor_lang::require!(lst > 0, liquid_staking::error::LiquidStakingError::ZeroAmount);
-        let fees = self.pool.fees_at(self.epoch);
-        let instant_lst = if self.pool.paused & PAUSED_INSTANT_EXITS != 0 {
-            0
-        } else {
-            let max_value = math::max_instant_value(
-                self.pool.instant_curve_position(self.reserve),
-                self.pool.instant_curve_target_lamports,
-                fees.instant_unstake_min_bps,
-                fees.instant_unstake_max_bps,
-                max_fee_bps,
-            );
-            math::lst_for_deposit(max_value, self.pool.total_lamports, self.pool.lst_supply)
-                .map_err(liquid_staking::error::LiquidStakingError::from)?
-                .min(lst)
-        };
-        let instant = if instant_lst > 0 {
-            let quote = self.pool.quote_instant_exit(instant_lst, self.reserve, self.epoch)?;
-            (quote.lamports_out > 0).then_some(quote)
-        } else {
-            None
-        };
-        let instant_lst = if instant.is_some() { instant_lst } else { 0 };
+        let instant = self.pool.quote_unstake_instant_part(lst, self.reserve, self.epoch, max_fee_bps)?;
+        let instant_lst = instant.as_ref().map_or(0, |(lst, _)| *lst);
+        let instant = instant.map(|(_, quote)| quote);
         let mut out = 0;
         if let Some(quote) = &instant {
             self.pay_instant(user, instant_lst, quote)?;

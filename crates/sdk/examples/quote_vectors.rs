@@ -326,28 +326,9 @@ fn random_lst(rng: &mut Rng, p: &Pool) -> u64 {
 /// The one-call exit's quote, as programs/liquid-staking/src/instructions/user/unstake.rs computes
 /// it (after its freshness and zero checks).
 fn quote_unstake(pool: &Pool, lst_amount: u64, max_fee_bps: u16, reserve_balance: u64, epoch: u64) -> anchor_lang::Result<J> {
-    let fees = pool.fees_at(epoch);
-    let instant_lst = if pool.paused & PAUSED_INSTANT_EXITS != 0 {
-        0
-    } else {
-        let max_value = math::max_instant_value(
-            pool.instant_curve_position(reserve_balance),
-            pool.instant_curve_target_lamports,
-            fees.instant_unstake_min_bps,
-            fees.instant_unstake_max_bps,
-            max_fee_bps,
-        );
-        math::lst_for_deposit(max_value, pool.total_lamports, pool.lst_supply)
-            .map_err(liquid_staking_sdk::LiquidStakingError::from)?
-            .min(lst_amount)
-    };
-    let instant = if instant_lst > 0 {
-        let quote = pool.quote_instant_exit(instant_lst, reserve_balance, epoch)?;
-        (quote.lamports_out > 0).then_some(quote)
-    } else {
-        None
-    };
-    let instant_lst = if instant.is_some() { instant_lst } else { 0 };
+    let instant = pool.quote_unstake_instant_part(lst_amount, reserve_balance, epoch, max_fee_bps)?;
+    let instant_lst = instant.as_ref().map_or(0, |(lst, _)| *lst);
+    let instant = instant.map(|(_, quote)| quote);
     let mut after = pool.clone();
     if let Some(q) = &instant {
         after.book_instant_exit(instant_lst, q)?;

@@ -303,6 +303,31 @@ impl Pool {
         })
     }
 
+    /// The instant part of a one-call exit (`unstake`) of `lst`: as much of it as the fee curve
+    /// pays while its rate stays at or under `max_fee_bps`, with its quote; `None` when instant
+    /// exits are paused or that part would pay nothing (all of it then goes to the ticket).
+    pub fn quote_unstake_instant_part(&self, lst: u64, reserve_balance: u64, epoch: u64, max_fee_bps: u16) -> Result<Option<(u64, math::InstantQuote)>> {
+        if self.paused & PAUSED_INSTANT_EXITS != 0 {
+            return Ok(None);
+        }
+        let fees = self.fees_at(epoch);
+        let max_value = math::max_instant_value(
+            self.instant_curve_position(reserve_balance),
+            self.instant_curve_target_lamports,
+            fees.instant_unstake_min_bps,
+            fees.instant_unstake_max_bps,
+            max_fee_bps,
+        );
+        let instant_lst = math::lst_for_deposit(max_value, self.total_lamports, self.lst_supply)
+            .map_err(LiquidStakingError::from)?
+            .min(lst);
+        if instant_lst == 0 {
+            return Ok(None);
+        }
+        let quote = self.quote_instant_exit(instant_lst, reserve_balance, epoch)?;
+        Ok((quote.lamports_out > 0).then_some((instant_lst, quote)))
+    }
+
     /// Books an instant exit: `lst` burned, `lamports_out` paid from the reserve, the fee left in
     /// the pool; returns the LST to mint to the treasury for its share of the fee.
     pub fn book_instant_exit(&mut self, lst: u64, quote: &math::InstantQuote) -> Result<u64> {

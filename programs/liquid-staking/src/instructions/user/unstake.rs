@@ -1,6 +1,6 @@
 use super::instant_unstake::pay_instant_exit;
 use super::order_unstake::{open_ticket, TicketExit};
-use crate::{error::LiquidStakingError, math, state::*};
+use crate::error::LiquidStakingError;
 use anchor_lang::prelude::*;
 
 /// One-call exit: fills instantly from the buffer as far as the instant fee curve's rate stays at
@@ -16,31 +16,10 @@ pub fn unstake(ctx: Context<TicketExit>, lst_amount: u64, max_fee_bps: u16, min_
 
     // The instant part: as much value as keeps the curve's rate under the caller's maximum.
     let reserve_balance = ctx.accounts.exit.reserve.lamports();
-    let fees = pool.fees_at(epoch);
-    let instant_lst = if pool.paused & PAUSED_INSTANT_EXITS != 0 {
-        0
-    } else {
-        let max_value = math::max_instant_value(
-            pool.instant_curve_position(reserve_balance),
-            pool.instant_curve_target_lamports,
-            fees.instant_unstake_min_bps,
-            fees.instant_unstake_max_bps,
-            max_fee_bps,
-        );
-        math::lst_for_deposit(max_value, pool.total_lamports, pool.lst_supply)
-            .map_err(LiquidStakingError::from)?
-            .min(lst_amount)
-    };
-    let instant = if instant_lst > 0 {
-        let quote = pool.quote_instant_exit(instant_lst, reserve_balance, epoch)?;
-        (quote.lamports_out > 0).then_some(quote)
-    } else {
-        None
-    };
-    let instant_lst = if instant.is_some() { instant_lst } else { 0 };
-    let instant_out = instant.map_or(0, |q| q.lamports_out);
-    if let Some(quote) = &instant {
-        pay_instant_exit(&mut ctx.accounts.exit, instant_lst, quote)?;
+    let instant = pool.quote_unstake_instant_part(lst_amount, reserve_balance, epoch, max_fee_bps)?;
+    let (instant_lst, instant_out) = instant.as_ref().map_or((0, 0), |(lst, quote)| (*lst, quote.lamports_out));
+    if let Some((lst, quote)) = &instant {
+        pay_instant_exit(&mut ctx.accounts.exit, *lst, quote)?;
     }
 
     // The rest waits: a ticket at the rate after the instant part.
