@@ -166,7 +166,7 @@ async fn check(chain: &mut LocalChain, sim: &mut Sim) -> Outcome {
         return Err(format!("mint supply {supply} != pool's LST count {}", pool.lst_supply));
     }
     let (t0, s0) = sim.last_rate;
-    if (pool.total_lamports as u128) * (s0 as u128) < (t0 as u128) * (pool.lst_supply as u128) {
+    if liquid_staking::math::rate_is_below(pool.total_lamports, pool.lst_supply, t0, s0) {
         return Err(format!("rate fell: {t0}/{s0} -> {}/{}", pool.total_lamports, pool.lst_supply));
     }
     sim.last_rate = (pool.total_lamports, pool.lst_supply);

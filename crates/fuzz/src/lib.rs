@@ -229,7 +229,7 @@ impl Model {
             return Err(format!("open tickets {owed} != owed {}", p.owed_lamports));
         }
         let (t0, s0) = self.last_rate;
-        if (p.total_lamports as u128) * (s0 as u128) < (t0 as u128) * (p.lst_supply as u128) {
+        if math::rate_is_below(p.total_lamports, p.lst_supply, t0, s0) {
             return Err(format!("the rate fell: {t0}/{s0} -> {}/{}", p.total_lamports, p.lst_supply));
         }
         self.last_rate = (p.total_lamports, p.lst_supply);

@@ -115,8 +115,8 @@ pub fn rebalance_instructions(
     let stakeable = pool.total_lamports.saturating_sub(buffer);
     let overfill = math::stake_overfill_lamports(pool.total_lamports).unwrap_or(0);
     let mut available = pool.reserve_stakeable_lamports(reserve_lamports).unwrap_or(0);
-    // (deficit, index, minimum) of every validator that can take stake now.
-    let mut candidates: Vec<(u64, usize, u64)> = entries
+    // (deficit, index, target, minimum) of every validator that can take stake now.
+    let mut candidates: Vec<(u64, usize, u64, u64)> = entries
         .iter()
         .enumerate()
         .filter(|(_, e)| e.status == VALIDATOR_STATUS_ACTIVE && e.transient_stake_lamports == 0)
@@ -130,17 +130,16 @@ pub fn rebalance_instructions(
             } else {
                 stake_account_rent_lamports + MIN_STAKE_DELEGATION_LAMPORTS
             };
-            (e.total_lamports() < target).then(|| (target - e.total_lamports(), i, minimum))
+            (e.total_lamports() < target).then(|| (target - e.total_lamports(), i, target, minimum))
         })
         .collect();
     candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut out = Vec::new();
-    for (_, index, minimum) in candidates {
+    for (_, index, target, minimum) in candidates {
         if out.len() >= max_stake_validators || available == 0 {
             break;
         }
         let entry = &entries[index];
-        let target = math::validator_target_lamports(stakeable, entry.weight, pool.total_weight).unwrap_or(0);
         let amount = math::stake_increase_lamports(target, entry.total_lamports(), available, minimum, overfill);
         if amount > 0 {
             available -= amount;

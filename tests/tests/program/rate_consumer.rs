@@ -63,7 +63,7 @@ async fn a_fresh_rate_values_collateral_exactly() {
     let rate = t.rate_account().await;
     assert!(rate.total_lamports > rate.lst_supply, "rewards raised the rate above 1");
     let lst = 7 * LAMPORTS_PER_SOL + 3;
-    let expected = (lst as u128 * rate.total_lamports as u128 / rate.lst_supply as u128) as u64;
+    let expected = liquid_staking::math::lamports_for_lst(lst, rate.total_lamports, rate.lst_supply).unwrap();
     assert_eq!(value(&mut t, value_collateral(&keys, keys.pool, lst)).await.unwrap(), expected, "rounded down");
     // Another pool's address than the rate's.
     assert_refused(value(&mut t, value_collateral(&keys, Pubkey::new_unique(), lst)).await, ConsumerError::WrongPool);
@@ -102,7 +102,7 @@ async fn the_breaker_stops_readers_until_reset() {
     let admin = t.pool.admin.insecure_clone();
     t.chain.process(&[liquid_staking_sdk::instructions::reset_rate_breaker(&keys, admin.pubkey())], &[&admin]).await.unwrap();
     let rate = t.rate_account().await;
-    let expected = (LAMPORTS_PER_SOL as u128 * rate.total_lamports as u128 / rate.lst_supply as u128) as u64;
+    let expected = liquid_staking::math::lamports_for_lst(LAMPORTS_PER_SOL, rate.total_lamports, rate.lst_supply).unwrap();
     assert_eq!(value(&mut t, value_collateral(&keys, keys.pool, LAMPORTS_PER_SOL)).await.unwrap(), expected);
 }
 

@@ -186,6 +186,12 @@ pub fn rate_scaled(total_lamports: u64, lst_supply: u64) -> u128 {
     (total_lamports as u128) * 1_000_000_000 / (lst_supply as u128)
 }
 
+/// Whether the rate `total / supply` is below `than_total / than_supply`, exactly (u128
+/// cross-multiplication). What the tests and fuzzers check "the rate never falls" with.
+pub fn rate_is_below(total: u64, supply: u64, than_total: u64, than_supply: u64) -> bool {
+    (total as u128) * (than_supply as u128) < (than_total as u128) * (supply as u128)
+}
+
 /// How far the rate fell from `previous` to `new` totals, in basis points rounded up (0 when it
 /// did not fall, or there was no previous rate). For the rate account's breaker, never money:
 /// computed on the 10^9-scaled rates, whose rounding is far below one basis point.
@@ -224,6 +230,8 @@ mod tests {
             let fell = rate_scaled(nt, ns) < rate_scaled(pt, ps);
             prop_assert_eq!(rate_drop_bps(pt, ps, nt, ns) > 0, fell);
             prop_assert!(rate_drop_bps(pt, ps, nt, ns) <= 10_000);
+            // A drop the scaled rates show is a drop exactly.
+            prop_assert!(!fell || rate_is_below(nt, ns, pt, ps));
         }
     }
 

@@ -57,9 +57,9 @@ impl ExchangeRate {
     /// The bytes `get_rate` returns: the account without its discriminator, up to `_reserved`.
     pub const RETURN_LEN: usize = 80;
 
-    /// Writes a settlement: the new totals, when, and the flags. Returns whether this write
-    /// tripped the breaker (it stays tripped until reset).
-    pub fn record(&mut self, total_lamports: u64, lst_supply: u64, clock: &Clock) -> bool {
+    /// Writes a settlement: the new totals, when, and the flags. Returns the drop (basis points)
+    /// when this write tripped the breaker (it stays tripped until reset).
+    pub fn record(&mut self, total_lamports: u64, lst_supply: u64, clock: &Clock) -> Option<u64> {
         let drop_bps = math::rate_drop_bps(self.total_lamports, self.lst_supply, total_lamports, lst_supply);
         let was_tripped = self.flags & RATE_FLAG_BREAKER != 0;
         self.flags &= !RATE_FLAG_LOSS;
@@ -75,7 +75,7 @@ impl ExchangeRate {
         self.epoch = clock.epoch;
         self.slot = clock.slot;
         self.unix_timestamp = clock.unix_timestamp;
-        !was_tripped && self.flags & RATE_FLAG_BREAKER != 0
+        (!was_tripped && self.flags & RATE_FLAG_BREAKER != 0).then_some(drop_bps)
     }
 
     /// What `get_rate` returns (RETURN_LEN bytes).
@@ -111,15 +111,15 @@ mod tests {
         let mut r = ExchangeRate::zeroed();
         r.record(1_000_000, 1_000_000, &clock(1));
         assert_eq!(r.flags, 0);
-        assert!(!r.record(1_001_000, 1_000_000, &clock(2)), "a rise");
+        assert_eq!(r.record(1_001_000, 1_000_000, &clock(2)), None, "a rise");
         assert_eq!(r.flags, 0);
-        assert!(!r.record(1_000_500, 1_000_000, &clock(3)), "5 bps down: within tolerance");
+        assert_eq!(r.record(1_000_500, 1_000_000, &clock(3)), None, "5 bps down: within tolerance");
         assert_eq!(r.flags, RATE_FLAG_LOSS);
-        assert!(!r.record(1_000_600, 1_000_000, &clock(4)));
+        assert_eq!(r.record(1_000_600, 1_000_000, &clock(4)), None);
         assert_eq!(r.flags, 0, "the loss flag follows the last settlement");
-        assert!(r.record(990_000, 1_000_000, &clock(5)), "1% down trips it");
+        assert_eq!(r.record(990_000, 1_000_000, &clock(5)), Some(106), "1.06% down (from 1.0006) trips it");
         assert_eq!(r.flags, RATE_FLAG_BREAKER | RATE_FLAG_LOSS);
-        assert!(!r.record(991_000, 1_000_000, &clock(6)), "already tripped");
+        assert_eq!(r.record(991_000, 1_000_000, &clock(6)), None, "already tripped");
         assert_eq!(r.flags, RATE_FLAG_BREAKER, "stays until the admin resets it");
         assert_eq!((r.epoch, r.slot, r.unix_timestamp, r.version), (6, 600, 240, RATE_VERSION));
     }

@@ -3,7 +3,6 @@ use crate::{
     cpi,
     error::LiquidStakingError,
     events::{EpochFinalized, RateBreakerTripped},
-    math,
     state::*,
 };
 use anchor_lang::prelude::*;
@@ -62,11 +61,11 @@ pub fn finalize_epoch(ctx: Context<FinalizeEpoch>) -> Result<()> {
 
     let mut rate = ctx.accounts.rate.load_mut()?;
     let (previous_total, previous_supply) = (rate.total_lamports, rate.lst_supply);
-    if rate.record(pool.total_lamports, pool.lst_supply, &clock) {
+    if let Some(drop_bps) = rate.record(pool.total_lamports, pool.lst_supply, &clock) {
         emit!(RateBreakerTripped {
             pool: pool.key(),
             epoch,
-            drop_bps: math::rate_drop_bps(previous_total, previous_supply, pool.total_lamports, pool.lst_supply),
+            drop_bps,
             previous_total_lamports: previous_total,
             previous_lst_supply: previous_supply,
             total_lamports: pool.total_lamports,

@@ -19,7 +19,8 @@ pub struct ObserveValidators<'info> {
 }
 
 /// Crank step 1, permissionless. Reads the stake accounts of validators `first_index..` (as many
-/// as accounts are passed: one each, two with a transient) and records their balances (the increase is the epoch's rewards). Then,
+/// as accounts are passed: one each, two with a transient) and records their balances (the
+/// increase is the epoch's rewards). Then,
 /// per validator:
 /// - a transient that finished deactivating goes back to the reserve (where tickets are paid
 ///   from); one that finished activating merges into the main account;
