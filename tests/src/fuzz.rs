@@ -216,7 +216,7 @@ async fn act(chain: &mut LocalChain, sim: &mut Sim, report: &mut FuzzReport, spa
         }
         38..=45 => {
             let max_fee_bps = [0u16, 10, 50, 300, 10_000][sim.rng.below(5) as usize];
-            let landed = send(chain, report, &[ix::unstake(&ix::UnstakeParams { keys, owner: user.pubkey(), owner_lst, ticket_nonce: nonce, lst_amount: lst, max_fee_bps, min_lamports_out: 0 })], &[&user]).await?;
+            let landed = send(chain, report, &[ix::unstake(&ix::UnstakeParams { keys, owner: user.pubkey(), owner_lst, ticket_nonce: nonce, lst_amount: lst, max_fee_bps, min_lamports_out: 0, min_instant_lamports_out: 0 })], &[&user]).await?;
             let ticket = keys.ticket(&user.pubkey(), nonce);
             if landed && chain.account(&ticket).await.is_some() {
                 sim.tickets.push(Ticket { owner: user_index, address: ticket });

@@ -43,6 +43,10 @@ enum Command {
     Validator(commands::validator::ValidatorCommand),
     /// Set the pool's fees (admin). Lower fees apply at once, higher ones after two epoch boundaries.
     SetFees(commands::pool::SetFeesArgs),
+    /// Set the reserve buffer (admin): in force from the first settlement two epoch boundaries later.
+    SetReserveBuffer(commands::pool::SetReserveBufferArgs),
+    /// Clear the rate breaker (admin), naming the settlement you acknowledge (see `pool rate`).
+    ResetRateBreaker(commands::pool::ResetRateBreakerArgs),
     /// Replace the operator, the pause guardian or the treasury authority (admin).
     SetRoles(commands::pool::SetRolesArgs),
     /// Move LST out of the pool's treasury, where the fees collect (treasury authority).
@@ -88,6 +92,8 @@ fn main() {
         Command::Pool(c) => commands::pool::run(&ctx, c),
         Command::Validator(c) => commands::validator::run(&ctx, c),
         Command::SetFees(a) => commands::pool::set_fees(&ctx, a),
+        Command::SetReserveBuffer(a) => commands::pool::set_reserve_buffer(&ctx, a),
+        Command::ResetRateBreaker(a) => commands::pool::reset_rate_breaker(&ctx, a),
         Command::SetRoles(a) => commands::pool::set_roles(&ctx, a),
         Command::WithdrawTreasury(a) => commands::pool::withdraw_treasury(&ctx, a),
         Command::Pause(a) => commands::pool::pause(&ctx, a, true),

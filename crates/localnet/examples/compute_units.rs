@@ -276,6 +276,7 @@ async fn main() {
             lst_amount: SOL,
             max_fee_bps,
             min_lamports_out: 0,
+            min_instant_lamports_out: 0,
         })
     };
     for user in &users[3..] {

@@ -3,6 +3,7 @@ use crate::chain::LocalChain;
 use liquid_staking_sdk::{constants::STAKE_ACCOUNT_SPACE, instructions as ix, pack, plan, PoolKeys};
 use solana_instruction::Instruction;
 use solana_program_test::BanksClientError;
+use std::collections::HashMap;
 
 /// The crank's three steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,10 +62,45 @@ pub async fn plan_step_staking(chain: &mut LocalChain, keys: &PoolKeys, step: Cr
             let list = chain.validator_list(keys).await;
             let reserve = chain.lamports(&keys.reserve).await;
             let stake_rent = chain.rent_exempt_minimum(STAKE_ACCOUNT_SPACE as usize).await;
-            let rebalances = plan::rebalance_instructions(keys, &pool, &list.entries, reserve, stake_rent, max_stake_validators);
+            let needed = plan::rebalance_main_stakes_needed(&pool, &list.entries, reserve);
+            let main_stakes = read_main_stakes(chain, keys, &list.entries, &needed, epoch).await;
+            let rebalances = plan::rebalance_instructions(&plan::RebalanceInputs {
+                keys,
+                payer,
+                pool: &pool,
+                entries: &list.entries,
+                reserve_lamports: reserve,
+                stake_account_rent_lamports: stake_rent,
+                epoch,
+                main_stakes: &main_stakes,
+                max_stake_validators,
+            });
             pack::pack(&payer, rebalances, plan::MAX_REBALANCES_PER_TX)
         }
     }
+}
+
+/// The main stake accounts of the validators at `indices`, as rebalancing sees them in `epoch`.
+pub async fn read_main_stakes(
+    chain: &mut LocalChain,
+    keys: &PoolKeys,
+    entries: &[liquid_staking_sdk::state::ValidatorEntry],
+    indices: &[usize],
+    epoch: u64,
+) -> HashMap<usize, liquid_staking_sdk::state::MainStake> {
+    let mut out = HashMap::new();
+    if indices.is_empty() {
+        return out;
+    }
+    let history = chain.account(&solana_stake_interface::sysvar::stake_history::ID).await.map(|a| a.data).unwrap_or_default();
+    for &index in indices {
+        if let Some(account) = chain.account(&keys.validator_stake(&entries[index].vote_account)).await {
+            if let Some(main) = liquid_staking_sdk::decode::main_stake(&account.owner, &account.data, epoch, &history) {
+                out.insert(index, main);
+            }
+        }
+    }
+    out
 }
 
 /// Runs observe (re-planning until every validator is observed), finalize, then one round of

@@ -186,6 +186,7 @@ pub async fn unstake(chain: &mut LocalChain, keys: &PoolKeys, owner: &Keypair, l
         lst_amount,
         max_fee_bps,
         min_lamports_out: 0,
+        min_instant_lamports_out: 0,
     });
     chain.process(&[instruction], &[owner]).await?;
     let ticket = keys.ticket(&owner.pubkey(), ticket_nonce);

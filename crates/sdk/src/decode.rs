@@ -87,3 +87,21 @@ pub fn exchange_rate(data: &[u8]) -> Result<liquid_staking::state::ExchangeRate,
     bytes[..ExchangeRate::RETURN_LEN].copy_from_slice(&body[..ExchangeRate::RETURN_LEN]);
     Ok(bytemuck::pod_read_unaligned::<ExchangeRate>(&bytes))
 }
+
+/// A validator's main stake account as `rebalance_validator` sees it (`Pool::plan_rebalance`):
+/// its activation in `epoch` against the StakeHistory sysvar's data, and its delegation. None for
+/// an account that is not a delegated stake account (never created, closed, or only lamports).
+pub fn main_stake(owner: &anchor_lang::prelude::Pubkey, data: &[u8], epoch: u64, stake_history: &[u8]) -> Option<liquid_staking::state::MainStake> {
+    use solana_stake_interface::state::StakeStateV2;
+    if *owner != solana_stake_interface::program::ID {
+        return None;
+    }
+    let StakeStateV2::Stake(_, stake, _) = bincode::deserialize::<StakeStateV2>(data).ok()? else {
+        return None;
+    };
+    let history = liquid_staking::checks::StakeHistoryView::new(stake_history).ok()?;
+    Some(liquid_staking::state::MainStake {
+        status: liquid_staking::checks::stake_status(&stake.delegation, epoch, &history),
+        delegated_lamports: stake.delegation.stake,
+    })
+}

@@ -66,6 +66,17 @@ pub const PROGRAM_ERRORS: &[(&str, &str)] = &[
     ("StakeNotHandedOver", "The depositor did not hand the stake account's staker and withdrawer to the pool earlier in this transaction"),
     ("WrongRateAccount", "Rate account is not this pool's rate account"),
     ("RateBreakerNotTripped", "The rate account's breaker is not tripped: nothing to reset"),
+    ("ReserveBufferTooLow", "Reserve buffer below the floor (MIN_RESERVE_BUFFER_BPS)"),
+    ("TransientStakeInFlight", "The validator has a transient stake account in flight (one at a time); try after the next observe"),
+    ("ValidatorBelowTarget", "Unstaking only from a validator at or above its target"),
+    ("NothingToStake", "Nothing to stake into this validator: at or above its target, or less than the minimum stake available"),
+    ("StakingLimitReached", "The epoch's limit of staking rebalances (MAX_STAKE_INCREASES_PER_EPOCH) is reached"),
+    ("RateAcknowledgementMismatch", "The reset names a settlement other than the rate account's current one: read the rate again"),
+    ("InstantPartBelowMinimum", "Slippage: the instant part of the exit would pay less than the minimum the caller accepts"),
+    ("PoolHasNoValue", "The pool holds no SOL for its LST (a total loss): deposits are refused"),
+    ("LstAccountMissing", "There is no LST token account at this address: create the holder's LST account first"),
+    ("NothingToObserve", "Every validator of this batch was observed this epoch already: nothing to observe"),
+    ("PoolAlreadyUpdated", "The pool is already updated this epoch: nothing to finalize"),
 ];
 
 /// The name and message of a program error code (6000 and up).
@@ -150,6 +161,17 @@ mod tests {
             LiquidStakingError::StakeNotHandedOver,
             LiquidStakingError::WrongRateAccount,
             LiquidStakingError::RateBreakerNotTripped,
+            LiquidStakingError::ReserveBufferTooLow,
+            LiquidStakingError::TransientStakeInFlight,
+            LiquidStakingError::ValidatorBelowTarget,
+            LiquidStakingError::NothingToStake,
+            LiquidStakingError::StakingLimitReached,
+            LiquidStakingError::RateAcknowledgementMismatch,
+            LiquidStakingError::InstantPartBelowMinimum,
+            LiquidStakingError::PoolHasNoValue,
+            LiquidStakingError::LstAccountMissing,
+            LiquidStakingError::NothingToObserve,
+            LiquidStakingError::PoolAlreadyUpdated,
         ];
         assert_eq!(variants.len(), PROGRAM_ERRORS.len(), "every error has an entry");
         for (i, variant) in variants.iter().enumerate() {

@@ -55,17 +55,17 @@ pub struct InitializePoolParams {
     pub initial_deposit_lamports: u64,
 }
 
-/// Two instructions for one transaction: allocate the validator list (too large for a CPI), then
-/// initialize the pool. Signers: payer, the LST mint keypair, the validator list keypair.
+/// Four instructions for one transaction: fund, allocate and assign the validator list (too large
+/// for a CPI), then initialize the pool. Signers: payer, the LST mint keypair, the validator list
+/// keypair. Not `create_account`, which fails when the address already holds lamports: anyone can
+/// send some to the list's address once they see the pending transaction (what was there stays in
+/// the list account).
 pub fn initialize_pool(p: &InitializePoolParams) -> Vec<Instruction> {
+    use solana_system_interface::instruction as system;
     vec![
-        solana_system_interface::instruction::create_account(
-            &p.payer,
-            &p.keys.validator_list,
-            p.validator_list_rent_lamports,
-            ValidatorList::SPACE as u64,
-            &PROGRAM_ID,
-        ),
+        system::transfer(&p.payer, &p.keys.validator_list, p.validator_list_rent_lamports),
+        system::allocate(&p.keys.validator_list, ValidatorList::SPACE as u64),
+        system::assign(&p.keys.validator_list, &PROGRAM_ID),
         build(
             accounts::InitializePool {
                 payer: p.payer,
@@ -228,14 +228,26 @@ pub fn get_rate(keys: &PoolKeys) -> Instruction {
     build(accounts::GetRate { rate: keys.rate }, instruction::GetRate {})
 }
 
-pub fn reset_rate_breaker(keys: &PoolKeys, admin: Pubkey) -> Instruction {
-    build(accounts::ResetRateBreaker { admin, pool: keys.pool, rate: keys.rate }, instruction::ResetRateBreaker {})
+/// Admin: clears the rate breaker, acknowledging the settlement (`epoch`, `total_lamports`,
+/// `lst_supply`) the rate account holds now (refused if it holds another).
+pub fn reset_rate_breaker(keys: &PoolKeys, admin: Pubkey, epoch: u64, total_lamports: u64, lst_supply: u64) -> Instruction {
+    build(
+        accounts::ResetRateBreaker { admin, pool: keys.pool, rate: keys.rate },
+        instruction::ResetRateBreaker { epoch, total_lamports, lst_supply },
+    )
+}
+
+/// Admin: the reserve buffer, in force from the first settlement two epoch boundaries later.
+pub fn set_reserve_buffer(keys: &PoolKeys, admin: &Pubkey, reserve_buffer_bps: u16) -> Instruction {
+    build(accounts::AdminAccess { admin: *admin, pool: keys.pool }, instruction::SetReserveBuffer { reserve_buffer_bps })
 }
 
 pub struct RebalanceValidatorParams {
     pub keys: PoolKeys,
     pub index: u32,
     pub vote_account: Pubkey,
+    /// Pays a transient's rent when the reserve cannot (a signer; the crank's fee payer).
+    pub payer: Pubkey,
 }
 
 pub fn rebalance_validator(p: &RebalanceValidatorParams) -> Instruction {
@@ -245,6 +257,7 @@ pub fn rebalance_validator(p: &RebalanceValidatorParams) -> Instruction {
             validator: pool_validator(&p.keys, p.vote_account),
             creation: stake_account_creation(),
             transient_stake: p.keys.transient_stake(&p.vote_account),
+            payer: p.payer,
         },
         instruction::RebalanceValidator { index: p.index },
     )
@@ -361,6 +374,9 @@ pub struct UnstakeParams {
     pub max_fee_bps: u16,
     /// Least SOL accepted, paid now plus owed by the ticket.
     pub min_lamports_out: u64,
+    /// Least SOL accepted now (the instant part): a buffer drained in front of the exit, which
+    /// would turn the instant part into a ticket, makes it fail instead.
+    pub min_instant_lamports_out: u64,
 }
 
 pub fn unstake(p: &UnstakeParams) -> Instruction {
@@ -370,6 +386,7 @@ pub fn unstake(p: &UnstakeParams) -> Instruction {
             lst_amount: p.lst_amount,
             max_fee_bps: p.max_fee_bps,
             min_lamports_out: p.min_lamports_out,
+            min_instant_lamports_out: p.min_instant_lamports_out,
             ticket_nonce: p.ticket_nonce,
         },
     )

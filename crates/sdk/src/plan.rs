@@ -5,9 +5,8 @@
 use crate::{addresses::PoolKeys, instructions as ix, pack};
 use anchor_lang::prelude::Pubkey;
 use liquid_staking::{
-    constants::MIN_STAKE_DELEGATION_LAMPORTS,
-    math,
-    state::{Pool, ValidatorEntry, PAUSED_REBALANCING, VALIDATOR_STATUS_ACTIVE},
+    error::LiquidStakingError,
+    state::{MainStake, Pool, ValidatorEntry, VALIDATOR_STATUS_ACTIVE},
 };
 use solana_instruction::Instruction;
 
@@ -85,121 +84,117 @@ pub fn needs_finalize(pool: &Pool, epoch: u64) -> bool {
 /// Validators a crank stakes into per epoch by default: with the program's overfill
 /// (STAKE_OVERFILL_BPS of the pool each), 16 take up to 4% of the pool, an epoch's deposits
 /// in most pools; four transactions. What does not fit waits in the reserve for the next epoch.
+/// (The program allows MAX_STAKE_INCREASES_PER_EPOCH an epoch: the bot's late pass as many again.)
 pub const DEFAULT_MAX_STAKE_VALIDATORS: usize = 16;
 
-/// Rebalance instructions that will move something, predicted with the program's own math.
-/// When the reserve lacks SOL for tickets and its buffer: unstake (never paused), most over-weight
-/// validators first, until the shortfall is covered. Otherwise, unless staking is paused: stake
-/// into at most `max_stake_validators` validators, the most under-target first, each taking what
-/// it lacks plus the overfill from what the reserve holds above tickets and buffer, as the
-/// program will.
-pub fn rebalance_instructions(
-    keys: &PoolKeys,
-    pool: &Pool,
-    entries: &[ValidatorEntry],
-    reserve_lamports: u64,
-    stake_account_rent_lamports: u64,
-    max_stake_validators: usize,
-) -> Vec<Instruction> {
-    let Ok(buffer) = math::buffer_target_lamports(pool.total_lamports, pool.reserve_buffer_bps) else {
-        return Vec::new();
-    };
-    let shortfall = pool.reserve_shortfall_lamports(reserve_lamports).unwrap_or(0);
-    if shortfall > 0 {
-        let reserve_free = pool.reserve_free_lamports(reserve_lamports);
-        return unstake_instructions(keys, pool, entries, shortfall, buffer, reserve_free, stake_account_rent_lamports);
-    }
-    if pool.paused & PAUSED_REBALANCING != 0 {
-        return Vec::new();
-    }
-    let stakeable = pool.total_lamports.saturating_sub(buffer);
-    let overfill = math::stake_overfill_lamports(pool.total_lamports).unwrap_or(0);
-    let mut available = pool.reserve_stakeable_lamports(reserve_lamports).unwrap_or(0);
-    // (deficit, index, target, minimum) of every validator that can take stake now.
-    let mut candidates: Vec<(u64, usize, u64, u64)> = entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.status == VALIDATOR_STATUS_ACTIVE && e.transient_stake_lamports == 0)
-        // A main account resting after a whole-stake unstake is delegated again directly (no new
-        // account, so no rent); while its stake is still on the way back, it waits.
-        .filter(|(_, e)| !(e.main_deactivated_by_pool() && e.unstaking_lamports > 0))
-        .filter_map(|(i, e)| {
-            let target = math::validator_target_lamports(stakeable, e.weight, pool.total_weight).ok()?;
-            let minimum = if e.main_deactivated_by_pool() {
-                MIN_STAKE_DELEGATION_LAMPORTS
-            } else {
-                stake_account_rent_lamports + MIN_STAKE_DELEGATION_LAMPORTS
-            };
-            (e.total_lamports() < target).then(|| (target - e.total_lamports(), i, target, minimum))
-        })
-        .collect();
-    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut out = Vec::new();
-    for (_, index, target, minimum) in candidates {
-        if out.len() >= max_stake_validators || available == 0 {
-            break;
-        }
-        let entry = &entries[index];
-        let amount = math::stake_increase_lamports(target, entry.total_lamports(), available, minimum, overfill);
-        if amount > 0 {
-            available -= amount;
-            out.push(ix::rebalance_validator(&ix::RebalanceValidatorParams {
-                keys: *keys,
-                index: index as u32,
-                vote_account: entry.vote_account,
-            }));
-        }
-    }
-    out
-}
+/// How many unstake candidates' main stake accounts a plan reads (most over target first): far
+/// more than a shortfall needs, as each split takes what is short in one go.
+pub const UNSTAKE_CANDIDATES_READ: usize = 64;
 
-/// Unstake instructions covering `shortfall`, from the validators furthest above their target
-/// (or, with no rent in the reserve for a transient, the smallest first: each is then deactivated
-/// whole). A validator's delegation is estimated as its recorded balance less its rent, which is
-/// exact once observe has moved any excess to the reserve.
-fn unstake_instructions(
-    keys: &PoolKeys,
-    pool: &Pool,
-    entries: &[ValidatorEntry],
-    mut shortfall: u64,
-    buffer: u64,
-    mut reserve_free: u64,
-    stake_account_rent_lamports: u64,
-) -> Vec<Instruction> {
-    let stakeable = pool.total_lamports.saturating_sub(buffer);
-    let rent_available = reserve_free >= stake_account_rent_lamports;
-    let mut candidates: Vec<(i128, usize)> = entries
+/// Validators that can give stake back when the reserve is short: active, no transient, main not
+/// already deactivated, at or above target (the program refuses the others); most over target first.
+fn unstake_candidates(pool: &Pool, entries: &[ValidatorEntry]) -> Vec<usize> {
+    let mut candidates: Vec<(u64, usize)> = entries
         .iter()
         .enumerate()
         .filter(|(_, e)| e.status == VALIDATOR_STATUS_ACTIVE && e.transient_stake_lamports == 0 && !e.main_deactivated_by_pool())
-        .map(|(i, e)| {
-            let target = math::validator_target_lamports(stakeable, e.weight, pool.total_weight).unwrap_or(0);
-            let key = if rent_available { e.total_lamports() as i128 - target as i128 } else { -(e.total_lamports() as i128) };
-            (key, i)
+        .filter_map(|(i, e)| {
+            let target = pool.validator_target_lamports(e).ok()?;
+            (e.total_lamports() >= target).then(|| (e.total_lamports() - target, i))
         })
         .collect();
-    candidates.sort_by(|a, b| b.0.cmp(&a.0));
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    candidates.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Validators that can take stake: active, no transient, below target, not waiting for stake on
+/// its way back; most under target first.
+fn stake_candidates(pool: &Pool, entries: &[ValidatorEntry]) -> Vec<usize> {
+    let mut candidates: Vec<(u64, usize)> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.status == VALIDATOR_STATUS_ACTIVE && e.transient_stake_lamports == 0)
+        .filter(|(_, e)| !(e.main_deactivated_by_pool() && e.unstaking_lamports > 0))
+        .filter_map(|(i, e)| {
+            let target = pool.validator_target_lamports(e).ok()?;
+            (e.total_lamports() < target).then(|| (target - e.total_lamports(), i))
+        })
+        .collect();
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    candidates.into_iter().map(|(_, i)| i).collect()
+}
+
+/// The validators whose main stake accounts a rebalance plan must see (the reader fetches them
+/// and passes them to [`rebalance_instructions`]): when the reserve is short, the first
+/// [`UNSTAKE_CANDIDATES_READ`] unstake candidates (the program unstakes only from a fully active
+/// main stake); otherwise the staking candidates resting after a whole-stake unstake (delegated
+/// again only once inactive).
+pub fn rebalance_main_stakes_needed(pool: &Pool, entries: &[ValidatorEntry], reserve_lamports: u64) -> Vec<usize> {
+    if pool.reserve_shortfall_lamports(reserve_lamports).unwrap_or(0) > 0 {
+        let mut candidates = unstake_candidates(pool, entries);
+        candidates.truncate(UNSTAKE_CANDIDATES_READ);
+        candidates
+    } else {
+        stake_candidates(pool, entries).into_iter().filter(|&i| entries[i].main_deactivated_by_pool()).collect()
+    }
+}
+
+/// What a rebalance plan is computed from.
+pub struct RebalanceInputs<'a> {
+    pub keys: &'a PoolKeys,
+    /// Signs the rebalance transactions (pays a transient's rent when the reserve cannot).
+    pub payer: Pubkey,
+    pub pool: &'a Pool,
+    pub entries: &'a [ValidatorEntry],
+    pub reserve_lamports: u64,
+    pub stake_account_rent_lamports: u64,
+    pub epoch: u64,
+    /// Main stake accounts by validator index, for those [`rebalance_main_stakes_needed`] names
+    /// (a validator missing here is not planned when its main stake matters).
+    pub main_stakes: &'a std::collections::HashMap<usize, MainStake>,
+    pub max_stake_validators: usize,
+}
+
+/// Rebalance instructions that will move something: each validator's action decided by the
+/// program's own `Pool::plan_rebalance` and booked with `Pool::book_rebalance` on a copy of the
+/// pool, so the plan is what the program will do, refusals included. When the reserve lacks SOL
+/// for tickets and its buffer: unstake (never paused) from the validators furthest above target
+/// whose main stake is fully active, until the shortfall is covered. Otherwise, unless staking is
+/// paused: stake into at most `max_stake_validators` validators, the most under target first.
+pub fn rebalance_instructions(inputs: &RebalanceInputs) -> Vec<Instruction> {
+    let RebalanceInputs { keys, payer, pool, entries, stake_account_rent_lamports: rent, epoch, main_stakes, .. } = *inputs;
+    let mut pool = pool.clone();
+    let mut reserve = inputs.reserve_lamports;
+    let unstaking = pool.reserve_shortfall_lamports(reserve).unwrap_or(0) > 0;
+    let candidates = if unstaking { unstake_candidates(&pool, entries) } else { stake_candidates(&pool, entries) };
     let mut out = Vec::new();
-    for (_, index) in candidates {
-        if shortfall == 0 {
+    for index in candidates {
+        if unstaking && pool.reserve_shortfall_lamports(reserve).unwrap_or(0) == 0 {
             break;
         }
-        let entry = &entries[index];
-        let delegated = entry.active_stake_lamports.saturating_sub(stake_account_rent_lamports);
-        let rent_available = reserve_free >= stake_account_rent_lamports;
-        match math::stake_decrease(shortfall, delegated, MIN_STAKE_DELEGATION_LAMPORTS, rent_available) {
-            math::StakeDecrease::None => continue,
-            math::StakeDecrease::Split(amount) => {
-                shortfall = shortfall.saturating_sub(amount + stake_account_rent_lamports);
-                reserve_free -= stake_account_rent_lamports;
-            }
-            math::StakeDecrease::Whole => shortfall = shortfall.saturating_sub(delegated),
+        if !unstaking && out.len() >= inputs.max_stake_validators {
+            break;
         }
-        out.push(ix::rebalance_validator(&ix::RebalanceValidatorParams {
-            keys: *keys,
-            index: index as u32,
-            vote_account: entry.vote_account,
-        }));
+        let mut entry = entries[index];
+        let main = main_stakes.get(&index).copied();
+        if (unstaking || entry.main_deactivated_by_pool()) && main.is_none() {
+            continue;
+        }
+        let action = match pool.plan_rebalance(&entry, main, false, reserve, rent, epoch) {
+            Ok(action) => action,
+            // Nothing the next candidate could change: the rate is stale, staking is paused or at
+            // its epoch's limit.
+            Err(e) if [LiquidStakingError::PoolStale, LiquidStakingError::RebalancingPaused, LiquidStakingError::StakingLimitReached]
+                .iter()
+                .any(|stop| e == (*stop).into()) =>
+            {
+                break
+            }
+            Err(_) => continue,
+        };
+        let Ok(booked) = pool.book_rebalance(&mut entry, &action, rent, epoch) else { continue };
+        reserve = reserve.saturating_sub(booked.reserve_out_lamports);
+        out.push(ix::rebalance_validator(&ix::RebalanceValidatorParams { keys: *keys, index: index as u32, vote_account: entry.vote_account, payer }));
     }
     out
 }

@@ -17,6 +17,38 @@ pub fn delayed_exit(pool: &Pool, lst: u64, epoch: u64) -> Option<math::ExitQuote
     pool.quote_delayed_exit(lst, epoch).ok()
 }
 
+/// What a stake deposit mints in `epoch`: `delegated` lamports of active stake and the
+/// `undelegated` rest of the account (rent, padding).
+pub fn deposit_stake(pool: &Pool, delegated: u64, undelegated: u64, epoch: u64, epoch_slots: u64) -> Option<math::DepositQuote> {
+    pool.quote_deposit_stake(delegated, undelegated, epoch, epoch_slots).ok()
+}
+
+/// What an exit of `lst` as a stake account pays in `epoch`.
+pub fn stake_withdrawal(pool: &Pool, lst: u64, epoch: u64) -> Option<math::ExitQuote> {
+    pool.quote_stake_withdrawal(lst, epoch).ok()
+}
+
+/// What a one-call exit (`unstake`) of `lst` pays: (lamports now, lamports owed by its ticket), as
+/// the program computes them (the ticket part at the rate after the instant part).
+pub fn unstake(pool: &Pool, lst: u64, reserve_lamports: u64, epoch: u64, max_fee_bps: u16) -> Option<(u64, u64)> {
+    let mut after = pool.clone();
+    let instant = pool.quote_unstake_instant_part(lst, reserve_lamports, epoch, max_fee_bps).ok()?;
+    let (instant_lst, instant_out) = match &instant {
+        Some((instant_lst, quote)) => {
+            after.book_instant_exit(*instant_lst, quote).ok()?;
+            (*instant_lst, quote.lamports_out)
+        }
+        None => (0, 0),
+    };
+    let owed = if lst > instant_lst { after.quote_delayed_exit(lst - instant_lst, epoch).ok()?.lamports_out } else { 0 };
+    Some((instant_out, owed))
+}
+
+/// `lamports` less `slippage_bps` of it (rounded against the caller): the least a client accepts.
+pub fn with_slippage(lamports: u64, slippage_bps: u16) -> u64 {
+    lamports - math::mul_div_ceil(lamports, u64::from(slippage_bps.min(10_000)), 10_000, "slippage").unwrap_or(lamports)
+}
+
 /// Whether `ticket` can be claimed now: its epoch has come and the reserve holds its SOL.
 pub fn ticket_claimable(pool: &Pool, ticket: &liquid_staking::state::Ticket, reserve_lamports: u64, epoch: u64) -> bool {
     epoch >= ticket.claimable_epoch && pool.reserve_free_lamports(reserve_lamports) >= ticket.lamports

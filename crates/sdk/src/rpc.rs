@@ -98,6 +98,12 @@ impl CrankStep {
 pub trait CrankSender {
     /// Sends one transaction of `step` carrying `instructions` and waits for its confirmation.
     fn send(&mut self, step: CrankStep, instructions: &[Instruction]) -> RpcResult<Signature>;
+    /// Sends independent transactions of `step` (one epoch's observe batches) and waits for all of
+    /// them; one result each, in order. By default one after the other; senders that can keep
+    /// several in flight at once do.
+    fn send_all(&mut self, step: CrankStep, transactions: &[Vec<Instruction>]) -> Vec<RpcResult<Signature>> {
+        transactions.iter().map(|tx| self.send(step, tx)).collect()
+    }
     /// How many stake accounts one observe transaction carries (the legacy transaction's size
     /// limit, unless the sender has a better way, such as lookup tables).
     fn observe_accounts(&mut self, keys: &PoolKeys, payer: &Pubkey, _entries: &[liquid_staking::state::ValidatorEntry]) -> usize {
@@ -122,9 +128,59 @@ impl<P: FnMut(&str)> CrankSender for PlainSender<'_, P> {
     fn send(&mut self, _step: CrankStep, instructions: &[Instruction]) -> RpcResult<Signature> {
         send(self.rpc, self.payer, instructions, &[])
     }
+    /// Sends every transaction (preflight checks each), then confirms them all together; one not
+    /// seen to land before its blockhash expired is sent again on its own.
+    fn send_all(&mut self, step: CrankStep, transactions: &[Vec<Instruction>]) -> Vec<RpcResult<Signature>> {
+        let blockhash = match self.rpc.get_latest_blockhash() {
+            Ok(hash) => hash,
+            Err(e) => return transactions.iter().map(|_| Err(explain(&e))).collect(),
+        };
+        let mut results: Vec<Option<RpcResult<Signature>>> = Vec::with_capacity(transactions.len());
+        let mut in_flight: Vec<(usize, Signature)> = Vec::new();
+        for (i, instructions) in transactions.iter().enumerate() {
+            let tx = Transaction::new_signed_with_payer(instructions, Some(&self.payer.pubkey()), &[self.payer], blockhash);
+            match self.rpc.send_transaction(&tx) {
+                Ok(signature) => {
+                    in_flight.push((i, signature));
+                    results.push(None);
+                }
+                Err(e) => results.push(Some(Err(explain(&e)))),
+            }
+        }
+        while !in_flight.is_empty() {
+            std::thread::sleep(std::time::Duration::from_millis(400));
+            let signatures: Vec<Signature> = in_flight.iter().map(|(_, s)| *s).collect();
+            if let Ok(statuses) = self.rpc.get_signature_statuses(&signatures) {
+                in_flight.retain(|(i, signature)| {
+                    let position = signatures.iter().position(|s| s == signature).expect("asked for it");
+                    match &statuses.value[position] {
+                        Some(status) if status.satisfies_commitment(self.rpc.commitment()) => {
+                            results[*i] = Some(match &status.err {
+                                None => Ok(*signature),
+                                Some(e) => Err(explain(&ClientError::from(e.clone()))),
+                            });
+                            false
+                        }
+                        _ => true,
+                    }
+                });
+            }
+            if !in_flight.is_empty() && !self.rpc.is_blockhash_valid(&blockhash, self.rpc.commitment()).unwrap_or(true) {
+                for (i, _) in std::mem::take(&mut in_flight) {
+                    results[i] = Some(self.send(step, &transactions[i]));
+                }
+            }
+        }
+        results.into_iter().map(|r| r.expect("every transaction has a result")).collect()
+    }
     fn progress(&mut self, line: &str) {
         (self.progress)(line)
     }
+}
+
+/// Whether `error` (as [`explain`] words it) is the program's refusal `name`.
+pub fn is_refusal(error: &str, name: &str) -> bool {
+    error.contains(&format!("failed: {name}:"))
 }
 
 /// `sender.send`, but while the runtime is still paying the epoch's rewards (its first blocks; the
@@ -133,7 +189,7 @@ fn send_after_rewards(sender: &mut impl CrankSender, step: CrankStep, instructio
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
         match sender.send(step, instructions) {
-            Err(e) if e.contains("EpochRewardsActive") && std::time::Instant::now() < deadline => {
+            Err(e) if is_refusal(&e, "EpochRewardsActive") && std::time::Instant::now() < deadline => {
                 sender.progress("waiting for the runtime to finish paying the epoch's rewards");
                 std::thread::sleep(std::time::Duration::from_millis(500));
             }
@@ -156,9 +212,18 @@ pub fn crank_with(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut
     Ok(run)
 }
 
-/// Observe every validator not yet observed this epoch (re-planning after each round), then
-/// finalize if the pool's rate is from an earlier epoch. `halt(step)` is asked before each step
-/// and ends the update early when it says so (the crank bot's fault tests stop between steps).
+fn current_epoch(rpc: &RpcClient) -> RpcResult<u64> {
+    Ok(rpc.get_epoch_info().map_err(|e| explain(&e))?.epoch)
+}
+
+/// Observe every validator not yet observed this epoch (re-planning after each round, its
+/// batches sent at once), then finalize if the pool's rate is from an earlier epoch. The epoch
+/// is read again every round: when it changes during the update (observes landing in the next
+/// epoch are stamped with it), the update starts over for the new epoch, so it ends with that
+/// epoch finalized. A round that observes nothing new ends it with an error instead of sending
+/// the same batches again. `halt(step)` is asked before each step and ends the update early when
+/// it says so (the crank bot's fault tests stop between steps). Batches and a finalize that
+/// another crank got to first (NothingToObserve, PoolAlreadyUpdated) count as done.
 pub fn update(
     rpc: &RpcClient,
     payer: &Pubkey,
@@ -166,46 +231,119 @@ pub fn update(
     sender: &mut impl CrankSender,
     mut halt: impl FnMut(CrankStep) -> bool,
 ) -> RpcResult<CrankRun> {
-    let epoch = rpc.get_epoch_info().map_err(|e| explain(&e))?.epoch;
-    let mut run = CrankRun { epoch, ..CrankRun::default() };
-    loop {
-        let list = load_validator_list(rpc, keys)?;
-        let max_accounts = sender.observe_accounts(keys, payer, &list.entries);
-        let round = plan::observe_transactions(keys, &list.entries, epoch, max_accounts);
-        if round.is_empty() {
-            break;
+    let mut run = CrankRun { epoch: current_epoch(rpc)?, ..CrankRun::default() };
+    'epoch: loop {
+        let epoch = run.epoch;
+        let mut unobserved_before: Option<usize> = None;
+        loop {
+            let list = load_validator_list(rpc, keys)?;
+            let now = current_epoch(rpc)?;
+            if now != epoch {
+                sender.progress(&format!("epoch {now} began during the update of epoch {epoch}: updating for epoch {now}"));
+                run.epoch = now;
+                continue 'epoch;
+            }
+            let unobserved = list.entries.iter().filter(|e| e.last_observed_epoch != epoch).count();
+            if unobserved == 0 {
+                break;
+            }
+            if unobserved_before == Some(unobserved) {
+                return Err(format!("observe made no progress in epoch {epoch}: {unobserved} validators still unobserved after a round"));
+            }
+            unobserved_before = Some(unobserved);
+            let max_accounts = sender.observe_accounts(keys, payer, &list.entries);
+            let round = plan::observe_transactions(keys, &list.entries, epoch, max_accounts);
+            sender.progress(&format!("observing {unobserved} validators ({} transactions)", round.len()));
+            for (tx, result) in round.iter().zip(sender.send_all(CrankStep::Observe, &round)) {
+                match result {
+                    Ok(_) => run.observe_transactions += 1,
+                    Err(e) if is_refusal(&e, "NothingToObserve") => {}
+                    Err(e) if is_refusal(&e, "EpochRewardsActive") => {
+                        send_after_rewards(sender, CrankStep::Observe, tx)?;
+                        run.observe_transactions += 1;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
         }
-        for tx in round {
-            sender.progress(&format!("observing validators ({} transactions sent)", run.observe_transactions));
-            send_after_rewards(sender, CrankStep::Observe, &tx)?;
-            run.observe_transactions += 1;
+        if halt(CrankStep::Finalize) {
+            return Ok(run);
         }
-    }
-    if halt(CrankStep::Finalize) {
+        let (_, pool) = load_pool(rpc, &keys.pool)?;
+        if current_epoch(rpc)? != epoch {
+            run.epoch = current_epoch(rpc)?;
+            continue 'epoch;
+        }
+        if plan::needs_finalize(&pool, epoch) {
+            sender.progress("finalizing the epoch");
+            match send_after_rewards(sender, CrankStep::Finalize, &[ix::finalize_epoch(keys)]) {
+                Ok(_) => run.finalize_transactions += 1,
+                Err(e) if is_refusal(&e, "PoolAlreadyUpdated") => {}
+                // Observed in the epoch before, finalized in a new one: update for the new epoch.
+                Err(e) if is_refusal(&e, "ValidatorsNotObserved") && current_epoch(rpc)? != epoch => {
+                    run.epoch = current_epoch(rpc)?;
+                    continue 'epoch;
+                }
+                Err(e) => return Err(e),
+            }
+        }
         return Ok(run);
     }
-    let (_, pool) = load_pool(rpc, &keys.pool)?;
-    if plan::needs_finalize(&pool, epoch) {
-        sender.progress("finalizing the epoch");
-        send_after_rewards(sender, CrankStep::Finalize, &[ix::finalize_epoch(keys)])?;
-        run.finalize_transactions += 1;
-    }
-    Ok(run)
 }
 
-/// Rebalance as the SDK's plan says from a fresh read: unstake what tickets and the buffer lack,
-/// or stake reserve SOL into the most under-target validators. A batch that fails is retried one
-/// instruction at a time and refusals are skipped (counted in `run`); a refusal that holds for
-/// all (an epoch boundary passed: PoolStale) ends the step.
+/// The main stake accounts of the validators at `indices`, as rebalancing sees them in `epoch`.
+pub fn read_main_stakes(
+    rpc: &RpcClient,
+    keys: &PoolKeys,
+    entries: &[liquid_staking::state::ValidatorEntry],
+    indices: &[usize],
+    epoch: u64,
+) -> RpcResult<std::collections::HashMap<usize, liquid_staking::state::MainStake>> {
+    let mut out = std::collections::HashMap::new();
+    if indices.is_empty() {
+        return Ok(out);
+    }
+    let history = rpc.get_account_data(&solana_stake_interface::sysvar::stake_history::ID).map_err(|e| explain(&e))?;
+    for chunk in indices.chunks(100) {
+        let addresses: Vec<Pubkey> = chunk.iter().map(|&i| keys.validator_stake(&entries[i].vote_account)).collect();
+        let accounts = rpc.get_multiple_accounts(&addresses).map_err(|e| explain(&e))?;
+        for (&index, account) in chunk.iter().zip(accounts) {
+            if let Some(main) = account.and_then(|a| decode::main_stake(&a.owner, &a.data, epoch, &history)) {
+                out.insert(index, main);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Rebalance as the SDK's plan says from a fresh read (the program's own decisions, see
+/// `plan::rebalance_instructions`): unstake what tickets and the buffer lack from validators
+/// above target with active stake, or stake reserve SOL into the most under-target validators. A
+/// batch that fails is retried one instruction at a time and refusals are skipped (counted in
+/// `run`); a refusal that holds for all (an epoch boundary passed: PoolStale) ends the step.
 pub fn rebalance(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut impl CrankSender, run: &mut CrankRun) -> RpcResult<()> {
+    let epoch = current_epoch(rpc)?;
     let (_, pool) = load_pool(rpc, &keys.pool)?;
     let list = load_validator_list(rpc, keys)?;
     let reserve = rpc.get_balance(&keys.reserve).map_err(|e| explain(&e))?;
     let stake_rent = rpc.get_minimum_balance_for_rent_exemption(STAKE_ACCOUNT_SPACE as usize).map_err(|e| explain(&e))?;
-    let rebalances = plan::rebalance_instructions(keys, &pool, &list.entries, reserve, stake_rent, sender.max_stake_validators());
+    let needed = plan::rebalance_main_stakes_needed(&pool, &list.entries, reserve);
+    let main_stakes = read_main_stakes(rpc, keys, &list.entries, &needed, epoch)?;
+    let rebalances = plan::rebalance_instructions(&plan::RebalanceInputs {
+        keys,
+        payer: *payer,
+        pool: &pool,
+        entries: &list.entries,
+        reserve_lamports: reserve,
+        stake_account_rent_lamports: stake_rent,
+        epoch,
+        main_stakes: &main_stakes,
+        max_stake_validators: sender.max_stake_validators(),
+    });
     // Refusals that hold for every instruction: an epoch boundary passed (the pool is stale until
-    // the next update, which plans again) or the runtime is paying rewards.
-    let for_all = |e: &str| e.contains("PoolStale") || e.contains("EpochRewardsActive");
+    // the next update, which plans again), the runtime is paying rewards, or the epoch's staking
+    // limit is reached.
+    let for_all = |e: &str| ["PoolStale", "EpochRewardsActive", "StakingLimitReached"].iter().any(|name| is_refusal(e, name));
     for tx in pack::pack(payer, rebalances, plan::MAX_REBALANCES_PER_TX) {
         sender.progress(&format!("rebalancing ({} transactions sent)", run.rebalance_transactions));
         run.rebalance_transactions += 1;

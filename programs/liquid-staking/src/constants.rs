@@ -59,6 +59,10 @@ pub const FEE_INCREASE_DELAY_EPOCHS: u64 = 2;
 /// Cap on the share of the pool kept unstaked in the reserve: 50%.
 #[constant]
 pub const MAX_RESERVE_BUFFER_BPS: u16 = 5_000;
+/// Floor of the reserve buffer: 0.1%. Rebalancing never stakes the last of the reserve, so a
+/// small ticket is paid from the buffer instead of forcing an unstake.
+#[constant]
+pub const MIN_RESERVE_BUFFER_BPS: u16 = 10;
 
 /// The pool is created with at least this much SOL, whose LST is locked forever in the pool's own
 /// token account. With a permanent supply floor, rounding (at most one LST unit per deposit) can
@@ -85,13 +89,23 @@ pub const POOL_VERSION: u8 = 1;
 #[constant]
 pub const STAKE_OVERFILL_BPS: u64 = 25;
 
+/// Most staking rebalances (a new activating transient, or a rested main account delegated
+/// again) in one epoch. Each must be merged by the next epoch's observe (a Stake Merge, 17.6k CU),
+/// so a cap keeps anyone from spreading an epoch's deposits over hundreds of transients; the
+/// SDK's plan stakes into at most 16 validators a crank run, and the bot's late pass as many again.
+#[constant]
+pub const MAX_STAKE_INCREASES_PER_EPOCH: u16 = 32;
+
 /// Current layout version of the exchange-rate account (`ExchangeRate::version`). Readers check
 /// it; a new layout gets a new number, never a change to an existing one.
 #[constant]
 pub const RATE_VERSION: u8 = 1;
 
-/// A settlement that lowers the rate by more than this (basis points) trips the rate account's
-/// breaker (RATE_FLAG_BREAKER) until the admin resets it. Solana does not slash today: the rate
-/// falls only if stake accounts lose lamports, which the pool cannot explain on its own.
+/// The rate account's breaker (RATE_FLAG_BREAKER) trips, until the admin resets it, when a
+/// settlement lowers the rate by more than this many basis points against the settlement before
+/// it or against the highest rate since the last reset (a slow drawdown), or when the epoch's
+/// observations saw stake accounts lose more than this share of SOL under management, whatever
+/// rewards elsewhere made of the net. Solana does not slash today: stake accounts lose lamports
+/// only in ways the pool cannot explain on its own.
 #[constant]
 pub const RATE_BREAKER_DROP_BPS: u64 = 10;

@@ -56,14 +56,17 @@ pub fn pay_from_reserve<'info>(
     )
 }
 
-/// Creates an account at a PDA owned by `owner`, funded by `payer` (whose signature the payer
-/// seeds, if any, provide). Transfer, allocate and assign rather than create_account, so lamports
-/// sent to the address beforehand cannot block the creation.
-pub fn create_pda_account<'info>(
+/// Creates an account owned by `owner` at a PDA (`account_seeds`) or at the address of a signer
+/// of the transaction (`None`), funded by `payer` (whose signature the payer seeds, if any,
+/// provide). Transfer, allocate and assign rather than create_account, so lamports sent to the
+/// address beforehand cannot block the creation: they stay in the account, and only the
+/// shortfall to `lamports` is paid.
+#[allow(clippy::too_many_arguments)]
+pub fn create_owned_account<'info>(
     payer: AccountInfo<'info>,
     payer_seeds: Option<&[&[u8]]>,
     account: AccountInfo<'info>,
-    account_seeds: &[&[u8]],
+    account_seeds: Option<&[&[u8]]>,
     lamports: u64,
     space: u64,
     owner: &Pubkey,
@@ -78,12 +81,13 @@ pub fn create_pda_account<'info>(
             None => system_program::transfer(CpiContext::new(system, transfer), shortfall)?,
         }
     }
+    let signer: &[&[&[u8]]] = match &account_seeds {
+        Some(seeds) => core::slice::from_ref(seeds),
+        None => &[],
+    };
     system_program::allocate(
-        CpiContext::new_with_signer(system, system_program::Allocate { account_to_allocate: account.clone() }, &[account_seeds]),
+        CpiContext::new_with_signer(system, system_program::Allocate { account_to_allocate: account.clone() }, signer),
         space,
     )?;
-    system_program::assign(
-        CpiContext::new_with_signer(system, system_program::Assign { account_to_assign: account }, &[account_seeds]),
-        owner,
-    )
+    system_program::assign(CpiContext::new_with_signer(system, system_program::Assign { account_to_assign: account }, signer), owner)
 }

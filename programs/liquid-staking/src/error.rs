@@ -144,6 +144,30 @@ pub enum LiquidStakingError {
     WrongRateAccount,
     #[msg("The rate account's breaker is not tripped: nothing to reset")]
     RateBreakerNotTripped,
+
+    // --- review fixes (6061..) ---
+    #[msg("Reserve buffer below the floor (MIN_RESERVE_BUFFER_BPS)")]
+    ReserveBufferTooLow,
+    #[msg("The validator has a transient stake account in flight (one at a time); try after the next observe")]
+    TransientStakeInFlight,
+    #[msg("Unstaking only from a validator at or above its target")]
+    ValidatorBelowTarget,
+    #[msg("Nothing to stake into this validator: at or above its target, or less than the minimum stake available")]
+    NothingToStake,
+    #[msg("The epoch's limit of staking rebalances (MAX_STAKE_INCREASES_PER_EPOCH) is reached")]
+    StakingLimitReached,
+    #[msg("The reset names a settlement other than the rate account's current one: read the rate again")]
+    RateAcknowledgementMismatch,
+    #[msg("Slippage: the instant part of the exit would pay less than the minimum the caller accepts")]
+    InstantPartBelowMinimum,
+    #[msg("The pool holds no SOL for its LST (a total loss): deposits are refused")]
+    PoolHasNoValue,
+    #[msg("There is no LST token account at this address: create the holder's LST account first")]
+    LstAccountMissing,
+    #[msg("Every validator of this batch was observed this epoch already: nothing to observe")]
+    NothingToObserve,
+    #[msg("The pool is already updated this epoch: nothing to finalize")]
+    PoolAlreadyUpdated,
 }
 
 impl From<crate::math::MathError> for LiquidStakingError {

@@ -237,7 +237,8 @@ pub struct StakeDeposited {
 }
 
 /// A settlement lowered the rate by more than RATE_BREAKER_DROP_BPS: the rate account's breaker
-/// is set until the admin resets it.
+/// is set until the admin resets it. No longer emitted (see RateBreakerTrippedV2); kept so
+/// indexers can decode the events of earlier versions.
 #[event]
 pub struct RateBreakerTripped {
     pub pool: Pubkey,
@@ -247,6 +248,42 @@ pub struct RateBreakerTripped {
     pub previous_lst_supply: u64,
     pub total_lamports: u64,
     pub lst_supply: u64,
+}
+
+/// A settlement went past the rate breaker's tolerance (RATE_BREAKER_DROP_BPS) on one of its
+/// measures: the drop against the settlement before, the drawdown against the high-water mark, or
+/// the epoch's gross loss in stake accounts. Emitted for every such settlement, also while the
+/// breaker is tripped already (`newly_tripped` false), so the admin sees every drop before
+/// acknowledging one. Replaces `RateBreakerTripped`, no longer emitted.
+#[event]
+pub struct RateBreakerTrippedV2 {
+    pub pool: Pubkey,
+    pub epoch: u64,
+    pub newly_tripped: bool,
+    pub drop_bps: u64,
+    pub drawdown_bps: u64,
+    pub loss_bps: u64,
+    pub loss_lamports: u64,
+    pub previous_total_lamports: u64,
+    pub previous_lst_supply: u64,
+    pub total_lamports: u64,
+    pub lst_supply: u64,
+    pub high_water_total_lamports: u64,
+    pub high_water_lst_supply: u64,
+    pub pre_trip_epoch: u64,
+    pub pre_trip_total_lamports: u64,
+    pub pre_trip_lst_supply: u64,
+}
+
+/// The admin scheduled a new reserve buffer, in force from the first settlement at or after
+/// `effective_epoch` (0: a pending change was cancelled).
+#[event]
+pub struct ReserveBufferScheduled {
+    pub pool: Pubkey,
+    pub epoch: u64,
+    pub reserve_buffer_bps: u16,
+    pub pending_reserve_buffer_bps: u16,
+    pub effective_epoch: u64,
 }
 
 /// The admin reset the rate account's breaker.

@@ -19,7 +19,8 @@
 //!    stake that finished activating, returns deactivated stake to the reserve.
 //! 2. `finalize_epoch`: once all are observed and epoch rewards are paid, the increase of SOL
 //!    under management becomes the new rate, less the reward fee minted to the treasury.
-//! 3. `rebalance_validator`: stakes reserve SOL above the buffer towards target weights.
+//! 3. `rebalance_validator`: unstakes what tickets and the buffer need from validators at or above
+//!    their target, or stakes reserve SOL above the buffer into validators below it.
 #![allow(unexpected_cfgs)]
 
 use anchor_lang::prelude::*;
@@ -116,9 +117,17 @@ pub mod liquid_staking {
         instructions::instant_unstake(ctx, lst_amount, min_lamports_out)
     }
 
-    /// Staker: one-call exit: instant up to `max_fee_bps`, the rest as a ticket at `ticket_nonce`.
-    pub fn unstake(ctx: Context<TicketExit>, lst_amount: u64, max_fee_bps: u16, min_lamports_out: u64, ticket_nonce: u64) -> Result<()> {
-        instructions::unstake(ctx, lst_amount, max_fee_bps, min_lamports_out, ticket_nonce)
+    /// Staker: one-call exit: instant up to `max_fee_bps`, the rest as a ticket at `ticket_nonce`;
+    /// at least `min_lamports_out` in all and `min_instant_lamports_out` of it now.
+    pub fn unstake(
+        ctx: Context<TicketExit>,
+        lst_amount: u64,
+        max_fee_bps: u16,
+        min_lamports_out: u64,
+        min_instant_lamports_out: u64,
+        ticket_nonce: u64,
+    ) -> Result<()> {
+        instructions::unstake(ctx, lst_amount, max_fee_bps, min_lamports_out, min_instant_lamports_out, ticket_nonce)
     }
 
     /// Staker: instant exit as a stake account split off the validator at `index`.
@@ -146,9 +155,15 @@ pub mod liquid_staking {
         instructions::get_rate(ctx)
     }
 
-    /// Admin: clears the rate account's breaker after a drop is understood.
-    pub fn reset_rate_breaker(ctx: Context<ResetRateBreaker>) -> Result<()> {
-        instructions::reset_rate_breaker(ctx)
+    /// Admin: clears the rate account's breaker after a drop is understood, naming the settlement
+    /// it acknowledges (the rate account's current one).
+    pub fn reset_rate_breaker(ctx: Context<ResetRateBreaker>, epoch: u64, total_lamports: u64, lst_supply: u64) -> Result<()> {
+        instructions::reset_rate_breaker(ctx, epoch, total_lamports, lst_supply)
+    }
+
+    /// Admin: sets the reserve buffer (in force two epoch boundaries later).
+    pub fn set_reserve_buffer(ctx: Context<AdminAccess>, reserve_buffer_bps: u16) -> Result<()> {
+        instructions::set_reserve_buffer(ctx, reserve_buffer_bps)
     }
 
     /// Crank 3: stake reserve SOL into the validator at `index`, towards its target.

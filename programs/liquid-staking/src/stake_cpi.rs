@@ -104,30 +104,29 @@ impl<'info> StakeCpi<'_, 'info> {
     }
 }
 
-/// Allocates an (uninitialised) stake account at a PDA, funded with `lamports` from the reserve
-/// (lamports already at the address count towards them and join the stake).
+/// Allocates an (uninitialised) stake account at a PDA, funded with `lamports` from `payer` (the
+/// reserve, signing with `payer_seeds`, or a signer of the transaction). Lamports already at the
+/// address count towards nothing and join the stake: the books record `lamports` as moved, and
+/// what was there is a donation the next settlement counts.
 pub fn allocate_pool_stake_account<'info>(
-    reserve: &AccountInfo<'info>,
-    reserve_seeds: &[&[u8]],
+    payer: &AccountInfo<'info>,
+    payer_seeds: Option<&[&[u8]]>,
     stake: &AccountInfo<'info>,
     stake_seeds: &[&[u8]],
     lamports: u64,
     system_program_info: &AccountInfo<'info>,
 ) -> Result<()> {
-    // Always move the full amount from the reserve: the books record it as moved.
-    system_program::transfer(
-        CpiContext::new_with_signer(
-            system_program_info.key(),
-            system_program::Transfer { from: reserve.clone(), to: stake.clone() },
-            &[reserve_seeds],
-        ),
-        lamports,
-    )?;
-    crate::cpi::create_pda_account(
-        reserve.clone(),
-        Some(reserve_seeds),
+    let transfer = system_program::Transfer { from: payer.clone(), to: stake.clone() };
+    let system = system_program_info.key();
+    match payer_seeds {
+        Some(seeds) => system_program::transfer(CpiContext::new_with_signer(system, transfer, &[seeds]), lamports)?,
+        None => system_program::transfer(CpiContext::new(system, transfer), lamports)?,
+    }
+    crate::cpi::create_owned_account(
+        payer.clone(),
+        payer_seeds,
         stake.clone(),
-        stake_seeds,
+        Some(stake_seeds),
         0,
         STAKE_ACCOUNT_SPACE,
         &solana_stake_interface::program::ID,
@@ -148,7 +147,7 @@ pub fn create_pool_stake_account<'info>(
     rent_sysvar: &AccountInfo<'info>,
     system_program_info: &AccountInfo<'info>,
 ) -> Result<()> {
-    allocate_pool_stake_account(reserve, reserve_seeds, stake, stake_seeds, lamports, system_program_info)?;
+    allocate_pool_stake_account(reserve, Some(reserve_seeds), stake, stake_seeds, lamports, system_program_info)?;
     invoke_signed(
         &stake_ix::initialize(stake.key, &Authorized { staker: *pool, withdrawer: *pool }, &Lockup::default()),
         &[stake.clone(), rent_sysvar.clone()],

@@ -104,7 +104,7 @@ async fn finalize_rejects_the_wrong_treasury_or_mint() {
 async fn rebalance_is_refused_while_the_pool_is_stale() {
     let mut t = new_epoch(1).await;
     let vote = t.chain.vote_accounts[0];
-    let rebalance = ix::rebalance_validator(&ix::RebalanceValidatorParams { keys: t.keys(), index: 0, vote_account: vote });
+    let rebalance = ix::rebalance_validator(&ix::RebalanceValidatorParams { keys: t.keys(), index: 0, vote_account: vote, payer: t.chain.payer_pubkey() });
     let snap = t.snapshot(&[]).await;
     assert_error(t.chain.process(&[rebalance], &[]).await, E::PoolStale);
     snap.assert_same(&t.snapshot(&[]).await);

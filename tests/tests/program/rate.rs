@@ -68,7 +68,9 @@ async fn a_drop_trips_the_breaker_until_the_admin_resets_it() {
     let before = t.rate_account().await;
     // Resetting an untripped breaker is refused.
     let admin = t.pool.admin.insecure_clone();
-    assert_error(t.chain.process(&[ix::reset_rate_breaker(&keys, admin.pubkey())], &[&admin]).await, E::RateBreakerNotTripped);
+    let ack = |r: &liquid_staking::state::ExchangeRate| (r.epoch, r.total_lamports, r.lst_supply);
+    let (e, tl, ls) = ack(&before);
+    assert_error(t.chain.process(&[ix::reset_rate_breaker(&keys, admin.pubkey(), e, tl, ls)], &[&admin]).await, E::RateBreakerNotTripped);
 
     // A stake account loses 1 SOL of ~60 (more than the 10 bps tolerance).
     t.slash(0, LAMPORTS_PER_SOL).await;
@@ -81,14 +83,15 @@ async fn a_drop_trips_the_breaker_until_the_admin_resets_it() {
     // Only the admin resets it.
     let stranger = Keypair::new();
     let snap = t.snapshot(&[keys.rate]).await;
-    assert_error(t.chain.process(&[ix::reset_rate_breaker(&keys, stranger.pubkey())], &[&stranger]).await, E::NotAdmin);
+    let (e, tl, ls) = ack(&rate);
+    assert_error(t.chain.process(&[ix::reset_rate_breaker(&keys, stranger.pubkey(), e, tl, ls)], &[&stranger]).await, E::NotAdmin);
     let other = setup::create_pool(&mut t.chain, &PoolConfig::default()).await.unwrap();
-    let mut wrong_rate = ix::reset_rate_breaker(&keys, admin.pubkey());
+    let mut wrong_rate = ix::reset_rate_breaker(&keys, admin.pubkey(), e, tl, ls);
     swap_account(&mut wrong_rate, &keys.rate, other.keys.rate);
     assert_error(t.chain.process(&[wrong_rate], &[&admin]).await, E::WrongRateAccount);
     snap.assert_same(&t.snapshot(&[keys.rate]).await);
 
-    t.chain.process(&[ix::reset_rate_breaker(&keys, admin.pubkey())], &[&admin]).await.unwrap();
+    t.chain.process(&[ix::reset_rate_breaker(&keys, admin.pubkey(), e, tl, ls)], &[&admin]).await.unwrap();
     let reset = t.rate_account().await;
     assert_eq!(reset.flags, RATE_FLAG_LOSS, "the breaker is cleared, the loss still recorded");
     assert_eq!((reset.total_lamports, reset.lst_supply, reset.epoch), (rate.total_lamports, rate.lst_supply, rate.epoch));

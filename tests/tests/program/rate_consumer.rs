@@ -100,8 +100,9 @@ async fn the_breaker_stops_readers_until_reset() {
     run_crank(&mut t.chain, &keys).await.unwrap();
     assert_refused(value(&mut t, value_collateral(&keys, keys.pool, LAMPORTS_PER_SOL)).await, ConsumerError::RateBreakerTripped);
     let admin = t.pool.admin.insecure_clone();
-    t.chain.process(&[liquid_staking_sdk::instructions::reset_rate_breaker(&keys, admin.pubkey())], &[&admin]).await.unwrap();
     let rate = t.rate_account().await;
+    let reset = liquid_staking_sdk::instructions::reset_rate_breaker(&keys, admin.pubkey(), rate.epoch, rate.total_lamports, rate.lst_supply);
+    t.chain.process(&[reset], &[&admin]).await.unwrap();
     let expected = liquid_staking::math::lamports_for_lst(LAMPORTS_PER_SOL, rate.total_lamports, rate.lst_supply).unwrap();
     assert_eq!(value(&mut t, value_collateral(&keys, keys.pool, LAMPORTS_PER_SOL)).await.unwrap(), expected);
 }

@@ -179,7 +179,7 @@ impl World {
                 let id = rng.next();
                 let wallet = self.wallet(u).await;
                 let max_fee_bps = 10 + rng.below(290) as u16;
-                let exit = ix::unstake(&ix::UnstakeParams { keys, owner: user, owner_lst, ticket_nonce: id, lst_amount: part(rng), max_fee_bps, min_lamports_out: 0 });
+                let exit = ix::unstake(&ix::UnstakeParams { keys, owner: user, owner_lst, ticket_nonce: id, lst_amount: part(rng), max_fee_bps, min_lamports_out: 0, min_instant_lamports_out: 0 });
                 if self.try_tx(u, &[exit], &[], &[E::ExitTooSmall, E::ZeroAmount]).await {
                     let rent = self.t.chain.lamports(&keys.ticket(&user, id)).await;
                     self.books[u].received += self.wallet(u).await + rent - wallet;

@@ -23,7 +23,7 @@ async fn the_guardian_pauses_and_only_the_admin_unpauses() {
     });
     assert_error(t.chain.process(&[deposit.clone()], &[&user]).await, E::DepositsPaused);
     let vote = t.chain.vote_accounts[0];
-    let rebalance = ix::rebalance_validator(&ix::RebalanceValidatorParams { keys, index: 0, vote_account: vote });
+    let rebalance = ix::rebalance_validator(&ix::RebalanceValidatorParams { keys, index: 0, vote_account: vote, payer: t.chain.payer_pubkey() });
     assert_error(t.chain.process(&[rebalance], &[]).await, E::RebalancingPaused);
     // The guardian cannot unpause, a stranger cannot pause.
     assert_error(t.chain.process(&[ix::set_pause(&keys, &guardian.pubkey(), 0)], &[&guardian]).await, E::OnlyAdminCanUnpause);

@@ -13,6 +13,7 @@ fn unstake_ix(t: &TestContext, owner: &Keypair, ticket_nonce: u64, lst_amount: u
         lst_amount,
         max_fee_bps,
         min_lamports_out,
+        min_instant_lamports_out: 0,
     })
 }
 

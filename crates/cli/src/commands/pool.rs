@@ -14,6 +14,8 @@ pub enum PoolCommand {
     Create(CreateArgs),
     /// Show a pool: rate, APY, SOL staked, buffer, fees, freshness.
     Show(PoolArg),
+    /// Show the rate account lenders read: the last settlement, its flags, the breaker's state.
+    Rate(PoolArg),
 }
 
 #[derive(Args)]
@@ -28,7 +30,7 @@ pub struct CreateArgs {
     /// SOL deposited at creation; its LST is locked forever (at least 1).
     #[arg(long, default_value = "1")]
     initial_deposit: String,
-    /// Share of SOL kept unstaked for instant exits, in basis points.
+    /// Share of SOL kept unstaked for instant exits, in basis points (10 to 5000).
     #[arg(long, default_value_t = 1_000)]
     reserve_buffer_bps: u16,
     #[command(flatten)]
@@ -77,6 +79,7 @@ impl FeeArgs {
 pub fn run(ctx: &Context, command: PoolCommand) -> CliResult {
     match command {
         PoolCommand::Create(args) => create(ctx, args),
+        PoolCommand::Rate(a) => show_rate(ctx, a),
         PoolCommand::Show(args) => show(ctx, args),
     }
 }
@@ -308,6 +311,100 @@ pub fn withdraw_treasury(ctx: &Context, args: WithdrawTreasuryArgs) -> CliResult
     ctx.print(
         format!("Moved {} LST from the treasury to {destination}; {} LST left. Signature {signature}", amount::format(lst), amount::format(held.saturating_sub(lst))),
         json!({ "lst": lst, "destination": destination.to_string(), "treasuryLeft": held.saturating_sub(lst), "signature": signature.to_string() }),
+    );
+    Ok(())
+}
+
+/// The rate account, decoded.
+fn rate_account(ctx: &Context, keys: &PoolKeys) -> CliResult<ExchangeRate> {
+    Ok(decode::exchange_rate(&ctx.rpc.get_account_data(&keys.rate)?)?)
+}
+
+pub fn show_rate(ctx: &Context, args: PoolArg) -> CliResult {
+    let (keys, _) = ctx.pool(&args.pool)?;
+    let r = rate_account(ctx, &keys)?;
+    let tripped = r.flags & RATE_FLAG_BREAKER != 0;
+    let mut text = format!(
+        "Rate account {}: {:.9} SOL per LST ({} lamports / {} LST units), settled in epoch {} (slot {}); breaker {}{}",
+        keys.rate,
+        quote::rate(r.total_lamports, r.lst_supply),
+        r.total_lamports,
+        r.lst_supply,
+        r.epoch,
+        r.slot,
+        if tripped { "TRIPPED" } else { "clear" },
+        if r.flags & RATE_FLAG_LOSS != 0 { ", the last settlement recorded a loss" } else { "" },
+    );
+    text += &format!("\nHigh-water mark: {:.9} SOL per LST", quote::rate(r.high_water_total_lamports, r.high_water_lst_supply));
+    if tripped {
+        text += &format!(
+            "\nBefore the trip: {:.9} SOL per LST in epoch {}\nTo acknowledge this settlement (admin): liquid-staking reset-rate-breaker --pool {} --epoch {} --total-lamports {} --lst-supply {}",
+            quote::rate(r.pre_trip_total_lamports, r.pre_trip_lst_supply),
+            r.pre_trip_epoch,
+            keys.pool,
+            r.epoch,
+            r.total_lamports,
+            r.lst_supply
+        );
+    }
+    ctx.print(
+        text,
+        json!({
+            "rateAccount": keys.rate.to_string(), "version": r.version, "flags": r.flags, "breakerTripped": tripped,
+            "totalLamports": r.total_lamports, "lstSupply": r.lst_supply, "epoch": r.epoch, "slot": r.slot, "unixTimestamp": r.unix_timestamp,
+            "highWaterTotalLamports": r.high_water_total_lamports, "highWaterLstSupply": r.high_water_lst_supply,
+            "preTripEpoch": r.pre_trip_epoch, "preTripTotalLamports": r.pre_trip_total_lamports, "preTripLstSupply": r.pre_trip_lst_supply,
+        }),
+    );
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct ResetRateBreakerArgs {
+    #[command(flatten)]
+    pool: PoolArg,
+    /// Epoch of the settlement you acknowledge (as `pool rate` shows it).
+    #[arg(long)]
+    epoch: u64,
+    /// Its SOL under management, in lamports.
+    #[arg(long)]
+    total_lamports: u64,
+    /// Its LST supply, in units.
+    #[arg(long)]
+    lst_supply: u64,
+}
+
+pub fn reset_rate_breaker(ctx: &Context, args: ResetRateBreakerArgs) -> CliResult {
+    let (keys, _) = ctx.pool(&args.pool.pool)?;
+    let signer = ctx.signer()?;
+    let signature = ctx.send(&[ix::reset_rate_breaker(&keys, signer.pubkey(), args.epoch, args.total_lamports, args.lst_supply)], &[])?;
+    ctx.print(
+        format!("Breaker reset, acknowledging epoch {}'s settlement ({} lamports / {} LST units). Signature {signature}", args.epoch, args.total_lamports, args.lst_supply),
+        json!({ "epoch": args.epoch, "totalLamports": args.total_lamports, "lstSupply": args.lst_supply, "signature": signature.to_string() }),
+    );
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct SetReserveBufferArgs {
+    #[command(flatten)]
+    pool: PoolArg,
+    /// Share of SOL under management kept unstaked, in basis points (10 to 5000).
+    bps: u16,
+}
+
+pub fn set_reserve_buffer(ctx: &Context, args: SetReserveBufferArgs) -> CliResult {
+    let (keys, _) = ctx.pool(&args.pool.pool)?;
+    let signer = ctx.signer()?;
+    let signature = ctx.send(&[ix::set_reserve_buffer(&keys, &signer.pubkey(), args.bps)], &[])?;
+    let (_, after) = ctx.pool(&args.pool.pool)?;
+    let pending = (after.pending_reserve_buffer_epoch != 0).then_some(after.pending_reserve_buffer_epoch);
+    ctx.print(
+        match pending {
+            Some(e) => format!("Reserve buffer {} bps from the first settlement in or after epoch {e} (now {} bps). Signature {signature}", args.bps, after.reserve_buffer_bps),
+            None => format!("Reserve buffer stays {} bps; no change pending. Signature {signature}", after.reserve_buffer_bps),
+        },
+        json!({ "reserveBufferBps": after.reserve_buffer_bps, "pendingReserveBufferBps": after.pending_reserve_buffer_bps, "effectiveEpoch": pending, "signature": signature.to_string() }),
     );
     Ok(())
 }

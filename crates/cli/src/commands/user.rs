@@ -21,9 +21,20 @@ pub struct DepositArgs {
     pool: PoolArg,
     /// SOL to deposit, e.g. 1.5.
     amount: String,
-    /// Least LST accepted (default: the quote; a fee change cannot front-run you).
+    /// Least LST accepted (default: the quote less --slippage-bps).
     #[arg(long)]
     min_lst: Option<String>,
+    #[command(flatten)]
+    slippage: SlippageArg,
+}
+
+/// How far below its quote an amount may land before the program refuses the transaction.
+#[derive(Args)]
+pub struct SlippageArg {
+    /// Tolerance below the quote, in basis points, for the amount you receive (unless you give
+    /// the minimum yourself).
+    #[arg(long, default_value_t = 10)]
+    slippage_bps: u16,
 }
 
 pub fn deposit(ctx: &Context, a: DepositArgs) -> CliResult {
@@ -36,7 +47,7 @@ fn deposit_once(ctx: &Context, a: &DepositArgs) -> CliResult {
     let lamports = amount::parse(&a.amount)?;
     let (epoch, epoch_slots) = ctx.epoch_and_slots()?;
     let quoted = quote::deposit(&pool, lamports, epoch, epoch_slots).ok_or("the deposit is too large for the pool's totals")?;
-    let min_lst_out = match &a.min_lst { Some(m) => amount::parse(m)?, None => quoted.lst_out };
+    let min_lst_out = match &a.min_lst { Some(m) => amount::parse(m)?, None => quote::with_slippage(quoted.lst_out, a.slippage.slippage_bps) };
     let recipient_lst = lst_account(&me, &keys.lst_mint);
     let before = token_balance(ctx, &recipient_lst);
     let signature = ctx.send(
@@ -64,6 +75,11 @@ pub struct DepositStakeArgs {
     pool: PoolArg,
     /// Your active stake account (you are its staker and withdrawer).
     stake_account: String,
+    /// Least LST accepted (default: the quote less --slippage-bps).
+    #[arg(long)]
+    min_lst: Option<String>,
+    #[command(flatten)]
+    slippage: SlippageArg,
 }
 
 pub fn deposit_stake(ctx: &Context, a: DepositStakeArgs) -> CliResult {
@@ -71,20 +87,25 @@ pub fn deposit_stake(ctx: &Context, a: DepositStakeArgs) -> CliResult {
 }
 
 fn deposit_stake_once(ctx: &Context, a: &DepositStakeArgs) -> CliResult {
-    let (keys, _) = ctx.fresh_pool(&a.pool.pool)?;
+    let (keys, pool) = ctx.fresh_pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let stake = Pubkey::from_str(&a.stake_account)?;
-    let data = ctx.rpc.get_account_data(&stake)?;
-    let solana_stake_interface::state::StakeStateV2::Stake(_, s, _) = bincode::deserialize(&data).map_err(|_| "not a stake account")? else {
+    let account = ctx.rpc.get_account(&stake)?;
+    let solana_stake_interface::state::StakeStateV2::Stake(_, s, _) = bincode::deserialize(&account.data).map_err(|_| "not a stake account")? else {
         return Err("the stake account is not delegated".into());
     };
+    let (epoch, epoch_slots) = ctx.epoch_and_slots()?;
+    let delegated = s.delegation.stake;
+    let quoted = quote::deposit_stake(&pool, delegated, account.lamports.saturating_sub(delegated), epoch, epoch_slots)
+        .ok_or("the deposit is too large for the pool's totals")?;
+    let min_lst_out = match &a.min_lst { Some(m) => amount::parse(m)?, None => quote::with_slippage(quoted.lst_out, a.slippage.slippage_bps) };
     let vote = s.delegation.voter_pubkey;
     let list = decode::validator_list(&ctx.rpc.get_account_data(&keys.validator_list)?)?;
     let index = list.entries.iter().position(|e| e.vote_account == vote).ok_or(format!("{vote} is not a validator of this pool"))? as u32;
     let recipient_lst = lst_account(&me, &keys.lst_mint);
     let before = token_balance(ctx, &recipient_lst);
     let mut instructions = vec![ix::create_lst_account(&me, &me, &keys.lst_mint)];
-    instructions.extend(ix::deposit_stake(&ix::DepositStakeParams { keys, depositor: me, recipient_lst, index, vote_account: vote, deposit_stake: stake, min_lst_out: 0 }));
+    instructions.extend(ix::deposit_stake(&ix::DepositStakeParams { keys, depositor: me, recipient_lst, index, vote_account: vote, deposit_stake: stake, min_lst_out }));
     let signature = ctx.send(&instructions, &[])?;
     let minted = token_balance(ctx, &recipient_lst) - before;
     ctx.print(format!("Deposited stake account {stake} for {} LST. Signature {signature}", amount::format(minted)), json!({ "lstMinted": minted, "signature": signature.to_string() }));
@@ -97,9 +118,11 @@ pub struct ExitArgs {
     pool: PoolArg,
     /// LST to exit with, e.g. 2.5.
     amount: String,
-    /// Least SOL accepted.
+    /// Least SOL accepted (default: the quote less --slippage-bps).
     #[arg(long)]
     min_sol: Option<String>,
+    #[command(flatten)]
+    slippage: SlippageArg,
 }
 
 pub fn instant_unstake(ctx: &Context, a: ExitArgs) -> CliResult {
@@ -112,7 +135,7 @@ fn instant_unstake_once(ctx: &Context, a: &ExitArgs) -> CliResult {
     let lst = amount::parse(&a.amount)?;
     let reserve = ctx.rpc.get_balance(&keys.reserve)?;
     let quoted = quote::instant_exit(&pool, lst, reserve, ctx.epoch()?).ok_or("the buffer cannot pay this exit now; use `order-unstake` or `unstake`")?;
-    let min_lamports_out = match &a.min_sol { Some(m) => amount::parse(m)?, None => quoted.lamports_out };
+    let min_lamports_out = match &a.min_sol { Some(m) => amount::parse(m)?, None => quote::with_slippage(quoted.lamports_out, a.slippage.slippage_bps) };
     let before = ctx.rpc.get_balance(&me)?;
     let signature = ctx.send(&[ix::instant_unstake(&ix::InstantUnstakeParams { keys, owner: me, owner_lst: lst_account(&me, &keys.lst_mint), lst_amount: lst, min_lamports_out })], &[])?;
     let received = ctx.rpc.get_balance(&me)? + SIGNATURE_FEE_LAMPORTS - before;
@@ -128,10 +151,11 @@ pub fn order_unstake(ctx: &Context, a: ExitArgs) -> CliResult {
 }
 
 fn order_unstake_once(ctx: &Context, a: &ExitArgs) -> CliResult {
-    let (keys, _) = ctx.fresh_pool(&a.pool.pool)?;
+    let (keys, pool) = ctx.fresh_pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let lst = amount::parse(&a.amount)?;
-    let min_lamports_out = match &a.min_sol { Some(m) => amount::parse(m)?, None => 0 };
+    let quoted = quote::delayed_exit(&pool, lst, ctx.epoch()?).ok_or("the exit is too large for the pool's totals")?;
+    let min_lamports_out = match &a.min_sol { Some(m) => amount::parse(m)?, None => quote::with_slippage(quoted.lamports_out, a.slippage.slippage_bps) };
     let ticket_nonce = new_ticket_nonce();
     let ticket = keys.ticket(&me, ticket_nonce);
     let signature = ctx.send(
@@ -155,6 +179,15 @@ pub struct UnstakeArgs {
     /// Highest instant fee accepted, in basis points; the rest becomes a ticket.
     #[arg(long, default_value_t = 50)]
     max_fee_bps: u16,
+    /// Least SOL accepted in all, now plus owed (default: the quote less --slippage-bps).
+    #[arg(long)]
+    min_sol: Option<String>,
+    /// Least SOL accepted now, the instant part (default: its quote less --slippage-bps): someone
+    /// draining the buffer in front of you cannot turn your instant part into a ticket.
+    #[arg(long)]
+    min_instant_sol: Option<String>,
+    #[command(flatten)]
+    slippage: SlippageArg,
 }
 
 pub fn unstake(ctx: &Context, a: UnstakeArgs) -> CliResult {
@@ -162,16 +195,28 @@ pub fn unstake(ctx: &Context, a: UnstakeArgs) -> CliResult {
 }
 
 fn unstake_once(ctx: &Context, a: &UnstakeArgs) -> CliResult {
-    let (keys, _) = ctx.fresh_pool(&a.pool.pool)?;
+    let (keys, pool) = ctx.fresh_pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let lst = amount::parse(&a.amount)?;
+    let reserve = ctx.rpc.get_balance(&keys.reserve)?;
+    let (instant, owed) = quote::unstake(&pool, lst, reserve, ctx.epoch()?, a.max_fee_bps).ok_or("the exit is too large for the pool's totals")?;
+    let slippage = a.slippage.slippage_bps;
+    let min_lamports_out = match &a.min_sol { Some(m) => amount::parse(m)?, None => quote::with_slippage(instant + owed, slippage) };
+    let min_instant_lamports_out = match &a.min_instant_sol { Some(m) => amount::parse(m)?, None => quote::with_slippage(instant, slippage) };
     let ticket_nonce = new_ticket_nonce();
     let ticket = keys.ticket(&me, ticket_nonce);
     let before = ctx.rpc.get_balance(&me)?;
-    let signature = ctx.send(
-        &[ix::unstake(&ix::UnstakeParams { keys, owner: me, owner_lst: lst_account(&me, &keys.lst_mint), ticket_nonce, lst_amount: lst, max_fee_bps: a.max_fee_bps, min_lamports_out: 0 })],
-        &[],
-    )?;
+    let params = ix::UnstakeParams {
+        keys,
+        owner: me,
+        owner_lst: lst_account(&me, &keys.lst_mint),
+        ticket_nonce,
+        lst_amount: lst,
+        max_fee_bps: a.max_fee_bps,
+        min_lamports_out,
+        min_instant_lamports_out,
+    };
+    let signature = ctx.send(&[ix::unstake(&params)], &[])?;
     let ticket_state = ctx.rpc.get_account_data(&ticket).ok().and_then(|d| decode::ticket(&d).ok());
     let rent = ticket_state.as_ref().map_or(0, |_| ctx.rpc.get_balance(&ticket).unwrap_or(0));
     let now = ctx.rpc.get_balance(&me)? + SIGNATURE_FEE_LAMPORTS + rent - before;
@@ -195,6 +240,11 @@ pub struct WithdrawStakeArgs {
     /// Vote account of the validator to split from (default: the one holding the most stake).
     #[arg(long)]
     validator: Option<String>,
+    /// Least SOL accepted in the stake account (default: the quote less --slippage-bps).
+    #[arg(long)]
+    min_sol: Option<String>,
+    #[command(flatten)]
+    slippage: SlippageArg,
 }
 
 pub fn withdraw_stake(ctx: &Context, a: WithdrawStakeArgs) -> CliResult {
@@ -202,9 +252,11 @@ pub fn withdraw_stake(ctx: &Context, a: WithdrawStakeArgs) -> CliResult {
 }
 
 fn withdraw_stake_once(ctx: &Context, a: &WithdrawStakeArgs) -> CliResult {
-    let (keys, _) = ctx.fresh_pool(&a.pool.pool)?;
+    let (keys, pool) = ctx.fresh_pool(&a.pool.pool)?;
     let me = ctx.signer()?.pubkey();
     let lst = amount::parse(&a.amount)?;
+    let quoted = quote::stake_withdrawal(&pool, lst, ctx.epoch()?).ok_or("the exit is too large for the pool's totals")?;
+    let min_lamports_out = match &a.min_sol { Some(m) => amount::parse(m)?, None => quote::with_slippage(quoted.lamports_out, a.slippage.slippage_bps) };
     let list = decode::validator_list(&ctx.rpc.get_account_data(&keys.validator_list)?)?;
     let index = match &a.validator {
         Some(v) => {
@@ -226,7 +278,7 @@ fn withdraw_stake_once(ctx: &Context, a: &WithdrawStakeArgs) -> CliResult {
             new_stake: new_stake.pubkey(),
             stake_account_rent_lamports,
             lst_amount: lst,
-            min_lamports_out: 0,
+            min_lamports_out,
         }),
         &[&new_stake],
     )?;

@@ -16,3 +16,9 @@ pub fn token_account_mint(info: &AccountInfo) -> Option<Pubkey> {
     }
     Pubkey::try_from(&data[..32]).ok()
 }
+
+/// Whether nothing exists at `info`'s address (no data, owned by the System program): a token
+/// account that was never created, or was closed.
+pub fn is_missing_account(info: &AccountInfo) -> bool {
+    info.owner == &anchor_lang::solana_program::system_program::ID && info.data_is_empty()
+}

@@ -149,7 +149,11 @@ pub struct LstDeposit<'info> {
     pub lst_mint: UncheckedAccount<'info>,
     /// CHECK: an LST account of the pool's mint (any owner: a deposit may be made for someone
     /// else); the token program checks the rest on mint_to.
-    #[account(mut, constraint = token_account_mint(&recipient_lst) == Some(pool.lst_mint) @ LiquidStakingError::WrongMint)]
+    #[account(
+        mut,
+        constraint = !is_missing_account(&recipient_lst) @ LiquidStakingError::LstAccountMissing,
+        constraint = token_account_mint(&recipient_lst) == Some(pool.lst_mint) @ LiquidStakingError::WrongMint,
+    )]
     pub recipient_lst: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token>,
 }
@@ -169,7 +173,11 @@ pub struct LstExit<'info> {
     pub lst_mint: UncheckedAccount<'info>,
     /// CHECK: the LST to burn, an account of the pool's mint; the token program checks that
     /// `owner` may burn from it.
-    #[account(mut, constraint = token_account_mint(&owner_lst) == Some(pool.lst_mint) @ LiquidStakingError::WrongMint)]
+    #[account(
+        mut,
+        constraint = !is_missing_account(&owner_lst) @ LiquidStakingError::LstAccountMissing,
+        constraint = token_account_mint(&owner_lst) == Some(pool.lst_mint) @ LiquidStakingError::WrongMint,
+    )]
     pub owner_lst: UncheckedAccount<'info>,
     #[account(mut, constraint = crate::pda::is_reserve_address(&pool.key(), pool.reserve_bump, reserve.key) @ LiquidStakingError::WrongReserve)]
     pub reserve: SystemAccount<'info>,

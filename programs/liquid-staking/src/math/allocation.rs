@@ -61,23 +61,24 @@ pub enum StakeDecrease {
     None,
     /// Split this much delegated stake off into the transient and deactivate it.
     Split(u64),
-    /// Deactivate the whole main stake: splitting cannot cover the shortfall, or the reserve has
-    /// no rent for a transient account.
+    /// Deactivate the whole main stake: a split cannot cover the shortfall.
     Whole,
 }
 
 /// How to unstake `shortfall_lamports` from a validator whose main account has `delegated_lamports`
 /// of active stake. A split must leave the account, and move, at least `minimum_delegation` (the
 /// Stake program refuses less); it is sized from the delegation, never the balance (lamports above
-/// the delegation cannot be split). When a split cannot cover the shortfall, or `rent_available`
-/// is false, the whole stake is deactivated: every ticket can be funded by the crank alone, at the
-/// cost of unstaking at most `minimum_delegation` more than needed.
-pub fn stake_decrease(shortfall_lamports: u64, delegated_lamports: u64, minimum_delegation: u64, rent_available: bool) -> StakeDecrease {
+/// the delegation cannot be split). Only when no split can cover the shortfall (it exceeds the
+/// delegation less the minimum, or the delegation is under twice the minimum) is the whole stake
+/// deactivated: every ticket can be funded by the crank alone, and a whole-stake unstake frees at
+/// most `2 * minimum_delegation` more than needed. How the transient's rent is paid is the
+/// caller's business, never a reason to deactivate more.
+pub fn stake_decrease(shortfall_lamports: u64, delegated_lamports: u64, minimum_delegation: u64) -> StakeDecrease {
     if shortfall_lamports == 0 || delegated_lamports == 0 {
         return StakeDecrease::None;
     }
     let max_split = delegated_lamports.saturating_sub(minimum_delegation);
-    if rent_available && shortfall_lamports <= max_split && max_split >= minimum_delegation {
+    if shortfall_lamports <= max_split && max_split >= minimum_delegation {
         StakeDecrease::Split(shortfall_lamports.max(minimum_delegation))
     } else {
         StakeDecrease::Whole
@@ -115,14 +116,20 @@ mod tests {
     #[test]
     fn decrease_splits_within_the_delegation_or_deactivates_it_all() {
         use StakeDecrease::*;
-        assert_eq!(stake_decrease(5, 100, 20, true), Split(20), "at least the minimum delegation");
-        assert_eq!(stake_decrease(50, 100, 20, true), Split(50));
-        assert_eq!(stake_decrease(80, 100, 20, true), Split(80), "leaves exactly the minimum");
-        assert_eq!(stake_decrease(81, 100, 20, true), Whole, "a split cannot cover it");
-        assert_eq!(stake_decrease(5, 30, 20, true), Whole, "too little to split at all");
-        assert_eq!(stake_decrease(5, 100, 20, false), Whole, "no rent for a transient");
-        assert_eq!(stake_decrease(0, 100, 20, true), None);
-        assert_eq!(stake_decrease(5, 0, 20, true), None);
+        assert_eq!(stake_decrease(5, 100, 20), Split(20), "at least the minimum delegation");
+        assert_eq!(stake_decrease(50, 100, 20), Split(50));
+        assert_eq!(stake_decrease(80, 100, 20), Split(80), "leaves exactly the minimum");
+        assert_eq!(stake_decrease(81, 100, 20), Whole, "a split cannot cover it");
+        assert_eq!(stake_decrease(5, 30, 20), Whole, "too little to split at all");
+        assert_eq!(stake_decrease(0, 100, 20), None);
+        assert_eq!(stake_decrease(5, 0, 20), None);
+    }
+
+    /// The review's finding: a dust shortfall on the largest validator is a split of the minimum,
+    /// never its whole stake (before the fix, a reserve without rent for a transient made it Whole).
+    #[test]
+    fn a_dust_shortfall_never_deactivates_a_large_validator() {
+        assert_eq!(stake_decrease(1, 1_000_000, 20), StakeDecrease::Split(20));
     }
 
     proptest! {
@@ -143,12 +150,13 @@ mod tests {
         /// A split always leaves and moves at least the minimum delegation and covers the
         /// shortfall; otherwise the whole stake goes.
         #[test]
-        fn decrease_is_valid_for_the_stake_program(short in 0u64.., delegated in 0u64.., min in 1u64..1u64 << 40, rent in any::<bool>()) {
-            match stake_decrease(short, delegated, min, rent) {
+        fn decrease_is_valid_for_the_stake_program(short in 0u64.., delegated in 0u64.., min in 1u64..1u64 << 40) {
+            match stake_decrease(short, delegated, min) {
                 StakeDecrease::Split(x) => {
-                    prop_assert!(rent && x >= min && delegated - x >= min && x >= short);
+                    prop_assert!(x >= min && delegated - x >= min && x >= short);
                 }
-                StakeDecrease::Whole => prop_assert!(short > 0 && delegated > 0),
+                // Whole only when no split could do: it frees at most twice the minimum more than needed.
+                StakeDecrease::Whole => prop_assert!(short > 0 && delegated > 0 && (short > delegated.saturating_sub(min) || delegated < 2 * min)),
                 StakeDecrease::None => prop_assert!(short == 0 || delegated == 0),
             }
         }

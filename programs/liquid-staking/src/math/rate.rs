@@ -6,10 +6,15 @@ use super::*;
 use crate::constants::BPS_DENOMINATOR;
 
 /// LST minted for a SOL deposit, rounded down (the depositor receives).
-/// An empty pool (no supply) mints one LST unit per lamport.
+/// An empty pool (no supply) mints one LST unit per lamport; a pool with supply but no SOL (a
+/// total loss) mints nothing: one LST unit per lamport there would hand the new SOL to the old
+/// holders.
 pub fn lst_for_deposit(lamports: u64, total_lamports: u64, lst_supply: u64) -> MathResult<u64> {
-    if lst_supply == 0 || total_lamports == 0 {
+    if lst_supply == 0 {
         return Ok(lamports);
+    }
+    if total_lamports == 0 {
+        return Err(MathError { at: "lst_for_deposit_no_value" });
     }
     mul_div_floor(lamports, lst_supply, total_lamports, "lst_for_deposit")
 }
@@ -209,10 +214,31 @@ pub fn rate_drop_bps(previous_total: u64, previous_supply: u64, new_total: u64, 
     bps as u64
 }
 
+/// `loss_lamports` as a share of `base_lamports`, in basis points rounded up (a loss of anything
+/// from nothing counts as everything). For the rate account's breaker, never money.
+pub fn loss_bps(loss_lamports: u64, base_lamports: u64) -> u64 {
+    if loss_lamports == 0 {
+        return 0;
+    }
+    if base_lamports == 0 {
+        return BPS_DENOMINATOR;
+    }
+    ((loss_lamports as u128 * BPS_DENOMINATOR as u128).div_ceil(base_lamports as u128)).min(u64::MAX as u128) as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn loss_in_basis_points() {
+        assert_eq!(loss_bps(0, 0), 0);
+        assert_eq!(loss_bps(1, 0), 10_000);
+        assert_eq!(loss_bps(10, 10_000), 10);
+        assert_eq!(loss_bps(11, 10_000), 11, "rounded up");
+        assert_eq!(loss_bps(1, 10_000_000), 1);
+    }
 
     #[test]
     fn rate_drop_in_basis_points() {
@@ -243,6 +269,11 @@ mod tests {
     #[test]
     fn first_deposit_is_one_to_one() {
         assert_eq!(lst_for_deposit(5, 0, 0), Ok(5));
+    }
+
+    #[test]
+    fn a_pool_with_supply_and_no_sol_mints_nothing() {
+        assert_eq!(lst_for_deposit(5, 0, 10), Err(MathError { at: "lst_for_deposit_no_value" }));
     }
 
     #[test]

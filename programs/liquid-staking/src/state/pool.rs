@@ -85,8 +85,19 @@ pub struct Pool {
     pub created_epoch: u64,
     pub initial_total_lamports: u64,
     pub initial_lst_supply: u64,
+    /// Epoch of `stake_increases` (the count starts again each epoch).
+    pub stake_increases_epoch: u64,
+    /// Staking rebalances in `stake_increases_epoch` (at most MAX_STAKE_INCREASES_PER_EPOCH).
+    pub stake_increases: u16,
+    /// Lamports the pool's stake accounts lost in `observe_epoch` without a pool action (a
+    /// slash): the gross loss the rate account's breaker weighs, whatever rewards elsewhere made
+    /// of the net.
+    pub observed_loss_lamports: u64,
+    /// The reserve buffer in force from `pending_reserve_buffer_epoch` on (0: no change pending).
+    pub pending_reserve_buffer_bps: u16,
+    pub pending_reserve_buffer_epoch: u64,
     /// Room for later fields without a migration.
-    pub _reserved: [u8; 56],
+    pub _reserved: [u8; 28],
 }
 
 /// Every fee, in basis points. Caps are on-chain (`Fees::validate`).
@@ -194,13 +205,76 @@ impl Pool {
         self.pending_fees_epoch = if now == new { u64::MAX } else { epoch + FEE_INCREASE_DELAY_EPOCHS };
     }
 
-    /// Counts one more validator as observed in `epoch` (resetting the count on a new epoch).
-    pub fn record_observation(&mut self, epoch: u64) {
+    /// Starts counting observations (and the loss they see) for `epoch`, if not already.
+    pub fn start_observation(&mut self, epoch: u64) {
         if self.observe_epoch != epoch {
             self.observe_epoch = epoch;
             self.observed_count = 0;
+            self.observed_loss_lamports = 0;
         }
+    }
+
+    /// Counts one more validator as observed in `epoch` (resetting the count on a new epoch).
+    pub fn record_observation(&mut self, epoch: u64) {
+        self.start_observation(epoch);
         self.observed_count += 1;
+    }
+
+    /// Records `lamports` lost by the pool's stake accounts, seen by an observation in `epoch`.
+    pub fn record_observed_loss(&mut self, epoch: u64, lamports: u64) {
+        self.start_observation(epoch);
+        self.observed_loss_lamports = self.observed_loss_lamports.saturating_add(lamports);
+    }
+
+    /// The gross loss the settlement of `epoch` weighs: what this epoch's observations saw lost.
+    pub fn observed_loss_at(&self, epoch: u64) -> u64 {
+        if self.observe_epoch == epoch {
+            self.observed_loss_lamports
+        } else {
+            0
+        }
+    }
+
+    /// Counts one more staking rebalance in `epoch`, refused past MAX_STAKE_INCREASES_PER_EPOCH.
+    pub fn record_stake_increase(&mut self, epoch: u64) -> Result<()> {
+        self.require_stake_increase_allowed(epoch)?;
+        if self.stake_increases_epoch != epoch {
+            self.stake_increases_epoch = epoch;
+            self.stake_increases = 0;
+        }
+        self.stake_increases += 1;
+        Ok(())
+    }
+
+    /// Refuses a staking rebalance once the epoch has had MAX_STAKE_INCREASES_PER_EPOCH of them.
+    pub fn require_stake_increase_allowed(&self, epoch: u64) -> Result<()> {
+        require!(
+            self.stake_increases_epoch != epoch || self.stake_increases < MAX_STAKE_INCREASES_PER_EPOCH,
+            LiquidStakingError::StakingLimitReached
+        );
+        Ok(())
+    }
+
+    /// Checks a reserve buffer against its floor and cap.
+    pub fn validate_reserve_buffer(bps: u16) -> Result<()> {
+        require!(bps >= MIN_RESERVE_BUFFER_BPS, LiquidStakingError::ReserveBufferTooLow);
+        require!(bps <= MAX_RESERVE_BUFFER_BPS, LiquidStakingError::ReserveBufferTooHigh);
+        Ok(())
+    }
+
+    /// Schedules a new reserve buffer for the first settlement from `epoch +
+    /// FEE_INCREASE_DELAY_EPOCHS` on: either way it moves SOL between stake and reserve, so holders
+    /// see it coming, as a fee increase. Setting the buffer in force cancels a pending change.
+    pub fn schedule_reserve_buffer(&mut self, bps: u16, epoch: u64) -> Result<()> {
+        Self::validate_reserve_buffer(bps)?;
+        if bps == self.reserve_buffer_bps {
+            self.pending_reserve_buffer_bps = 0;
+            self.pending_reserve_buffer_epoch = 0;
+        } else {
+            self.pending_reserve_buffer_bps = bps;
+            self.pending_reserve_buffer_epoch = epoch + FEE_INCREASE_DELAY_EPOCHS;
+        }
+        Ok(())
     }
 
     pub fn all_validators_observed(&self, epoch: u64) -> bool {
@@ -256,6 +330,7 @@ impl Pool {
     /// Quotes a SOL deposit in `epoch` (of `epoch_slots` slots): the deposit fee, at least the
     /// dilution fee.
     pub fn quote_deposit_sol(&self, lamports: u64, epoch: u64, epoch_slots: u64) -> Result<math::DepositQuote> {
+        self.require_value()?;
         let dilution = self.dilution_yield(epoch_slots)?;
         math::quote_deposit(lamports, self.total_lamports, self.lst_supply, self.fees_at(epoch).deposit_bps, dilution)
             .map_err(|e| LiquidStakingError::from(e).into())
@@ -265,6 +340,7 @@ impl Pool {
     /// the deposit fee; the `undelegated` rest (rent, padding) is a SOL deposit and pays at least
     /// the dilution fee.
     pub fn quote_deposit_stake(&self, delegated: u64, undelegated: u64, epoch: u64, epoch_slots: u64) -> Result<math::DepositQuote> {
+        self.require_value()?;
         let dilution = self.dilution_yield(epoch_slots)?;
         math::quote_stake_deposit(delegated, undelegated, self.total_lamports, self.lst_supply, self.fees_at(epoch).deposit_bps, dilution)
             .map_err(|e| LiquidStakingError::from(e).into())
@@ -273,6 +349,12 @@ impl Pool {
     /// Quotes a delayed exit (ticket) of `lst` in `epoch`.
     pub fn quote_delayed_exit(&self, lst: u64, epoch: u64) -> Result<math::ExitQuote> {
         math::quote_exit(lst, self.total_lamports, self.lst_supply, self.fees_at(epoch).delayed_unstake_bps)
+            .map_err(|e| LiquidStakingError::from(e).into())
+    }
+
+    /// Quotes an exit of `lst` as a stake account (`withdraw_stake`) in `epoch`.
+    pub fn quote_stake_withdrawal(&self, lst: u64, epoch: u64) -> Result<math::ExitQuote> {
+        math::quote_exit(lst, self.total_lamports, self.lst_supply, self.fees_at(epoch).stake_withdrawal_bps)
             .map_err(|e| LiquidStakingError::from(e).into())
     }
 
@@ -307,7 +389,7 @@ impl Pool {
     /// pays while its rate stays at or under `max_fee_bps`, with its quote; `None` when instant
     /// exits are paused or that part would pay nothing (all of it then goes to the ticket).
     pub fn quote_unstake_instant_part(&self, lst: u64, reserve_balance: u64, epoch: u64, max_fee_bps: u16) -> Result<Option<(u64, math::InstantQuote)>> {
-        if self.paused & PAUSED_INSTANT_EXITS != 0 {
+        if self.paused & PAUSED_INSTANT_EXITS != 0 || self.total_lamports == 0 {
             return Ok(None);
         }
         let fees = self.fees_at(epoch);
@@ -374,15 +456,29 @@ impl Pool {
         self.last_rewards_lamports = settlement.rewards_lamports;
         self.last_fee_lamports = settlement.fee_lamports;
         self.last_rewards_slots = rewards_slots;
+        if self.pending_reserve_buffer_epoch != 0 && epoch >= self.pending_reserve_buffer_epoch {
+            self.reserve_buffer_bps = self.pending_reserve_buffer_bps;
+            self.pending_reserve_buffer_bps = 0;
+            self.pending_reserve_buffer_epoch = 0;
+        }
         self.reset_instant_curve()?;
         Ok(settlement)
     }
 
-    /// What the pool holds less what it owes: the SOL a settlement puts under management.
+    /// What the pool holds less what it owes: the SOL a settlement puts under management. Never
+    /// below zero: after a loss larger than the pool (holders lose everything), the tickets are
+    /// paid as far as the reserve goes and deposits are refused (`PoolHasNoValue`).
     pub fn observed_total_lamports(&self, reserve_balance: u64) -> Result<u64> {
         math::checked_add(self.reserve_free_lamports(reserve_balance), self.stake_lamports, "observed_total")
-            .and_then(|held| math::checked_sub(held, self.owed_lamports, "observed_total"))
+            .map(|held| held.saturating_sub(self.owed_lamports))
             .map_err(|e| LiquidStakingError::from(e).into())
+    }
+
+    /// Deposits need a pool whose LST is worth something: with no SOL under management for a
+    /// positive supply (a total loss) any LST minted would be a claim on nothing.
+    pub fn require_value(&self) -> Result<()> {
+        require!(self.total_lamports > 0 || self.lst_supply == 0, LiquidStakingError::PoolHasNoValue);
+        Ok(())
     }
 
     /// Books a delayed exit: `lst` burned, `owed` lamports moved from SOL under management to what

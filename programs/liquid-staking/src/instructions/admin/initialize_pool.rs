@@ -56,7 +56,7 @@ pub struct InitializePoolArgs {
 
 pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArgs) -> Result<()> {
     args.fees.validate()?;
-    require!(args.reserve_buffer_bps <= MAX_RESERVE_BUFFER_BPS, LiquidStakingError::ReserveBufferTooHigh);
+    Pool::validate_reserve_buffer(args.reserve_buffer_bps)?;
     require!(
         args.initial_deposit_lamports >= MIN_INITIAL_DEPOSIT_LAMPORTS,
         LiquidStakingError::InitialDepositTooSmall
@@ -71,15 +71,17 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
     let system = a.system_program.key();
 
     // The LST mint: classic SPL Token, 9 decimals, the pool as mint authority, no freeze authority.
+    // (Not create_account: lamports sent to the mint's address first must not block the pool.)
     let mint_space = anchor_spl::token::Mint::LEN;
-    system_program::create_account(
-        CpiContext::new(
-            system,
-            system_program::CreateAccount { from: a.payer.to_account_info(), to: a.lst_mint.to_account_info() },
-        ),
+    crate::cpi::create_owned_account(
+        a.payer.to_account_info(),
+        None,
+        a.lst_mint.to_account_info(),
+        None,
         rent.minimum_balance(mint_space),
         mint_space as u64,
         &token::ID,
+        &a.system_program.to_account_info(),
     )?;
     token::initialize_mint2(
         CpiContext::new(a.token_program.key(), token::InitializeMint2 { mint: a.lst_mint.to_account_info() }),
@@ -102,11 +104,11 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
     let pool_key = a.pool.key();
     let treasury_bump = ctx.bumps.treasury;
     let treasury_seeds: &[&[u8]] = &[TREASURY_SEED, pool_key.as_ref(), &[treasury_bump]];
-    crate::cpi::create_pda_account(
+    crate::cpi::create_owned_account(
         a.payer.to_account_info(),
         None,
         a.treasury.to_account_info(),
-        treasury_seeds,
+        Some(treasury_seeds),
         rent.minimum_balance(TokenAccount::LEN),
         TokenAccount::LEN as u64,
         &token::ID,
@@ -154,7 +156,7 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
 
     let mut rate = ctx.accounts.rate.load_init()?;
     rate.pool = pool_key;
-    rate.record(args.initial_deposit_lamports, args.initial_deposit_lamports, &clock);
+    rate.record(args.initial_deposit_lamports, args.initial_deposit_lamports, 0, &clock);
     drop(rate);
 
     let a = &mut ctx.accounts;
@@ -200,7 +202,12 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
         created_epoch: clock.epoch,
         initial_total_lamports: args.initial_deposit_lamports,
         initial_lst_supply: args.initial_deposit_lamports,
-        _reserved: [0; 56],
+        stake_increases_epoch: clock.epoch,
+        stake_increases: 0,
+        observed_loss_lamports: 0,
+        pending_reserve_buffer_bps: 0,
+        pending_reserve_buffer_epoch: 0,
+        _reserved: [0; 28],
     });
     pool.reset_instant_curve()?;
 

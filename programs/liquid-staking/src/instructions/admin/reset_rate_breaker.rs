@@ -11,16 +11,12 @@ pub struct ResetRateBreaker<'info> {
 }
 
 /// Admin: clears the rate account's breaker once the drop that tripped it is understood (a
-/// recognised loss). Readers accept the rate again; the rate itself is unchanged.
-pub fn reset_rate_breaker(ctx: Context<ResetRateBreaker>) -> Result<()> {
+/// recognised loss), naming the settlement it acknowledges (`epoch`, `total_lamports`,
+/// `lst_supply`: the rate account's current one, else RateAcknowledgementMismatch). Readers
+/// accept the rate again; the rate itself is unchanged and becomes the high-water mark.
+pub fn reset_rate_breaker(ctx: Context<ResetRateBreaker>, epoch: u64, total_lamports: u64, lst_supply: u64) -> Result<()> {
     let mut rate = ctx.accounts.rate.load_mut()?;
-    require!(rate.flags & RATE_FLAG_BREAKER != 0, LiquidStakingError::RateBreakerNotTripped);
-    rate.flags &= !RATE_FLAG_BREAKER;
-    emit!(RateBreakerReset {
-        pool: ctx.accounts.pool.key(),
-        epoch: rate.epoch,
-        total_lamports: rate.total_lamports,
-        lst_supply: rate.lst_supply,
-    });
+    rate.reset(epoch, total_lamports, lst_supply)?;
+    emit!(RateBreakerReset { pool: ctx.accounts.pool.key(), epoch, total_lamports, lst_supply });
     Ok(())
 }

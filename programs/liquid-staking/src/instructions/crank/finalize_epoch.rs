@@ -2,7 +2,7 @@ use crate::instructions::require_epoch_rewards_inactive;
 use crate::{
     cpi,
     error::LiquidStakingError,
-    events::{EpochFinalized, RateBreakerTripped},
+    events::{EpochFinalized, RateBreakerTrippedV2},
     state::*,
 };
 use anchor_lang::prelude::*;
@@ -32,19 +32,19 @@ pub struct FinalizeEpoch<'info> {
 /// Crank step 2, permissionless. Once every validator was observed this epoch: SOL under
 /// management becomes reserve + observed stake; its increase is the epoch's rewards, of which
 /// the reward fee is minted to the treasury as LST. The result goes to the rate account too (a
-/// drop beyond RATE_BREAKER_DROP_BPS trips its breaker). A second call in the same epoch does
-/// nothing.
+/// drop beyond RATE_BREAKER_DROP_BPS against the last settlement or the high-water mark, or a
+/// gross loss beyond it in this epoch's observations, trips its breaker). A second call in the
+/// same epoch is refused (PoolAlreadyUpdated) and changes nothing.
 pub fn finalize_epoch(ctx: Context<FinalizeEpoch>) -> Result<()> {
     let clock = Clock::get()?;
     let epoch = clock.epoch;
     let pool = &ctx.accounts.pool;
-    if pool.last_update_epoch == epoch {
-        msg!("pool already finalized in epoch {}", epoch);
-        return Ok(());
-    }
+    require!(pool.last_update_epoch != epoch, LiquidStakingError::PoolAlreadyUpdated);
     require_epoch_rewards_inactive()?;
     require!(pool.all_validators_observed(epoch), LiquidStakingError::ValidatorsNotObserved);
 
+    // What this epoch's observations saw stake accounts lose, gross (the rate breaker weighs it).
+    let observed_loss = pool.observed_loss_at(epoch);
     // Everything the pool holds, less what it owes to tickets.
     let observed_total = pool.observed_total_lamports(ctx.accounts.reserve.lamports())?;
     // LST burned outside the program lowers the real supply; count the real one from here on.
@@ -61,15 +61,24 @@ pub fn finalize_epoch(ctx: Context<FinalizeEpoch>) -> Result<()> {
 
     let mut rate = ctx.accounts.rate.load_mut()?;
     let (previous_total, previous_supply) = (rate.total_lamports, rate.lst_supply);
-    if let Some(drop_bps) = rate.record(pool.total_lamports, pool.lst_supply, &clock) {
-        emit!(RateBreakerTripped {
+    if let Some(trip) = rate.record(pool.total_lamports, pool.lst_supply, observed_loss, &clock) {
+        emit!(RateBreakerTrippedV2 {
             pool: pool.key(),
             epoch,
-            drop_bps,
+            newly_tripped: trip.newly_tripped,
+            drop_bps: trip.drop_bps,
+            drawdown_bps: trip.drawdown_bps,
+            loss_bps: trip.loss_bps,
+            loss_lamports: observed_loss,
             previous_total_lamports: previous_total,
             previous_lst_supply: previous_supply,
             total_lamports: pool.total_lamports,
             lst_supply: pool.lst_supply,
+            high_water_total_lamports: rate.high_water_total_lamports,
+            high_water_lst_supply: rate.high_water_lst_supply,
+            pre_trip_epoch: rate.pre_trip_epoch,
+            pre_trip_total_lamports: rate.pre_trip_total_lamports,
+            pre_trip_lst_supply: rate.pre_trip_lst_supply,
         });
     }
     drop(rate);

@@ -33,7 +33,10 @@ pub struct ObserveValidators<'info> {
 /// - a validator being removed leaves the list once both its accounts are empty (its main account
 ///   lives until then, so it cannot be added again meanwhile).
 ///
-/// A validator already observed this epoch is skipped, so repeating a batch moves nothing.
+/// A validator already observed this epoch is skipped, so repeating a batch moves nothing; a batch
+/// of validators all observed already is refused (NothingToObserve). What the accounts lost
+/// against their records (a slash) is added up for the epoch's settlement, whose rate breaker
+/// weighs it (`Pool::observed_loss_lamports`).
 pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, first_index: u32) -> Result<()> {
     require_epoch_rewards_inactive()?;
     let accounts = ctx.remaining_accounts;
@@ -71,6 +74,9 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
     }
     let count = batch.len() as u32;
     let mut stake_delta: i128 = 0;
+    // What stake accounts hold less than recorded: nothing but a slash takes lamports from a pool
+    // stake account without the pool (which books every move it makes).
+    let mut loss: u64 = 0;
     let mut withdrawn: u64 = 0;
     let mut unstaking_returned: u64 = 0;
     let mut weight_removed: u64 = 0;
@@ -102,8 +108,11 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
         };
         let main_lamports = main.as_ref().map_or(0, |s| s.lamports);
         let transient_lamports = transient.as_ref().map_or(0, |s| s.lamports);
-        // Whatever the accounts gained since last recorded (rewards, or SOL sent to them).
-        stake_delta += (main_lamports as i128 + transient_lamports as i128) - entry.total_lamports() as i128;
+        // Whatever the accounts gained since last recorded (rewards, or SOL sent to them), or lost.
+        let actual = main_lamports as u128 + transient_lamports as u128;
+        let recorded = entry.total_lamports() as u128;
+        stake_delta += actual as i128 - recorded as i128;
+        loss = loss.saturating_add(recorded.saturating_sub(actual) as u64);
         entry.active_stake_lamports = main_lamports;
         entry.transient_stake_lamports = transient_lamports;
         let main_status = main.as_ref().map(|s| stake_status(&s.delegation, epoch, &history));
@@ -192,9 +201,13 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
     }
     drop(list);
     drop(history_data);
+    // A batch of validators all observed already (another crank was first) moves nothing: refused
+    // by name, so a crank sees it in simulation and pays for nothing.
+    require!(observed + removed > 0, LiquidStakingError::NothingToObserve);
 
     let pool = &mut ctx.accounts.pool.pool;
     pool.apply_stake_delta(stake_delta)?;
+    pool.record_observed_loss(epoch, loss);
     pool.unstaking_lamports = pool.unstaking_lamports.saturating_sub(unstaking_returned);
     pool.total_weight = pool.total_weight.saturating_sub(weight_removed);
     pool.validator_count -= removed;

@@ -49,11 +49,11 @@ pub fn open_ticket(a: &mut TicketExit, nonce: u64, bump: u8, lst: u64, quote: &m
     let address = a.ticket.key();
     let nonce_bytes = nonce.to_le_bytes();
     let seeds: &[&[u8]] = &[TICKET_SEED, pool_key.as_ref(), owner.as_ref(), &nonce_bytes, &[bump]];
-    cpi::create_pda_account(
+    cpi::create_owned_account(
         a.exit.owner.to_account_info(),
         None,
         a.ticket.to_account_info(),
-        seeds,
+        Some(seeds),
         Rent::get()?.minimum_balance(Ticket::SPACE),
         Ticket::SPACE as u64,
         &crate::ID,

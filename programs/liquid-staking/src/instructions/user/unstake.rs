@@ -6,8 +6,16 @@ use anchor_lang::prelude::*;
 /// One-call exit: fills instantly from the buffer as far as the instant fee curve's rate stays at
 /// or below `max_fee_bps` (nothing instantly while instant exits are paused), and turns the rest
 /// into a ticket at `ticket_nonce` at the delayed-exit fee. Refused if the total paid now plus owed
-/// would be below `min_lamports_out`.
-pub fn unstake(ctx: Context<TicketExit>, lst_amount: u64, max_fee_bps: u16, min_lamports_out: u64, ticket_nonce: u64) -> Result<()> {
+/// would be below `min_lamports_out`, or the SOL paid now below `min_instant_lamports_out` (so
+/// nobody can drain the buffer in front of the exit and turn its instant part into a ticket).
+pub fn unstake(
+    ctx: Context<TicketExit>,
+    lst_amount: u64,
+    max_fee_bps: u16,
+    min_lamports_out: u64,
+    min_instant_lamports_out: u64,
+    ticket_nonce: u64,
+) -> Result<()> {
     let epoch = Clock::get()?.epoch;
     let pool = &ctx.accounts.exit.pool;
     pool.require_fresh(epoch)?;
@@ -18,6 +26,7 @@ pub fn unstake(ctx: Context<TicketExit>, lst_amount: u64, max_fee_bps: u16, min_
     let reserve_balance = ctx.accounts.exit.reserve.lamports();
     let instant = pool.quote_unstake_instant_part(lst_amount, reserve_balance, epoch, max_fee_bps)?;
     let (instant_lst, instant_out) = instant.as_ref().map_or((0, 0), |(lst, quote)| (*lst, quote.lamports_out));
+    require!(instant_out >= min_instant_lamports_out, LiquidStakingError::InstantPartBelowMinimum);
     if let Some((lst, quote)) = &instant {
         pay_instant_exit(&mut ctx.accounts.exit, *lst, quote)?;
     }

@@ -31,8 +31,7 @@ pub fn withdraw_stake(ctx: Context<WithdrawStake>, index: u32, lst_amount: u64, 
     pool.require_open(epoch, PAUSED_INSTANT_EXITS)?;
     require_epoch_rewards_inactive()?;
     require!(lst_amount > 0, LiquidStakingError::ZeroAmount);
-    let quote = math::quote_exit(lst_amount, pool.total_lamports, pool.lst_supply, pool.fees_at(epoch).stake_withdrawal_bps)
-        .map_err(LiquidStakingError::from)?;
+    let quote = pool.quote_stake_withdrawal(lst_amount, epoch)?;
     require!(quote.lamports_out >= min_lamports_out, LiquidStakingError::ExitSlippageExceeded);
     require!(quote.lamports_out >= MIN_STAKE_DELEGATION_LAMPORTS, LiquidStakingError::StakeWithdrawalTooSmall);
 
