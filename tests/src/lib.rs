@@ -244,5 +244,12 @@ pub fn assert_anchor_error<T: std::fmt::Debug>(result: Result<T, BanksClientErro
     }
 }
 
+/// The program's events of type `E` in a transaction's `logs` when the chain runs the SBF build;
+/// None natively, where the program's log lines are not captured (`scripts/test.sh` runs every
+/// program test both ways, so each event assertion runs in the SBF pass).
+pub fn events_in<E: anchor_lang::Event + anchor_lang::AnchorDeserialize>(logs: &[String]) -> Option<Vec<E>> {
+    liquid_staking_localnet::sbf::enabled().then(|| liquid_staking_sdk::decode::events(logs))
+}
+
 pub use liquid_staking_localnet::SOL as LAMPORTS_PER_SOL;
 pub mod fuzz;

@@ -84,6 +84,18 @@ impl LocalChain {
         self.ctx.banks_client.process_transaction(tx).await
     }
 
+    /// As [`process`](Self::process), returning the transaction's log (where the program's
+    /// events are: `liquid_staking_sdk::decode::events`); a refused transaction is an error.
+    pub async fn process_logged(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<Vec<String>, BanksClientError> {
+        let blockhash = self.ctx.get_new_latest_blockhash().await.map_err(BanksClientError::from)?;
+        let mut all: Vec<&Keypair> = vec![&self.ctx.payer];
+        all.extend_from_slice(signers);
+        let tx = Transaction::new_signed_with_payer(instructions, Some(&self.ctx.payer.pubkey()), &all, blockhash);
+        let outcome = self.ctx.banks_client.process_transaction_with_metadata(tx).await?;
+        outcome.result.map_err(BanksClientError::TransactionError)?;
+        Ok(outcome.metadata.map(|m| m.log_messages).unwrap_or_default())
+    }
+
     pub async fn account(&mut self, key: &Pubkey) -> Option<Account> {
         self.ctx.banks_client.get_account(*key).await.expect("banks client answers")
     }

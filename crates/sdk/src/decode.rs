@@ -72,7 +72,7 @@ pub fn validator_list(data: &[u8]) -> Result<DecodedValidatorList, DecodeError> 
 }
 
 /// The rate account (`ExchangeRate`) from its account data (with the discriminator) or from
-/// `get_rate`'s return data (without it).
+/// `get_rate`'s return data (without it; the breaker's state after its 80 bytes then reads zero).
 pub fn exchange_rate(data: &[u8]) -> Result<liquid_staking::state::ExchangeRate, DecodeError> {
     use liquid_staking::state::ExchangeRate;
     let wrong = DecodeError::WrongAccountType("ExchangeRate");
@@ -83,8 +83,10 @@ pub fn exchange_rate(data: &[u8]) -> Result<liquid_staking::state::ExchangeRate,
     } else {
         return Err(wrong);
     };
+    // Return data stops before the breaker's state: those fields read as zero.
     let mut bytes = [0u8; std::mem::size_of::<ExchangeRate>()];
-    bytes[..ExchangeRate::RETURN_LEN].copy_from_slice(&body[..ExchangeRate::RETURN_LEN]);
+    let len = body.len().min(bytes.len());
+    bytes[..len].copy_from_slice(&body[..len]);
     Ok(bytemuck::pod_read_unaligned::<ExchangeRate>(&bytes))
 }
 
@@ -104,4 +106,16 @@ pub fn main_stake(owner: &anchor_lang::prelude::Pubkey, data: &[u8], epoch: u64,
         status: liquid_staking::checks::stake_status(&stake.delegation, epoch, &history),
         delegated_lamports: stake.delegation.stake,
     })
+}
+
+/// The program's events of type `E` in a transaction's log (Anchor writes each as a `Program
+/// data:` line: base64 of the event's discriminator and its Borsh bytes), in order.
+pub fn events<E: anchor_lang::Event + anchor_lang::AnchorDeserialize>(logs: &[String]) -> Vec<E> {
+    use base64::Engine;
+    logs.iter()
+        .filter_map(|line| line.strip_prefix("Program data: "))
+        .filter_map(|data| base64::engine::general_purpose::STANDARD.decode(data).ok())
+        .filter(|bytes| bytes.starts_with(E::DISCRIMINATOR))
+        .filter_map(|bytes| E::deserialize(&mut &bytes[E::DISCRIMINATOR.len()..]).ok())
+        .collect()
 }

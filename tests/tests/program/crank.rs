@@ -121,15 +121,17 @@ async fn every_step_twice_in_an_epoch_moves_nothing() {
     t.user_with_deposit(30 * LAMPORTS_PER_SOL).await;
     t.chain.advance_epoch().await;
 
+    // A second call of each step is refused by name (a crank sees it in simulation and pays
+    // nothing) and changes nothing.
     let observe = observe_ix(&mut t, 0, votes.len()).await;
     t.chain.process(&[observe.clone()], &[]).await.unwrap();
     let snap = t.snapshot(&[]).await;
-    t.chain.process(&[observe], &[]).await.unwrap();
+    assert_error(t.chain.process(&[observe], &[]).await, E::NothingToObserve);
     snap.assert_same(&t.snapshot(&[]).await);
 
     t.chain.process(&[ix::finalize_epoch(&keys)], &[]).await.unwrap();
     let snap = t.snapshot(&[]).await;
-    t.chain.process(&[ix::finalize_epoch(&keys)], &[]).await.unwrap();
+    assert_error(t.chain.process(&[ix::finalize_epoch(&keys)], &[]).await, E::PoolAlreadyUpdated);
     snap.assert_same(&t.snapshot(&[]).await);
 
     let rebalances = plan_step(&mut t.chain, &keys, CrankStep::Rebalance).await;
@@ -139,9 +141,10 @@ async fn every_step_twice_in_an_epoch_moves_nothing() {
     }
     let snap = t.snapshot(&[]).await;
     for tx in &rebalances {
-        t.chain.process(tx, &[]).await.unwrap();
+        assert_error(t.chain.process(&tx[..1], &[]).await, E::TransientStakeInFlight);
     }
     snap.assert_same(&t.snapshot(&[]).await);
+    assert!(plan_step(&mut t.chain, &keys, CrankStep::Rebalance).await.is_empty(), "the plan sends nothing more");
     t.assert_books(0).await;
 }
 
@@ -181,17 +184,24 @@ async fn a_batch_planned_before_another_crank_merged_the_transients_is_skipped()
     let keys = t.keys();
     let entries = t.chain.validator_list(&keys).await.entries;
     assert!(entries.iter().all(|e| e.transient_stake_lamports > 0));
+    // One crank planned all three; another observed the first two first.
     let stale = observe_ix(&mut t, 0, entries.len()).await;
-    t.chain.process(&[stale.clone()], &[]).await.unwrap();
+    let first_two = observe_ix(&mut t, 0, 2).await;
+    t.chain.process(&[first_two], &[]).await.unwrap();
     let merged = t.chain.validator_list(&keys).await.entries;
-    assert!(merged.iter().all(|e| e.transient_stake_lamports == 0), "the transients merged");
-    // The same batch, with the transients that no longer exist: each validator is skipped.
+    assert!(merged[..2].iter().all(|e| e.transient_stake_lamports == 0), "their transients merged");
+    // The stale batch, with two transients that no longer exist: those validators are skipped and
+    // the third is observed.
+    t.chain.process(&[stale.clone()], &[]).await.unwrap();
+    let after = t.chain.validator_list(&keys).await.entries;
+    assert_eq!(&after[..2], &merged[..2], "the validators observed already are left as they were");
+    assert_eq!(after[2].last_observed_epoch, t.chain.epoch().await);
+    // The same batch again observes nothing: refused by name, nothing changed.
     let snap = t.snapshot(&[]).await;
-    t.chain.process(&[stale], &[]).await.unwrap();
-    snap.assert_same(&t.snapshot(&[]).await);
-    // A batch without them, planned now, is skipped too.
-    let fresh = observe_ix(&mut t, 0, merged.len()).await;
-    assert_eq!(fresh.accounts.len(), 6 + merged.len(), "one account a validator without a transient");
-    t.chain.process(&[fresh], &[]).await.unwrap();
+    assert_error(t.chain.process(&[stale], &[]).await, E::NothingToObserve);
+    // A batch without the transients, planned now, is refused the same way.
+    let fresh = observe_ix(&mut t, 0, after.len()).await;
+    assert_eq!(fresh.accounts.len(), 6 + after.len(), "one account a validator without a transient");
+    assert_error(t.chain.process(&[fresh], &[]).await, E::NothingToObserve);
     snap.assert_same(&t.snapshot(&[]).await);
 }

@@ -76,13 +76,8 @@ async fn fails_when_validator_list_is_too_small() {
     // Allocate a list with room for one validator only.
     let small = 8 + 40 + 64;
     let rent = chain.rent_exempt_minimum(small).await;
-    ixs[0] = solana_system_interface::instruction::create_account(
-        &chain.payer_pubkey(),
-        &kp.validator_list.pubkey(),
-        rent,
-        small as u64,
-        &liquid_staking::ID,
-    );
+    ixs[0] = solana_system_interface::instruction::transfer(&chain.payer_pubkey(), &kp.validator_list.pubkey(), rent);
+    ixs[1] = solana_system_interface::instruction::allocate(&kp.validator_list.pubkey(), small as u64);
     let result = chain.process(&ixs, &[&kp.lst_mint, &kp.validator_list]).await;
     assert_error(result, E::ValidatorListTooSmall);
     assert!(chain.account(&kp.keys().pool).await.is_none());

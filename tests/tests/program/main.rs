@@ -14,6 +14,7 @@ mod known_failures;
 mod lifecycle;
 mod rate;
 mod rate_consumer;
+mod rebalance_validator;
 mod order_unstake;
 mod claim_ticket;
 mod remove_validator;

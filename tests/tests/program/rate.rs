@@ -3,6 +3,8 @@
 use liquid_staking::{
     constants::RATE_VERSION,
     error::LiquidStakingError as E,
+    events::{RateBreakerReset, RateBreakerTrippedV2},
+    math::rate_is_below,
     state::{RATE_FLAG_BREAKER, RATE_FLAG_LOSS},
 };
 use liquid_staking_localnet::setup::{self, PoolConfig};
@@ -111,4 +113,119 @@ async fn a_drop_within_tolerance_is_flagged_without_tripping() {
     t.slash(0, rewards + 1_000_000).await;
     run_crank(&mut t.chain, &keys).await.unwrap();
     assert_eq!(t.rate_account().await.flags, RATE_FLAG_LOSS);
+}
+
+/// Runs this epoch's crank; returns finalize's log (where its events are).
+async fn crank_logged(t: &mut TestContext) -> Vec<String> {
+    let keys = t.keys();
+    for tx in plan_step(&mut t.chain, &keys, CrankStep::Observe).await {
+        t.chain.process(&tx, &[]).await.unwrap();
+    }
+    let logs = t.chain.process_logged(&[ix::finalize_epoch(&keys)], &[]).await.unwrap();
+    for tx in plan_step(&mut t.chain, &keys, CrankStep::Rebalance).await {
+        t.chain.process(&tx, &[]).await.unwrap();
+    }
+    logs
+}
+
+/// Finding 4: observe adds up what stake accounts lost against their records, and the breaker
+/// weighs that gross loss: a loss on one validator smaller than the epoch's rewards trips it
+/// though the rate rose. Before the fix only the net move between settlements counted: nothing
+/// tripped.
+#[tokio::test]
+async fn a_loss_masked_by_rewards_trips_the_breaker() {
+    let mut t = settled_pool().await;
+    let keys = t.keys();
+    let before = t.rate_account().await;
+    t.advance_epoch().await;
+    // 0.5% of the pool lost on one validator; SOL sent to the other one's stake account (as
+    // rewards would be) more than makes up for it.
+    let loss = before.total_lamports / 200;
+    t.slash(0, loss).await;
+    let other = t.chain.vote_accounts[1];
+    t.chain.fund(&keys.validator_stake(&other), 2 * loss).await;
+    let logs = crank_logged(&mut t).await;
+    let rate = t.rate_account().await;
+    assert!(rate_is_below(before.total_lamports, before.lst_supply, rate.total_lamports, rate.lst_supply), "the rate rose");
+    assert_eq!(rate.flags, RATE_FLAG_BREAKER | RATE_FLAG_LOSS);
+    if let Some(trips) = events_in::<RateBreakerTrippedV2>(&logs) {
+        assert_eq!(trips.len(), 1);
+        assert!(trips[0].newly_tripped && trips[0].drop_bps == 0);
+        assert_eq!((trips[0].loss_lamports, trips[0].loss_bps), (loss, 50));
+    }
+    assert_eq!((rate.pre_trip_epoch, rate.pre_trip_total_lamports, rate.pre_trip_lst_supply), (before.epoch, before.total_lamports, before.lst_supply));
+}
+
+/// Finding 4: a slow drawdown trips the breaker: two losses of 6 basis points, each within
+/// tolerance of the settlement before, end 12 below the high-water mark. Before the fix each
+/// settlement was compared with the one before only, and it never tripped.
+#[tokio::test]
+async fn a_slow_drawdown_trips_the_breaker() {
+    let mut t = settled_pool().await;
+    for vote in t.chain.vote_accounts.clone() {
+        t.chain.stop_voting(&vote);
+    }
+    let high = t.rate_account().await;
+    for round in 0..2 {
+        assert_eq!(t.advance_epoch().await, 0, "no rewards: the validators stopped voting");
+        let six_bps = t.rate_account().await.total_lamports * 6 / 10_000;
+        t.slash(0, six_bps).await;
+        let logs = crank_logged(&mut t).await;
+        let rate = t.rate_account().await;
+        let trips = events_in::<RateBreakerTrippedV2>(&logs);
+        if round == 0 {
+            assert_eq!(rate.flags, RATE_FLAG_LOSS, "6 bps: within tolerance");
+            assert!(trips.is_none_or(|t| t.is_empty()));
+        } else {
+            assert_eq!(rate.flags, RATE_FLAG_BREAKER | RATE_FLAG_LOSS, "12 bps below the high-water mark");
+            if let Some(trips) = trips {
+                assert!(trips[0].drop_bps <= 10 && trips[0].drawdown_bps > 10, "{:?}", (trips[0].drop_bps, trips[0].drawdown_bps));
+            }
+            assert_eq!((rate.high_water_total_lamports, rate.high_water_lst_supply), (high.total_lamports, high.lst_supply));
+        }
+    }
+}
+
+/// Finding 5: while the breaker is tripped every further drop is reported (an event a
+/// settlement), the snapshot from before the trip is kept, and a reset names the settlement it
+/// acknowledges: the one the admin read is refused once a later drop has landed. Before the fix
+/// later drops overwrote the rate without an event, and reset cleared whatever was there unseen.
+#[tokio::test]
+async fn every_drop_is_reported_and_a_reset_acknowledges_only_the_current_settlement() {
+    let mut t = settled_pool().await;
+    let keys = t.keys();
+    let admin = t.pool.admin.insecure_clone();
+    let before = t.rate_account().await;
+    t.advance_epoch().await;
+    t.slash(0, LAMPORTS_PER_SOL).await;
+    crank_logged(&mut t).await;
+    let seen = t.rate_account().await;
+    assert_eq!(seen.flags & RATE_FLAG_BREAKER, RATE_FLAG_BREAKER);
+
+    // A second drop lands before the admin acts: reported, the pre-trip snapshot kept.
+    t.advance_epoch().await;
+    t.slash(1, LAMPORTS_PER_SOL).await;
+    let logs = crank_logged(&mut t).await;
+    let now = t.rate_account().await;
+    assert!(now.total_lamports < seen.total_lamports && now.epoch > seen.epoch);
+    assert_eq!((now.pre_trip_epoch, now.pre_trip_total_lamports), (before.epoch, before.total_lamports));
+    if let Some(trips) = events_in::<RateBreakerTrippedV2>(&logs) {
+        assert_eq!(trips.len(), 1, "the second drop is reported too");
+        assert!(!trips[0].newly_tripped);
+        assert_eq!((trips[0].previous_total_lamports, trips[0].total_lamports), (seen.total_lamports, now.total_lamports));
+    }
+
+    // Acknowledging what the admin read first is refused, and changes nothing.
+    let snap = t.snapshot(&[keys.rate]).await;
+    let stale = ix::reset_rate_breaker(&keys, admin.pubkey(), seen.epoch, seen.total_lamports, seen.lst_supply);
+    assert_error(t.chain.process(&[stale], &[&admin]).await, E::RateAcknowledgementMismatch);
+    snap.assert_same(&t.snapshot(&[keys.rate]).await);
+    let current = ix::reset_rate_breaker(&keys, admin.pubkey(), now.epoch, now.total_lamports, now.lst_supply);
+    let logs = t.chain.process_logged(&[current], &[&admin]).await.unwrap();
+    if let Some(reset) = events_in::<RateBreakerReset>(&logs) {
+        assert_eq!((reset[0].epoch, reset[0].total_lamports, reset[0].lst_supply), (now.epoch, now.total_lamports, now.lst_supply));
+    }
+    let after = t.rate_account().await;
+    assert_eq!(after.flags & RATE_FLAG_BREAKER, 0);
+    assert_eq!((after.high_water_total_lamports, after.high_water_lst_supply, after.pre_trip_epoch), (now.total_lamports, now.lst_supply, 0));
 }

@@ -201,7 +201,7 @@ mod tests {
         assert_eq!(r.record(1_001_000, 1_000_000, 0, &clock(4)), None);
         assert_eq!(r.flags, 0, "the loss flag follows the last settlement");
         let trip = r.record(990_000, 1_000_000, 0, &clock(5)).expect("1.1% down trips it");
-        assert_eq!((trip.drop_bps, trip.newly_tripped), (111, true));
+        assert_eq!((trip.drop_bps, trip.newly_tripped), (110, true));
         assert_eq!(r.flags, RATE_FLAG_BREAKER | RATE_FLAG_LOSS);
         assert_eq!((r.pre_trip_epoch, r.pre_trip_total_lamports, r.pre_trip_lst_supply), (4, 1_001_000, 1_000_000));
         assert_eq!(r.record(991_000, 1_000_000, 0, &clock(6)).map(|t| t.newly_tripped), Some(false), "still below the mark: reported again");
