@@ -130,3 +130,36 @@ async fn fails_with_another_pools_reserve() {
     assert_error(t.chain.process(&[wrong_reserve], &[&u]).await, E::WrongReserve);
     snap.assert_same(&t.snapshot(&[u.pubkey(), other.keys.reserve]).await);
 }
+
+/// Finding 7: a deposit whose LST account was never created is refused by name (before the fix:
+/// WrongMint).
+#[tokio::test]
+async fn fails_by_name_without_an_lst_account() {
+    let mut t = TestContext::new(0).await;
+    let depositor = setup::funded_wallet(&mut t.chain, 10 * LAMPORTS_PER_SOL).await;
+    let snap = t.snapshot(&[depositor.pubkey()]).await;
+    assert_error(t.chain.process(&[deposit_ix(&t, &depositor, LAMPORTS_PER_SOL, 0)], &[&depositor]).await, E::LstAccountMissing);
+    snap.assert_same(&t.snapshot(&[depositor.pubkey()]).await);
+}
+
+/// Finding 7: a pool whose LST is worth nothing (its SOL lost; here the test empties the reserve
+/// of a pool without validators, and the crank settles it at zero) refuses deposits by name.
+/// Before the fix the math minted one LST unit per lamport into a pool with supply and no SOL:
+/// the depositor's SOL went to the holders of the old, worthless LST.
+#[tokio::test]
+async fn deposits_into_a_pool_with_no_value_are_refused() {
+    let mut t = TestContext::new(0).await;
+    let keys = t.keys();
+    let u = user(&mut t).await;
+    let mut reserve = t.chain.account(&keys.reserve).await.unwrap();
+    reserve.lamports = t.pool_state().await.reserve_rent_lamports;
+    t.chain.ctx.set_account(&keys.reserve, &reserve.into());
+    t.chain.advance_epoch().await;
+    run_crank(&mut t.chain, &keys).await.unwrap();
+    let pool = t.pool_state().await;
+    assert_eq!((pool.total_lamports, pool.last_update_epoch), (0, t.chain.epoch().await), "settled at zero");
+    assert!(pool.lst_supply > 0);
+    let snap = t.snapshot(&[u.pubkey(), t.lst_account_of(&u.pubkey())]).await;
+    assert_error(t.chain.process(&[deposit_ix(&t, &u, LAMPORTS_PER_SOL, 0)], &[&u]).await, E::PoolHasNoValue);
+    snap.assert_same(&t.snapshot(&[u.pubkey(), t.lst_account_of(&u.pubkey())]).await);
+}

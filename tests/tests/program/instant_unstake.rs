@@ -127,3 +127,14 @@ async fn fails_when_paused_stale_zero_on_slippage_or_with_the_wrong_treasury() {
     t.chain.advance_epoch().await;
     assert_error(t.chain.process(&[instant_ix(&t, &user, LAMPORTS_PER_SOL, 0)], &[&user]).await, E::PoolStale);
 }
+
+/// Finding 7: an exit from a wallet without an LST account names that. Before the fix Anchor's
+/// mint check on the missing account said WrongMint ("Mint is not this pool's LST mint").
+#[tokio::test]
+async fn fails_by_name_without_an_lst_account() {
+    let (mut t, _user) = ready().await;
+    let stranger = setup::funded_wallet(&mut t.chain, LAMPORTS_PER_SOL).await;
+    let snap = t.snapshot(&[stranger.pubkey()]).await;
+    assert_error(t.chain.process(&[instant_ix(&t, &stranger, LAMPORTS_PER_SOL, 0)], &[&stranger]).await, E::LstAccountMissing);
+    snap.assert_same(&t.snapshot(&[stranger.pubkey()]).await);
+}

@@ -16,6 +16,7 @@ mod rate;
 mod rate_consumer;
 mod rebalance_validator;
 mod order_unstake;
+mod prefunded_addresses;
 mod claim_ticket;
 mod remove_validator;
 mod review_findings;

@@ -1,10 +1,24 @@
 use liquid_staking::{error::LiquidStakingError as E, state::PAUSED_INSTANT_EXITS};
 use liquid_staking_sdk::{decode, instructions as ix};
+use liquid_staking_localnet::setup;
 use liquid_staking_tests::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 fn unstake_ix(t: &TestContext, owner: &Keypair, ticket_nonce: u64, lst_amount: u64, max_fee_bps: u16, min_lamports_out: u64) -> solana_instruction::Instruction {
+    bounded_unstake_ix(t, owner, ticket_nonce, lst_amount, max_fee_bps, min_lamports_out, 0)
+}
+
+/// As `unstake_ix`, with a bound on the instant part too.
+fn bounded_unstake_ix(
+    t: &TestContext,
+    owner: &Keypair,
+    ticket_nonce: u64,
+    lst_amount: u64,
+    max_fee_bps: u16,
+    min_lamports_out: u64,
+    min_instant_lamports_out: u64,
+) -> solana_instruction::Instruction {
     ix::unstake(&ix::UnstakeParams {
         keys: t.keys(),
         owner: owner.pubkey(),
@@ -13,7 +27,7 @@ fn unstake_ix(t: &TestContext, owner: &Keypair, ticket_nonce: u64, lst_amount: u
         lst_amount,
         max_fee_bps,
         min_lamports_out,
-        min_instant_lamports_out: 0,
+        min_instant_lamports_out,
     })
 }
 
@@ -93,4 +107,36 @@ async fn fails_on_slippage_zero_or_the_wrong_ticket_account() {
     wrong_ticket.accounts[8].pubkey = t.keys().ticket(&user.pubkey(), id + 1);
     assert_error(t.chain.process(&[wrong_ticket], &[&user]).await, E::TicketAccountMismatch);
     snap.assert_same(&t.snapshot(&[user.pubkey(), own, t.keys().ticket(&user.pubkey(), id), t.keys().ticket(&user.pubkey(), id + 1)]).await);
+}
+
+/// Finding 7: the instant part of a one-call exit has a bound of its own. A front-runner empties
+/// the buffer after the exit was quoted: the exit asking for its quoted instant part is refused
+/// and changes nothing, though its total bound (now plus owed) would still pass. Before the fix
+/// only the total was bounded, and the exit went through with its instant part turned into a
+/// ticket.
+#[tokio::test]
+async fn a_drained_buffer_cannot_turn_the_instant_part_into_a_ticket() {
+    let (mut t, front_runner) = ready().await;
+    let keys = t.keys();
+    let user = t.user_with_deposit(3 * LAMPORTS_PER_SOL).await;
+    let pool = t.pool_state().await;
+    let epoch = t.chain.epoch().await;
+    let max_fee = (pool.fees.instant_unstake_min_bps + pool.fees.instant_unstake_max_bps) / 2;
+    let lst = 2 * LAMPORTS_PER_SOL;
+    let (instant, owed) = liquid_staking_sdk::quote::unstake(&pool, lst, t.chain.lamports(&keys.reserve).await, epoch, max_fee).unwrap();
+    assert!(instant > 0, "quoted: all of it instant");
+
+    let liquid = pool.reserve_liquid_lamports(t.chain.lamports(&keys.reserve).await);
+    let drain = (liquid as u128 * 95 / 100 * pool.lst_supply as u128 / pool.total_lamports as u128) as u64;
+    let held = t.lst_balance(&front_runner.pubkey()).await;
+    setup::instant_unstake(&mut t.chain, &keys, &front_runner, drain.min(held)).await.unwrap();
+
+    let total_bound = liquid_staking_sdk::quote::with_slippage(instant + owed, 100);
+    let snap = t.snapshot(&[user.pubkey(), t.lst_account_of(&user.pubkey()), keys.ticket(&user.pubkey(), 7)]).await;
+    let bounded = bounded_unstake_ix(&t, &user, 7, lst, max_fee, total_bound, instant);
+    assert_error(t.chain.process(&[bounded], &[&user]).await, E::InstantPartBelowMinimum);
+    snap.assert_same(&t.snapshot(&[user.pubkey(), t.lst_account_of(&user.pubkey()), keys.ticket(&user.pubkey(), 7)]).await);
+    // Bounded by its total alone, the same exit would have gone through as a ticket.
+    t.chain.process(&[unstake_ix(&t, &user, 7, lst, max_fee, total_bound)], &[&user]).await.unwrap();
+    assert!(t.chain.account(&keys.ticket(&user.pubkey(), 7)).await.is_some(), "most of it waits in a ticket");
 }

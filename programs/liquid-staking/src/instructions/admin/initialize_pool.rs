@@ -14,17 +14,21 @@ pub struct InitializePool<'info> {
     /// CHECK: created and initialised as a classic SPL Token mint by this instruction.
     #[account(mut, signer)]
     pub lst_mint: UncheckedAccount<'info>,
-    #[account(init, payer = payer, space = Pool::SPACE, seeds = [POOL_SEED, lst_mint.key().as_ref()], bump)]
-    pub pool: Account<'info, Pool>,
+    /// CHECK: the pool `[POOL_SEED, lst_mint]`, created and written here (not Anchor's `init`,
+    /// whose path for an address that already holds lamports, CreateAccountAllowPrefund, the
+    /// runtime does not have yet).
+    #[account(mut, seeds = [POOL_SEED, lst_mint.key().as_ref()], bump)]
+    pub pool: UncheckedAccount<'info>,
     #[account(mut, seeds = [RESERVE_SEED, pool.key().as_ref()], bump)]
     pub reserve: SystemAccount<'info>,
     /// Allocated by the caller (ValidatorList::SPACE bytes, owned by this program) in the same
     /// transaction; claimed here.
     #[account(zero)]
     pub validator_list: AccountLoader<'info, ValidatorList>,
-    /// The exchange-rate account lenders read, `[RATE_SEED, pool]`.
-    #[account(init, payer = payer, space = ExchangeRate::SPACE, seeds = [RATE_SEED, pool.key().as_ref()], bump)]
-    pub rate: AccountLoader<'info, ExchangeRate>,
+    /// CHECK: the exchange-rate account lenders read, `[RATE_SEED, pool]`, created and written
+    /// here (as the pool, for the same reason).
+    #[account(mut, seeds = [RATE_SEED, pool.key().as_ref()], bump)]
+    pub rate: UncheckedAccount<'info>,
     /// CHECK: any key; it becomes the admin.
     pub admin: UncheckedAccount<'info>,
     /// CHECK: any key; it becomes the operator.
@@ -54,7 +58,7 @@ pub struct InitializePoolArgs {
     pub initial_deposit_lamports: u64,
 }
 
-pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArgs) -> Result<()> {
+pub fn initialize_pool(ctx: Context<InitializePool>, args: InitializePoolArgs) -> Result<()> {
     args.fees.validate()?;
     Pool::validate_reserve_buffer(args.reserve_buffer_bps)?;
     require!(
@@ -69,6 +73,27 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
     let clock = Clock::get()?;
     let rent = Rent::get()?;
     let system = a.system_program.key();
+    let system_info = a.system_program.to_account_info();
+    let mint_key = a.lst_mint.key();
+    let pool_key = a.pool.key();
+    let bump = ctx.bumps.pool;
+
+    // The pool and its rate account: funded up to their rent, allocated and assigned (whatever
+    // someone sent to these addresses first stays there).
+    let pool_seeds: &[&[u8]] = &[POOL_SEED, mint_key.as_ref(), &[bump]];
+    let rate_seeds: &[&[u8]] = &[RATE_SEED, pool_key.as_ref(), &[ctx.bumps.rate]];
+    for (account, seeds, space) in [(&a.pool, pool_seeds, Pool::SPACE), (&a.rate, rate_seeds, ExchangeRate::SPACE)] {
+        crate::cpi::create_owned_account(
+            a.payer.to_account_info(),
+            None,
+            account.to_account_info(),
+            Some(seeds),
+            rent.minimum_balance(space),
+            space as u64,
+            &crate::ID,
+            &system_info,
+        )?;
+    }
 
     // The LST mint: classic SPL Token, 9 decimals, the pool as mint authority, no freeze authority.
     // (Not create_account: lamports sent to the mint's address first must not block the pool.)
@@ -101,7 +126,6 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
         },
     ))?;
     // The treasury: a token account at a PDA of this program, owned (as token authority) by the pool.
-    let pool_key = a.pool.key();
     let treasury_bump = ctx.bumps.treasury;
     let treasury_seeds: &[&[u8]] = &[TREASURY_SEED, pool_key.as_ref(), &[treasury_bump]];
     crate::cpi::create_owned_account(
@@ -133,9 +157,6 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
         reserve_rent_lamports + args.initial_deposit_lamports,
     )?;
 
-    let mint_key = a.lst_mint.key();
-    let bump = ctx.bumps.pool;
-    let seeds: &[&[u8]] = &[POOL_SEED, mint_key.as_ref(), &[bump]];
     token::mint_to(
         CpiContext::new_with_signer(
             a.token_program.key(),
@@ -144,7 +165,7 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
                 to: a.locked_lst.to_account_info(),
                 authority: a.pool.to_account_info(),
             },
-            &[seeds],
+            &[pool_seeds],
         ),
         args.initial_deposit_lamports,
     )?;
@@ -154,14 +175,16 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
     list.count = 0;
     drop(list);
 
-    let mut rate = ctx.accounts.rate.load_init()?;
+    let mut rate = <ExchangeRate as anchor_lang::__private::bytemuck::Zeroable>::zeroed();
     rate.pool = pool_key;
     rate.record(args.initial_deposit_lamports, args.initial_deposit_lamports, 0, &clock);
-    drop(rate);
+    let mut rate_data = ctx.accounts.rate.try_borrow_mut_data()?;
+    rate_data[..8].copy_from_slice(ExchangeRate::DISCRIMINATOR);
+    rate_data[8..ExchangeRate::SPACE].copy_from_slice(anchor_lang::__private::bytemuck::bytes_of(&rate));
+    drop(rate_data);
 
-    let a = &mut ctx.accounts;
-    let pool = &mut a.pool;
-    pool.set_inner(Pool {
+    let a = &ctx.accounts;
+    let mut pool = Pool {
         version: POOL_VERSION,
         bump,
         reserve_bump: ctx.bumps.reserve,
@@ -208,8 +231,9 @@ pub fn initialize_pool(mut ctx: Context<InitializePool>, args: InitializePoolArg
         pending_reserve_buffer_bps: 0,
         pending_reserve_buffer_epoch: 0,
         _reserved: [0; 28],
-    });
+    };
     pool.reset_instant_curve()?;
+    pool.try_serialize(&mut &mut a.pool.try_borrow_mut_data()?[..])?;
 
     emit!(PoolInitialized {
         pool: pool_key,
