@@ -4,9 +4,12 @@
 //! account), so anyone can send lamports there first. No creation fails for it: the account is
 //! funded up to its rent, allocated and assigned with what is there. Extra SOL at a stake account
 //! or the reserve is pool SOL the next settlement counts, like any donation; at any other account
-//! it stays with that account. One test per address. Before the fix the LST mint (system
-//! create_account) and the validator list (the SDK's create_account) refused to be created at an
-//! address holding lamports; the others already passed.
+//! it stays with that account. One test per address. Before the fix four refused to be created at
+//! an address holding lamports: the LST mint (system create_account), the validator list (the
+//! SDK's create_account), and the pool and rate accounts (Anchor 1.2's `init` takes the
+//! CreateAccountAllowPrefund path for a funded address, an instruction agave 3.1's System program
+//! refuses as InvalidInstructionData); the treasury, locked LST account, reserve, tickets and
+//! stake accounts already passed.
 use liquid_staking::{constants::MIN_STAKE_DELEGATION_LAMPORTS, state::ValidatorList};
 use liquid_staking_localnet::{
     setup::{self, initialize_pool_instructions, CreatedPool, NewPoolKeypairs, PoolConfig},
