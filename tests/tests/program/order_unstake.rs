@@ -59,6 +59,8 @@ async fn fails_at_a_stale_rate_on_zero_on_slippage_and_with_the_wrong_mint() {
     assert_error(t.chain.process(&[order(0, 0, own)], &[&user]).await, E::ZeroAmount);
     assert_error(t.chain.process(&[order(LAMPORTS_PER_SOL, 2 * LAMPORTS_PER_SOL, own)], &[&user]).await, E::ExitSlippageExceeded);
     assert_error(t.chain.process(&[order(LAMPORTS_PER_SOL, 0, other_lst)], &[&user]).await, E::WrongMint);
+    // One LST unit is worth one lamport, and the delayed-exit fee (rounded up) takes it.
+    assert_error(t.chain.process(&[order(1, 0, own)], &[&user]).await, E::ExitTooSmall);
     t.chain.advance_epoch().await;
     assert_error(t.chain.process(&[order(LAMPORTS_PER_SOL, 0, own)], &[&user]).await, E::PoolStale);
     snap.assert_same(&t.snapshot(&[user.pubkey(), own, keys.ticket(&user.pubkey(), next_id)]).await);

@@ -86,8 +86,9 @@ mod tests {
     fn rejects_truncated_data() {
         let mut data = encode(&[(9, 90, 1, 2)]);
         data.truncate(20);
-        assert!(StakeHistoryView::new(&data).is_err());
-        assert!(StakeHistoryView::new(&[1, 2]).is_err());
+        let invalid = Err(LiquidStakingError::InvalidStakeHistory.into());
+        assert_eq!(StakeHistoryView::new(&data).map(|_| ()), invalid);
+        assert_eq!(StakeHistoryView::new(&[1, 2]).map(|_| ()), invalid);
     }
 
     #[test]

@@ -128,3 +128,21 @@ impl ValidatorList {
 }
 
 use anchor_lang::__private::bytemuck::Zeroable;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_list_refuses_another_validator() {
+        // 1.44 MB: on the heap.
+        // (Zeroable: all zeros is a valid list.)
+        let mut list: Box<ValidatorList> = unsafe { Box::<ValidatorList>::new_zeroed().assume_init() };
+        list.count = MAX_VALIDATORS - 1;
+        list.push(ValidatorEntry::zeroed()).unwrap();
+        assert_eq!(list.push(ValidatorEntry::zeroed()), Err(LiquidStakingError::ValidatorListFull.into()));
+        assert_eq!(list.count, MAX_VALIDATORS);
+        list.swap_remove(0).unwrap();
+        assert_eq!(list.count, MAX_VALIDATORS - 1);
+    }
+}
