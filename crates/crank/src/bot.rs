@@ -73,6 +73,10 @@ pub struct Bot {
     lag_recorded_epoch: Option<u64>,
     /// The epoch whose late staking pass has run.
     late_rebalance_epoch: Option<u64>,
+    /// The pool's state (epoch, owed, unstaking, reserve, stake) after the last rebalance between
+    /// updates: while the reserve is short and nothing of this has changed, rebalancing again
+    /// would find the same nothing to do, so the bot waits (backs off) instead of asking each poll.
+    rebalanced_state: Option<(u64, u64, u64, u64, u64)>,
     /// The lookup tables were extended in this slot: usable once it is finalized.
     tables_usable_after: Option<u64>,
     /// Taken out for the length of a poll; keeps transactions of unknown fate between polls.
@@ -88,12 +92,10 @@ impl Bot {
     pub fn new(rpc: RpcClient, payer: Keypair, config: BotConfig, metrics: SharedMetrics, log: Logger) -> Result<Self, String> {
         let (rpc, payer) = (Arc::new(rpc), Arc::new(payer));
         let mut rng = Rng::from_entropy();
-        let mut sender = BotSender::new(rpc.clone(), payer.clone(), vec![], config.sender.clone(), metrics.clone(), log, rng.fork());
+        let mut sender = BotSender::new(rpc.clone(), payer.clone(), config.sender.clone(), metrics.clone(), log, rng.fork());
         // The pool's addresses: read once (they never change), retrying while the chain is away.
         let keys = sender.read("the pool", |rpc| rpc::load_pool(rpc, &config.pool))?.0;
-        // Priority fees follow what others recently paid to write the pool's accounts.
-        sender.fee_accounts = vec![keys.pool, keys.validator_list, keys.reserve];
-        Ok(Self { rpc, payer, keys, config, metrics, log, rng, epoch_start: None, lag_recorded_epoch: None, late_rebalance_epoch: None, tables_usable_after: None, sender: Some(sender), reporter: None })
+        Ok(Self { rpc, payer, keys, config, metrics, log, rng, epoch_start: None, lag_recorded_epoch: None, late_rebalance_epoch: None, rebalanced_state: None, tables_usable_after: None, sender: Some(sender), reporter: None })
     }
 
     pub fn set_reporter(&mut self, reporter: EpochReporter) {
@@ -147,7 +149,7 @@ impl Bot {
             m.validators = u64::from(pool.validator_count);
             m.fee_payer_lamports = balance;
             m.last_poll_ok = Some(std::time::Instant::now());
-            m.stale_seconds = if pool.last_update_epoch < info.epoch { (now_unix() - epoch_start).max(0.0) } else { 0.0 };
+            m.stale_since_unix = (pool.last_update_epoch < info.epoch).then_some(epoch_start);
         }
         if pool.last_update_epoch >= info.epoch {
             self.record_lag(info.epoch, epoch_start);
@@ -158,7 +160,8 @@ impl Bot {
             //   update, so it is active from the next epoch instead of the one after.
             let reserve = self.keys.reserve;
             let reserve_lamports = sender.call("getBalance", |rpc| rpc.get_balance(&reserve))?;
-            let tickets_short = pool.reserve_shortfall_lamports(reserve_lamports).unwrap_or(0) > 0;
+            let state = (info.epoch, pool.owed_lamports, pool.unstaking_lamports, reserve_lamports, pool.stake_lamports);
+            let tickets_short = pool.reserve_shortfall_lamports(reserve_lamports).unwrap_or(0) > 0 && self.rebalanced_state != Some(state);
             let late = info.slot_index * 4 >= info.slots_in_epoch * 3 && self.late_rebalance_epoch != Some(info.epoch);
             if tickets_short || late {
                 if late {
@@ -167,6 +170,9 @@ impl Bot {
                 sender.settle_pending()?;
                 let mut run = CrankRun { epoch: info.epoch, ..CrankRun::default() };
                 rpc::rebalance(&self.rpc, &payer, &self.keys, sender, &mut run)?;
+                let (_, after) = sender.read("the pool", |rpc| rpc::load_pool(rpc, &pool_address))?;
+                let reserve_after = sender.call("getBalance", |rpc| rpc.get_balance(&reserve))?;
+                self.rebalanced_state = Some((info.epoch, after.owed_lamports, after.unstaking_lamports, reserve_after, after.stake_lamports));
                 if run.transactions() > 0 {
                     let why = if tickets_short { "funded tickets" } else { "staked the epoch's deposits" };
                     self.log.info(why, &[("epoch", json!(info.epoch)), ("rebalance_transactions", json!(run.rebalance_transactions))]);
@@ -203,7 +209,7 @@ impl Bot {
             m.epochs_updated += run.finalize_transactions as u64;
             m.pool_last_update_epoch = pool.last_update_epoch;
             m.rate = quote::rate(pool.total_lamports, pool.lst_supply);
-            m.stale_seconds = 0.0;
+            m.stale_since_unix = None;
         }
         let (fees, lag) = {
             let m = self.metrics.lock().unwrap();
@@ -252,6 +258,7 @@ impl Bot {
             sender.lookup_tables = sender.read("lookup tables", |rpc| lookup::find_tables(rpc, &me))?;
         }
         let plans = lookup::plan_tables(&keys, &entries, &sender.lookup_tables);
+        self.retire_tables(sender, &lookup::unused_tables(&plans, &sender.lookup_tables))?;
         if plans.iter().all(|p| matches!(p, TablePlan::Ready(_))) {
             // Keep only the tables in use.
             let ready: Vec<Pubkey> = plans.iter().filter_map(|p| if let TablePlan::Ready(k) = p { Some(*k) } else { None }).collect();
@@ -286,11 +293,47 @@ impl Bot {
         }
         let extended_at = sender.call("getSlot", |rpc| rpc.get_slot_with_commitment(CommitmentConfig::confirmed()))?;
         self.tables_usable_after = Some(extended_at);
-        // What the tables hold (their rent, paid by the bot), for the books of the fee payer.
-        let all: Vec<Pubkey> = sender.read("lookup tables", |rpc| lookup::find_tables(rpc, &me))?.iter().map(|t| t.key).collect();
-        let held = sender.call("getMultipleAccounts", |rpc| rpc.get_multiple_accounts(&all))?;
-        self.metrics.lock().unwrap().lookup_table_lamports = held.iter().flatten().map(|a| a.lamports).sum();
+        self.count_table_rent(sender)?;
         self.log.info("lookup tables extended; observing in legacy transactions until they are finalized", &[("slot", json!(extended_at))]);
+        Ok(())
+    }
+
+    /// What the bot's tables hold (their rent, paid by the bot, deactivating ones included), for
+    /// the books of the fee payer.
+    fn count_table_rent(&mut self, sender: &mut BotSender) -> Result<(), String> {
+        let me = self.payer.pubkey();
+        let mut all: Vec<Pubkey> = sender.read("lookup tables", |rpc| lookup::find_tables(rpc, &me))?.iter().map(|t| t.key).collect();
+        all.extend(sender.read("lookup tables", |rpc| lookup::find_deactivating_tables(rpc, &me))?.into_iter().map(|(k, _)| k));
+        let mut held = 0;
+        for chunk in all.chunks(100) {
+            held += sender.call("getMultipleAccounts", |rpc| rpc.get_multiple_accounts(chunk))?.iter().flatten().map(|a| a.lamports).sum::<u64>();
+        }
+        self.metrics.lock().unwrap().lookup_table_lamports = held;
+        Ok(())
+    }
+
+    /// Deactivates the bot's tables no plan uses (validators left the pool), and closes the
+    /// deactivated ones whose cooldown has passed: their rent goes back to the bot.
+    fn retire_tables(&mut self, sender: &mut BotSender, unused: &[Pubkey]) -> Result<(), String> {
+        let me = self.payer.pubkey();
+        for table in unused {
+            sender.send_setup(&[lookup::deactivate_table(table, &me)])?;
+            sender.lookup_tables.retain(|t| t.key != *table);
+            self.log.info("deactivated a lookup table no longer in use", &[("table", json!(table.to_string()))]);
+        }
+        let slot = sender.call("getSlot", |rpc| rpc.get_slot_with_commitment(CommitmentConfig::confirmed()))?;
+        let deactivating = sender.read("lookup tables", |rpc| lookup::find_deactivating_tables(rpc, &me))?;
+        let mut closed = false;
+        for (table, deactivated_at) in deactivating {
+            if slot > deactivated_at.saturating_add(lookup::CLOSE_AFTER_SLOTS) {
+                sender.send_setup(&[lookup::close_table(&table, &me, &me)])?;
+                self.log.info("closed a deactivated lookup table", &[("table", json!(table.to_string()))]);
+                closed = true;
+            }
+        }
+        if closed || !unused.is_empty() {
+            self.count_table_rent(sender)?;
+        }
         Ok(())
     }
 

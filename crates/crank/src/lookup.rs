@@ -7,7 +7,8 @@
 //! `k * VALIDATORS_PER_TABLE ..` in list order (a table holds at most 256 addresses). The bot is
 //! each table's authority; it finds its tables by that, keeps the ones whose contents are a prefix
 //! of what they should hold (extending them as validators are added), and creates the rest.
-//! Tables that no longer match (validators removed from the middle of the list) are left alone.
+//! Tables that no longer match (validators removed from the middle of the list) are deactivated,
+//! and closed once their cooldown has passed, the rent back to the bot.
 //!
 //! The Address Lookup Table program's instructions and account layout are built here (two
 //! instructions, one header): the interface crate in this dependency graph uses a different
@@ -83,6 +84,56 @@ pub fn find_tables(rpc: &RpcClient, authority: &Pubkey) -> Result<Vec<AddressLoo
         tables.push(AddressLookupTableAccount { key, addresses });
     }
     Ok(tables)
+}
+
+/// Slots a deactivated table waits before it can be closed: until its deactivation slot has left
+/// the SlotHashes sysvar (512 entries), plus one.
+pub const CLOSE_AFTER_SLOTS: u64 = 513;
+
+/// The tables `authority` owns that are being deactivated, with their deactivation slots.
+pub fn find_deactivating_tables(rpc: &RpcClient, authority: &Pubkey) -> Result<Vec<(Pubkey, u64)>, String> {
+    let config = RpcProgramAccountsConfig {
+        filters: Some(vec![RpcFilterType::Memcmp(Memcmp::new_raw_bytes(AUTHORITY_OFFSET, authority.to_bytes().to_vec()))]),
+        account_config: RpcAccountInfoConfig {
+            encoding: Some(solana_rpc_client_api::response::UiAccountEncoding::Base64),
+            commitment: Some(solana_commitment_config::CommitmentConfig::confirmed()),
+            ..RpcAccountInfoConfig::default()
+        },
+        ..RpcProgramAccountsConfig::default()
+    };
+    let accounts = rpc.get_program_ui_accounts_with_config(&PROGRAM_ID, config).map_err(|e| format!("lookup tables: {e}"))?;
+    Ok(accounts
+        .into_iter()
+        .filter_map(|(key, account)| {
+            let data = account.data.decode()?;
+            let slot = u64::from_le_bytes(data.get(DEACTIVATION_SLOT_OFFSET..DEACTIVATION_SLOT_OFFSET + 8)?.try_into().ok()?);
+            (slot != u64::MAX).then_some((key, slot))
+        })
+        .collect())
+}
+
+/// The tables of `existing` that no plan uses (their validators left, or moved in the list).
+pub fn unused_tables(plans: &[TablePlan], existing: &[AddressLookupTableAccount]) -> Vec<Pubkey> {
+    let used: std::collections::HashSet<Pubkey> = plans
+        .iter()
+        .filter_map(|p| match p {
+            TablePlan::Ready(k) | TablePlan::Extend { table: k, .. } => Some(*k),
+            TablePlan::Create { .. } => None,
+        })
+        .collect();
+    existing.iter().map(|t| t.key).filter(|k| !used.contains(k)).collect()
+}
+
+/// The instruction deactivating `table` (no longer extendable; closable after its cooldown).
+pub fn deactivate_table(table: &Pubkey, authority: &Pubkey) -> Instruction {
+    let accounts = vec![AccountMeta::new(*table, false), AccountMeta::new_readonly(*authority, true)];
+    Instruction { program_id: PROGRAM_ID, accounts, data: 3u32.to_le_bytes().to_vec() }
+}
+
+/// The instruction closing a deactivated `table`, its rent to `recipient`.
+pub fn close_table(table: &Pubkey, authority: &Pubkey, recipient: &Pubkey) -> Instruction {
+    let accounts = vec![AccountMeta::new(*table, false), AccountMeta::new_readonly(*authority, true), AccountMeta::new(*recipient, false)];
+    Instruction { program_id: PROGRAM_ID, accounts, data: 4u32.to_le_bytes().to_vec() }
 }
 
 /// The instruction creating a table at [`table_address`]`(authority, recent_slot)`.
@@ -181,6 +232,21 @@ mod tests {
         // A table whose contents no longer match (a validator left from the middle) is not used.
         let mut shifted = list.clone();
         shifted.remove(2);
-        assert!(matches!(plan_tables(&keys, &shifted, std::slice::from_ref(&first))[0], TablePlan::Create { .. }));
+        let plans = plan_tables(&keys, &shifted, std::slice::from_ref(&first));
+        assert!(matches!(plans[0], TablePlan::Create { .. }));
+        // ... and is retired.
+        assert_eq!(unused_tables(&plans, std::slice::from_ref(&first)), vec![first.key]);
+        assert!(unused_tables(&plan_tables(&keys, &list, std::slice::from_ref(&first)), std::slice::from_ref(&first)).is_empty());
+    }
+
+    #[test]
+    fn retiring_instructions_are_the_programs() {
+        let (table, me) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let deactivate = deactivate_table(&table, &me);
+        assert_eq!((deactivate.data.as_slice(), deactivate.accounts.len()), (&[3, 0, 0, 0][..], 2));
+        assert!(deactivate.accounts[1].is_signer && deactivate.accounts[0].is_writable);
+        let close = close_table(&table, &me, &me);
+        assert_eq!((close.data.as_slice(), close.accounts.len()), (&[4, 0, 0, 0][..], 3));
+        assert!(close.accounts[2].is_writable);
     }
 }

@@ -52,12 +52,14 @@ struct Args {
     /// Where to serve /metrics and /healthz (loopback; port 0 picks one and logs it; "off" serves nothing).
     #[arg(long, default_value = "127.0.0.1:9464")]
     metrics_addr: String,
+    /// Priority fee of a transaction's first signing, in micro-lamports per compute unit. It
+    /// rises (four times, at least 1,000) only after a transaction failed to land in time, never
+    /// with what others pay on the pool's accounts (which anyone could lift).
+    #[arg(long, default_value_t = 0)]
+    priority_fee: u64,
     /// Highest priority fee to pay, in micro-lamports per compute unit.
     #[arg(long, default_value_t = 100_000)]
     max_priority_fee: u64,
-    /// Percentile of the recent priority fees on the pool's accounts to pay (0-100).
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(0..=100))]
-    priority_fee_percentile: u8,
     /// Tries per RPC call before a crank cycle gives up (the next poll starts over).
     #[arg(long, default_value_t = 6)]
     rpc_attempts: u32,
@@ -145,8 +147,8 @@ fn run(args: Args, log: Logger) -> Result<(), String> {
         halt_before: args.halt_before_finalize.then_some(CrankStep::Finalize),
         lookup_tables: !args.no_lookup_tables,
         sender: SenderConfig {
+            priority_fee: args.priority_fee,
             max_priority_fee: args.max_priority_fee,
-            priority_fee_percentile: args.priority_fee_percentile,
             rpc_attempts: args.rpc_attempts.max(1),
             send_attempts: args.send_attempts.max(1),
             max_stake_validators: args.max_stake_validators.max(1),

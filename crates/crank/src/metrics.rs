@@ -49,8 +49,10 @@ pub struct Metrics {
     /// SOL per LST, as of the pool's last update.
     pub rate: f64,
     pub validators: u64,
-    /// Seconds since the current epoch began, while the pool is stale (0 once updated).
-    pub stale_seconds: f64,
+    /// Unix time at which the current epoch began, while the pool is stale for it (None once
+    /// updated). How long it has been stale is reckoned when asked (`stale_seconds`), so /healthz
+    /// sees a stale pool grow staler during a poll that takes long (an update that hangs).
+    pub stale_since_unix: Option<f64>,
     /// Seconds from the start of the epoch to the pool's update (this bot's finalize, or its first
     /// poll after another bot's), for the last epoch this bot saw updated.
     pub last_update_lag_seconds: f64,
@@ -90,13 +92,20 @@ impl Metrics {
         *self.errors.entry(kind).or_default() += 1;
     }
 
+    /// Seconds the pool has been stale in the current epoch, now (0 when fresh).
+    pub fn stale_seconds(&self) -> f64 {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs_f64();
+        self.stale_since_unix.map_or(0.0, |since| (now - since).max(0.0))
+    }
+
     /// Why the bot is unhealthy, if it is.
     pub fn health_problems(&self, limits: &HealthLimits) -> Vec<String> {
         let mut problems = Vec::new();
-        if self.stale_seconds > limits.max_stale.as_secs_f64() {
+        let stale = self.stale_seconds();
+        if stale > limits.max_stale.as_secs_f64() {
             problems.push(format!(
                 "the pool has been stale for {:.0} s in epoch {} (limit {} s)",
-                self.stale_seconds,
+                stale,
                 self.epoch,
                 limits.max_stale.as_secs()
             ));
@@ -126,7 +135,7 @@ impl Metrics {
         gauge("pool_last_update_epoch", "The epoch of the pool's last update (finalize).", self.pool_last_update_epoch.to_string());
         gauge("rate", "SOL per LST as of the pool's last update.", format!("{:.9}", self.rate));
         gauge("validators", "Validators in the pool.", self.validators.to_string());
-        gauge("stale_seconds", "Seconds since the epoch began while the pool is not yet updated for it (0 when fresh).", format!("{:.1}", self.stale_seconds));
+        gauge("stale_seconds", "Seconds since the epoch began while the pool is not yet updated for it (0 when fresh).", format!("{:.1}", self.stale_seconds()));
         gauge("update_lag_seconds", "Seconds from the start of the epoch to the pool's update (this bot's finalize, or its first poll after another's).", format!("{:.1}", self.last_update_lag_seconds));
         gauge("fee_payer_lamports", "The fee payer's balance.", self.fee_payer_lamports.to_string());
         gauge("lookup_table_lamports", "Lamports the bot's lookup tables hold (rent it paid).", self.lookup_table_lamports.to_string());
@@ -221,11 +230,15 @@ mod tests {
         m.last_poll_ok = Some(Instant::now());
         m.fee_payer_lamports = 5_000;
         assert!(m.health_problems(&limits()).is_empty());
-        m.stale_seconds = 61.0;
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64();
+        m.stale_since_unix = Some(now - 59.5);
+        assert!(m.health_problems(&limits()).is_empty(), "59.5 s stale: within the limit");
+        // Nobody updates the metrics: staleness still grows (a poll stuck in a long update).
+        std::thread::sleep(Duration::from_millis(1_600));
         m.fee_payer_lamports = 999;
         let problems = m.health_problems(&limits());
         assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(problems[0].contains("stale for 61 s"));
+        assert!(problems[0].contains("stale for 61 s"), "{problems:?}");
         assert!(problems[1].contains("below the floor of 1000"));
     }
 

@@ -3,7 +3,11 @@
 //! - Every RPC call is retried on transport and node errors with exponential backoff and jitter.
 //! - Each transaction is simulated first: a refusal is returned without sending, and the
 //!   compute-unit limit is what the simulation used plus a margin.
-//! - The priority fee is a percentile of the recent fees paid on the pool's accounts, capped.
+//! - The priority fee starts at a fixed base and rises only after a transaction failed to land
+//!   (its blockhash expired), up to a cap. It follows nothing anyone else controls: a fee read
+//!   from the pool's accounts could be lifted by anyone write-locking them cheaply.
+//! - Independent transactions (one epoch's observe batches) are simulated, signed and sent
+//!   together, then awaited together: the update takes about one confirmation, not one each.
 //! - A sent transaction is rebroadcast until it is confirmed or its blockhash has expired (the
 //!   confirmed block height passed its last valid height: it can never land). Only then is it
 //!   re-signed with a new blockhash, so two versions of one transaction are never alive at once.
@@ -36,13 +40,28 @@ use std::time::{Duration, Instant};
 const MAX_COMPUTE_UNITS: u64 = 1_400_000;
 /// Base fee per signature.
 const LAMPORTS_PER_SIGNATURE: u64 = 5_000;
+/// The least priority fee (micro-lamports per compute unit) a re-signing after an expiry pays.
+pub const PRIORITY_FEE_STEP: u64 = 1_000;
+
+impl SenderConfig {
+    /// The priority fee of signing `attempt` (0 first) of one transaction: the base, then after
+    /// each expiry four times more (at least PRIORITY_FEE_STEP), capped.
+    pub fn priority_fee_for(&self, attempt: u32) -> u64 {
+        let mut fee = self.priority_fee;
+        for _ in 0..attempt {
+            fee = fee.saturating_mul(4).max(PRIORITY_FEE_STEP);
+        }
+        fee.min(self.max_priority_fee)
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct SenderConfig {
-    /// Priority fee cap, micro-lamports per compute unit.
+    /// Priority fee of a transaction's first signing, micro-lamports per compute unit.
+    pub priority_fee: u64,
+    /// Priority fee cap, micro-lamports per compute unit: each signing after an expiry pays four
+    /// times the last (at least PRIORITY_FEE_STEP), up to this.
     pub max_priority_fee: u64,
-    /// Which percentile of recent fees on the pool's accounts to pay (0-100).
-    pub priority_fee_percentile: u8,
     /// Tries per RPC call before the crank cycle gives up (it runs again at the next poll).
     pub rpc_attempts: u32,
     /// Signings of one transaction (each after the previous one's blockhash expired).
@@ -58,8 +77,8 @@ pub struct SenderConfig {
 impl Default for SenderConfig {
     fn default() -> Self {
         Self {
+            priority_fee: 0,
             max_priority_fee: 100_000,
-            priority_fee_percentile: 50,
             rpc_attempts: 6,
             send_attempts: 5,
             compute_unit_margin_percent: 15,
@@ -88,8 +107,6 @@ enum Outcome {
 pub struct BotSender {
     pub rpc: Arc<RpcClient>,
     pub payer: Arc<Keypair>,
-    /// Accounts whose recent priority fees set ours (the pool's writable accounts).
-    pub fee_accounts: Vec<anchor_lang::prelude::Pubkey>,
     pub config: SenderConfig,
     pub metrics: SharedMetrics,
     pub log: Logger,
@@ -97,7 +114,6 @@ pub struct BotSender {
     /// The bot's lookup tables, used by observe transactions (v0) when there are any.
     pub lookup_tables: Vec<AddressLookupTableAccount>,
     pending: Vec<Pending>,
-    last_priority_fee: u64,
 }
 
 /// Whether an RPC failure may pass if asked again (transport, timeouts, node errors), as opposed
@@ -110,13 +126,12 @@ impl BotSender {
     pub fn new(
         rpc: Arc<RpcClient>,
         payer: Arc<Keypair>,
-        fee_accounts: Vec<anchor_lang::prelude::Pubkey>,
         config: SenderConfig,
         metrics: SharedMetrics,
         log: Logger,
         rng: Rng,
     ) -> Self {
-        Self { rpc, payer, fee_accounts, config, metrics, log, rng, lookup_tables: Vec::new(), pending: Vec::new(), last_priority_fee: 0 }
+        Self { rpc, payer, config, metrics, log, rng, lookup_tables: Vec::new(), pending: Vec::new() }
     }
 
     /// Calls the chain, retrying transient failures with exponential backoff (250 ms doubling up
@@ -188,21 +203,6 @@ impl BotSender {
         Ok(())
     }
 
-    /// The priority fee to pay now: the configured percentile of recent fees on the pool's
-    /// accounts, capped. Keeps the last value when the chain does not answer.
-    fn priority_fee(&mut self) -> u64 {
-        let accounts = self.fee_accounts.clone();
-        if let Ok(fees) = self.rpc.get_recent_prioritization_fees(&accounts) {
-            let mut values: Vec<u64> = fees.iter().map(|f| f.prioritization_fee).collect();
-            values.sort_unstable();
-            self.last_priority_fee = percentile(&values, self.config.priority_fee_percentile).min(self.config.max_priority_fee);
-        } else {
-            self.metrics.lock().unwrap().count_error("rpc");
-        }
-        self.metrics.lock().unwrap().priority_fee_micro_lamports = self.last_priority_fee;
-        self.last_priority_fee
-    }
-
     /// The compute units `instructions` use, by simulation; Err with the refusal in words when
     /// the chain would refuse them.
     fn simulate(&mut self, instructions: &[Instruction], blockhash: Hash, use_tables: bool) -> RpcResult<u64> {
@@ -225,28 +225,41 @@ impl BotSender {
     /// Sends `tx` (when given) and rebroadcasts it every 2 s, until it is confirmed, its blockhash
     /// has expired, or the chain has not answered for `max_wait_unanswered`.
     fn await_outcome(&mut self, tx: Option<&VersionedTransaction>, signature: &Signature, last_valid_block_height: u64) -> Outcome {
+        self.await_outcomes(&[(tx, *signature, last_valid_block_height)]).pop().expect("one outcome")
+    }
+
+    /// [`await_outcome`](Self::await_outcome) for several transactions at once: one status query
+    /// and one block-height query a round for all of them. Outcomes in order.
+    fn await_outcomes(&mut self, txs: &[(Option<&VersionedTransaction>, Signature, u64)]) -> Vec<Outcome> {
         let send_config = RpcSendTransactionConfig { skip_preflight: true, max_retries: Some(0), ..RpcSendTransactionConfig::default() };
+        let mut outcomes: Vec<Option<Outcome>> = txs.iter().map(|_| None).collect();
         let mut last_answer = Instant::now();
         let mut last_send: Option<Instant> = None;
         let mut last_error = String::new();
-        loop {
-            if let Some(tx) = tx {
-                if last_send.is_none_or(|at| at.elapsed() >= Duration::from_secs(2)) {
-                    if let Err(e) = self.rpc.send_transaction_with_config(tx, send_config) {
-                        self.metrics.lock().unwrap().count_error("rpc");
-                        last_error = e.to_string();
+        while outcomes.iter().any(Option::is_none) {
+            let open: Vec<usize> = (0..txs.len()).filter(|&i| outcomes[i].is_none()).collect();
+            if last_send.is_none_or(|at| at.elapsed() >= Duration::from_secs(2)) {
+                for &i in &open {
+                    if let Some(tx) = txs[i].0 {
+                        if let Err(e) = self.rpc.send_transaction_with_config(tx, send_config) {
+                            self.metrics.lock().unwrap().count_error("rpc");
+                            last_error = e.to_string();
+                        }
                     }
-                    last_send = Some(Instant::now());
                 }
+                last_send = Some(Instant::now());
             }
             std::thread::sleep(Duration::from_millis(400));
-            match self.rpc.get_signature_statuses(&[*signature]) {
+            let signatures: Vec<Signature> = open.iter().map(|&i| txs[i].1).collect();
+            match self.rpc.get_signature_statuses(&signatures) {
                 Ok(response) => {
                     last_answer = Instant::now();
                     self.metrics.lock().unwrap().last_poll_ok = Some(last_answer);
-                    if let Some(Some(status)) = response.value.first() {
-                        if status.satisfies_commitment(CommitmentConfig::confirmed()) {
-                            return Outcome::Landed(status.err.clone());
+                    for (&i, status) in open.iter().zip(&response.value) {
+                        if let Some(status) = status {
+                            if status.satisfies_commitment(CommitmentConfig::confirmed()) {
+                                outcomes[i] = Some(Outcome::Landed(status.err.clone()));
+                            }
                         }
                     }
                 }
@@ -256,26 +269,33 @@ impl BotSender {
                 }
             }
             match self.rpc.get_block_height_with_commitment(CommitmentConfig::confirmed()) {
-                Ok(height) if height > last_valid_block_height => {
-                    // It can no longer land; one last look in case it landed just now.
-                    return match self.rpc.get_signature_statuses_with_history(&[*signature]) {
-                        Ok(r) => match r.value.first() {
-                            Some(Some(status)) => Outcome::Landed(status.err.clone()),
-                            _ => Outcome::Expired,
-                        },
-                        Err(e) => Outcome::Unknown(e.to_string()),
-                    };
+                Ok(height) => {
+                    last_answer = Instant::now();
+                    for &i in &open {
+                        if outcomes[i].is_none() && height > txs[i].2 {
+                            // It can no longer land; one last look in case it landed just now.
+                            outcomes[i] = Some(match self.rpc.get_signature_statuses_with_history(&[txs[i].1]) {
+                                Ok(r) => match r.value.first() {
+                                    Some(Some(status)) => Outcome::Landed(status.err.clone()),
+                                    _ => Outcome::Expired,
+                                },
+                                Err(e) => Outcome::Unknown(e.to_string()),
+                            });
+                        }
+                    }
                 }
-                Ok(_) => last_answer = Instant::now(),
                 Err(e) => {
                     self.metrics.lock().unwrap().count_error("rpc");
                     last_error = e.to_string();
                 }
             }
             if last_answer.elapsed() > self.config.max_wait_unanswered {
-                return Outcome::Unknown(last_error);
+                for outcome in outcomes.iter_mut().filter(|o| o.is_none()) {
+                    *outcome = Some(Outcome::Unknown(last_error.clone()));
+                }
             }
         }
+        outcomes.into_iter().map(|o| o.expect("every transaction has an outcome")).collect()
     }
 
     fn record_landed(&mut self, step: &'static str, fee_lamports: u64, err: &Option<TransactionError>) {
@@ -326,75 +346,138 @@ impl BotSender {
         self.send_as("lookup_table", instructions, false)
     }
 
-    /// Simulates, sets the compute budget and priority fee, signs, sends, and waits for the
-    /// outcome; re-signs with a new blockhash only once the last one expired unlanded.
-    fn send_as(&mut self, step: &'static str, instructions: &[Instruction], use_tables: bool) -> RpcResult<Signature> {
-        // The bot sets its own compute budget.
-        let instructions: Vec<Instruction> =
-            instructions.iter().filter(|ix| ix.program_id != solana_compute_budget_interface::id()).cloned().collect();
-        for _ in 0..self.config.send_attempts {
-            let (blockhash, last_valid_block_height) =
-                self.call("getLatestBlockhash", |rpc| rpc.get_latest_blockhash_with_commitment(CommitmentConfig::confirmed()))?;
-            let units = match self.simulate(&instructions, blockhash, use_tables) {
-                Ok(units) => units,
-                Err(refusal) => {
-                    let mut m = self.metrics.lock().unwrap();
-                    m.count_transaction(step, TxResult::Refused);
-                    m.count_error("program");
-                    return Err(refusal);
-                }
-            };
-            let limit = (units * (100 + self.config.compute_unit_margin_percent) / 100 + 1_000).min(MAX_COMPUTE_UNITS);
-            let price = self.priority_fee();
-            let mut all = vec![ComputeBudgetInstruction::set_compute_unit_limit(limit as u32)];
-            if price > 0 {
-                all.push(ComputeBudgetInstruction::set_compute_unit_price(price));
+    /// Simulates `instructions`, sets the compute budget and the priority fee of signing
+    /// `attempt`, signs, and records it as pending. A refusal in simulation is returned (and
+    /// counted) without sending.
+    fn prepare(&mut self, step: &'static str, instructions: &[Instruction], use_tables: bool, attempt: u32) -> RpcResult<Prepared> {
+        let (blockhash, last_valid_block_height) =
+            self.call("getLatestBlockhash", |rpc| rpc.get_latest_blockhash_with_commitment(CommitmentConfig::confirmed()))?;
+        let units = match self.simulate(instructions, blockhash, use_tables) {
+            Ok(units) => units,
+            Err(refusal) => {
+                let mut m = self.metrics.lock().unwrap();
+                m.count_transaction(step, TxResult::Refused);
+                m.count_error("program");
+                return Err(refusal);
             }
-            all.extend(instructions.iter().cloned());
-            let tx = self.transaction(&all, blockhash, use_tables, true)?;
-            let signature = tx.signatures[0];
-            let fee_lamports = LAMPORTS_PER_SIGNATURE * tx.signatures.len() as u64 + (limit * price).div_ceil(1_000_000);
-            self.pending.push(Pending { signature, last_valid_block_height, step, fee_lamports });
-            let sent = Instant::now();
-            match self.await_outcome(Some(&tx), &signature, last_valid_block_height) {
-                Outcome::Landed(err) => {
-                    self.pending.retain(|p| p.signature != signature);
-                    self.record_landed(step, fee_lamports, &err);
-                    if matches!(tx.message, VersionedMessage::V0(_)) {
-                        self.metrics.lock().unwrap().v0_transactions += 1;
-                    }
-                    self.log.info(
-                        "transaction landed",
-                        &[
-                            ("step", json!(step)),
-                            ("signature", json!(signature.to_string())),
-                            ("ok", json!(err.is_none())),
-                            ("compute_unit_limit", json!(limit)),
-                            ("priority_fee", json!(price)),
-                            ("version", json!(if matches!(tx.message, VersionedMessage::V0(_)) { "v0" } else { "legacy" })),
-                            ("seconds", json!((sent.elapsed().as_secs_f64() * 10.0).round() / 10.0)),
-                        ],
-                    );
-                    return match err {
-                        None => Ok(signature),
-                        Some(e) => Err(describe(&e)),
-                    };
+        };
+        let limit = (units * (100 + self.config.compute_unit_margin_percent) / 100 + 1_000).min(MAX_COMPUTE_UNITS);
+        let price = self.config.priority_fee_for(attempt);
+        self.metrics.lock().unwrap().priority_fee_micro_lamports = price;
+        let mut all = vec![ComputeBudgetInstruction::set_compute_unit_limit(limit as u32)];
+        if price > 0 {
+            all.push(ComputeBudgetInstruction::set_compute_unit_price(price));
+        }
+        all.extend(instructions.iter().cloned());
+        let tx = self.transaction(&all, blockhash, use_tables, true)?;
+        let signature = tx.signatures[0];
+        let fee_lamports = LAMPORTS_PER_SIGNATURE * tx.signatures.len() as u64 + (limit * price).div_ceil(1_000_000);
+        self.pending.push(Pending { signature, last_valid_block_height, step, fee_lamports });
+        Ok(Prepared { step, tx, signature, last_valid_block_height, fee_lamports, limit, price, sent: Instant::now() })
+    }
+
+    /// What `outcome` means for the prepared transaction: its result, or None when it expired
+    /// unlanded (sign it again).
+    fn finish(&mut self, p: &Prepared, outcome: Outcome) -> Option<RpcResult<Signature>> {
+        match outcome {
+            Outcome::Landed(err) => {
+                self.pending.retain(|q| q.signature != p.signature);
+                self.record_landed(p.step, p.fee_lamports, &err);
+                let v0 = matches!(p.tx.message, VersionedMessage::V0(_));
+                if v0 {
+                    self.metrics.lock().unwrap().v0_transactions += 1;
                 }
-                Outcome::Expired => {
-                    self.pending.retain(|p| p.signature != signature);
-                    self.record_expired(step, &signature);
-                }
-                // Stays pending: the next cycle waits for it before planning.
-                Outcome::Unknown(e) => return Err(format!("lost contact with the chain while {signature} was in flight: {e}")),
+                self.log.info(
+                    "transaction landed",
+                    &[
+                        ("step", json!(p.step)),
+                        ("signature", json!(p.signature.to_string())),
+                        ("ok", json!(err.is_none())),
+                        ("compute_unit_limit", json!(p.limit)),
+                        ("priority_fee", json!(p.price)),
+                        ("version", json!(if v0 { "v0" } else { "legacy" })),
+                        ("seconds", json!((p.sent.elapsed().as_secs_f64() * 10.0).round() / 10.0)),
+                    ],
+                );
+                Some(match err {
+                    None => Ok(p.signature),
+                    Some(e) => Err(describe(&e)),
+                })
+            }
+            Outcome::Expired => {
+                self.pending.retain(|q| q.signature != p.signature);
+                self.record_expired(p.step, &p.signature);
+                None
+            }
+            // Stays pending: the next cycle waits for it before planning.
+            Outcome::Unknown(e) => Some(Err(format!("lost contact with the chain while {} was in flight: {e}", p.signature))),
+        }
+    }
+
+    /// Simulates, sets the compute budget and priority fee, signs, sends, and waits for the
+    /// outcome; re-signs with a new blockhash (and a higher priority fee) only once the last one
+    /// expired unlanded, from signing `first_attempt` on.
+    fn send_as(&mut self, step: &'static str, instructions: &[Instruction], use_tables: bool) -> RpcResult<Signature> {
+        self.send_from(step, &without_compute_budget(instructions), use_tables, 0)
+    }
+
+    fn send_from(&mut self, step: &'static str, instructions: &[Instruction], use_tables: bool, first_attempt: u32) -> RpcResult<Signature> {
+        for attempt in first_attempt..self.config.send_attempts {
+            let p = self.prepare(step, instructions, use_tables, attempt)?;
+            let outcome = self.await_outcome(Some(&p.tx), &p.signature, p.last_valid_block_height);
+            if let Some(result) = self.finish(&p, outcome) {
+                return result;
             }
         }
         Err(format!("{step} transaction expired {} times in a row", self.config.send_attempts))
     }
 }
 
+/// A signed transaction, sent or about to be, and what it costs.
+struct Prepared {
+    step: &'static str,
+    tx: VersionedTransaction,
+    signature: Signature,
+    last_valid_block_height: u64,
+    fee_lamports: u64,
+    limit: u64,
+    price: u64,
+    sent: Instant,
+}
+
+/// The instructions less any compute-budget ones: the bot sets its own.
+fn without_compute_budget(instructions: &[Instruction]) -> Vec<Instruction> {
+    instructions.iter().filter(|ix| ix.program_id != solana_compute_budget_interface::id()).cloned().collect()
+}
+
 impl CrankSender for BotSender {
     fn send(&mut self, step: CrankStep, instructions: &[Instruction]) -> RpcResult<Signature> {
         self.send_as(step.name(), instructions, step == CrankStep::Observe)
+    }
+
+    /// All simulated, signed and sent at once, then awaited together; one that expires unlanded
+    /// is signed again on its own (at the next priority fee).
+    fn send_all(&mut self, step: CrankStep, transactions: &[Vec<Instruction>]) -> Vec<RpcResult<Signature>> {
+        let use_tables = step == CrankStep::Observe;
+        let transactions: Vec<Vec<Instruction>> = transactions.iter().map(|tx| without_compute_budget(tx)).collect();
+        let prepared: Vec<RpcResult<Prepared>> = transactions.iter().map(|tx| self.prepare(step.name(), tx, use_tables, 0)).collect();
+        let in_flight: Vec<(Option<&VersionedTransaction>, Signature, u64)> =
+            prepared.iter().filter_map(|p| p.as_ref().ok()).map(|p| (Some(&p.tx), p.signature, p.last_valid_block_height)).collect();
+        let mut outcomes = self.await_outcomes(&in_flight).into_iter();
+        let mut results = Vec::with_capacity(transactions.len());
+        for (p, instructions) in prepared.into_iter().zip(&transactions) {
+            results.push(match p {
+                Err(refusal) => Err(refusal),
+                Ok(p) => {
+                    let outcome = outcomes.next().expect("an outcome per transaction sent");
+                    match self.finish(&p, outcome) {
+                        Some(result) => result,
+                        None => self.send_from(step.name(), instructions, use_tables, 1),
+                    }
+                }
+            });
+        }
+        results
     }
 
     /// With lookup tables, as many stake accounts as the 64 account locks allow (the
@@ -438,25 +521,16 @@ fn describe(error: &TransactionError) -> String {
     }
 }
 
-/// The `p`th percentile (nearest rank) of sorted `values`; 0 for none.
-fn percentile(values: &[u64], p: u8) -> u64 {
-    if values.is_empty() {
-        return 0;
-    }
-    let rank = (usize::from(p.min(100)) * values.len()).div_ceil(100).max(1);
-    values[rank - 1]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn percentile_is_nearest_rank() {
-        assert_eq!(percentile(&[], 50), 0);
-        assert_eq!(percentile(&[7], 0), 7);
-        assert_eq!(percentile(&[1, 2, 3, 4], 50), 2);
-        assert_eq!(percentile(&[1, 2, 3, 4], 75), 3);
-        assert_eq!(percentile(&[1, 2, 3, 4], 100), 4);
+    fn the_priority_fee_rises_only_after_an_expiry_and_stays_under_the_cap() {
+        let config = SenderConfig { priority_fee: 0, max_priority_fee: 50_000, ..SenderConfig::default() };
+        let fees: Vec<u64> = (0..6).map(|attempt| config.priority_fee_for(attempt)).collect();
+        assert_eq!(fees, vec![0, 1_000, 4_000, 16_000, 50_000, 50_000]);
+        let based = SenderConfig { priority_fee: 2_000, max_priority_fee: 100_000, ..SenderConfig::default() };
+        assert_eq!((based.priority_fee_for(0), based.priority_fee_for(1)), (2_000, 8_000));
     }
 }

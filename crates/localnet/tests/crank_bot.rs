@@ -8,7 +8,11 @@
 //!    say what happened;
 //! 2. the bot stops between observe and finalize (dropped, as a kill leaves it) and a new bot
 //!    finishes the update with finalize alone; then it funds a ticket ordered after the update;
-//! 3. two bots crank the same epoch at once; the ticket is paid.
+//! 3. two bots crank the same epoch at once; the ticket is paid; what each paid for is counted:
+//!    every step landed once, and a transaction the other bot made redundant is refused in
+//!    simulation (NothingToObserve, PoolAlreadyUpdated) rather than paid for;
+//! 4. an update that straddles an epoch boundary (its observe lands in the next epoch): it ends
+//!    with the new epoch updated instead of re-sending the same batch for ever.
 //!
 //! After each: the pool is updated for the epoch, every validator was observed exactly in it, the
 //! previous update is the epoch before (finalize applied once), the books balance to the lamport
@@ -471,9 +475,68 @@ fn crank_bot_survives_faults_restarts_and_company() {
     assert_eq!(before[1] - after[1], fees_paid(&m2), "bot 2 lost exactly its fees");
     let finalized: u64 = [&m1, &m2].iter().map(|m| m.lock().unwrap().transactions.get(&("finalize", TxResult::Confirmed)).copied().unwrap_or(0)).sum();
     eprintln!("two bots: {finalized} finalize transaction(s) confirmed between them; the pool settled once");
+    // What the two bots paid for: each step landed once between them; a bot that found the other
+    // one first was refused in simulation (not sent) or, in a race, landed a refused transaction.
+    let count = |m: &SharedMetrics, step: &'static str, result: TxResult| m.lock().unwrap().transactions.get(&(step, result)).copied().unwrap_or(0);
+    let confirmed = |step| count(&m1, step, TxResult::Confirmed) + count(&m2, step, TxResult::Confirmed);
+    let failed: u64 = ["observe", "finalize", "rebalance"].iter().map(|s| count(&m1, s, TxResult::Failed) + count(&m2, s, TxResult::Failed)).sum();
+    let refused: u64 = ["observe", "finalize"].iter().map(|s| count(&m1, s, TxResult::Refused) + count(&m2, s, TxResult::Refused)).sum();
+    eprintln!(
+        "two bots: observe landed {} time(s), finalize {}; {refused} redundant transaction(s) refused in simulation (no fee), {failed} landed and refused (a race: a fee paid for nothing)",
+        confirmed("observe"),
+        confirmed("finalize")
+    );
+    assert_eq!(confirmed("finalize"), 1, "finalize paid for once");
+    assert!(failed <= 1, "at most one transaction lost a race: {failed}");
     // The ticket is paid: the stake the bot unstaked in epoch 2 came back at the boundary.
     let before_claim = balance(&staker);
     rpc::send(&rpc, &staker, &[ix::claim_ticket(&keys, &me, &ticket)], &[]).expect("the ticket is funded");
     assert!(balance(&staker) > before_claim + 39 * SOL, "the ticket paid about 40 SOL");
+
+    // 4. Epoch 4: an update whose observe lands in epoch 5. Before the fix the update planned on
+    // epoch 4 for ever: the observe landed in 5, stamped 5, so the plan (filtered on 4) sent it
+    // again, the program skipped it, and the loop never ended.
+    wait_for_epoch(&rpc, e3 + 1);
+    let e4 = e3 + 1;
+    let payer = Keypair::new();
+    fund(&rpc, &faucet, &payer.pubkey(), SOL);
+    let done = Arc::new(AtomicBool::new(false));
+    let (url4, keys4, flag) = (url.clone(), keys, done.clone());
+    let straddling = std::thread::spawn(move || {
+        let rpc = client(&url4);
+        let mut sender = StraddleSender { inner: rpc::PlainSender { rpc: &rpc, payer: &payer, progress: |l: &str| eprintln!("straddle: {l}") }, waited: false };
+        let run = rpc::update(&rpc, &payer.pubkey(), &keys4, &mut sender, |_| false);
+        flag.store(true, Ordering::SeqCst);
+        run
+    });
+    let deadline = Instant::now() + Duration::from_secs(150);
+    while !done.load(Ordering::SeqCst) {
+        assert!(Instant::now() < deadline, "an update straddling an epoch boundary never ended");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let run = straddling.join().unwrap().expect("the straddling update succeeds");
+    assert_eq!(run.epoch, e4 + 1, "it updated the epoch its observe landed in");
+    assert_eq!(run.finalize_transactions, 1);
+    assert_updated_once(&rpc, &keys, e4 + 1, e3);
     drop(chain);
+}
+
+/// Sends like `PlainSender`, but holds its first observe until the next epoch has begun.
+struct StraddleSender<'a, P: FnMut(&str)> {
+    inner: rpc::PlainSender<'a, P>,
+    waited: bool,
+}
+
+impl<P: FnMut(&str)> rpc::CrankSender for StraddleSender<'_, P> {
+    fn send(&mut self, step: CrankStep, instructions: &[solana_instruction::Instruction]) -> rpc::RpcResult<solana_signature::Signature> {
+        self.inner.send(step, instructions)
+    }
+    fn send_all(&mut self, step: CrankStep, transactions: &[Vec<solana_instruction::Instruction>]) -> Vec<rpc::RpcResult<solana_signature::Signature>> {
+        if step == CrankStep::Observe && !self.waited {
+            self.waited = true;
+            let now = epoch(self.inner.rpc);
+            wait_for_epoch(self.inner.rpc, now + 1);
+        }
+        self.inner.send_all(step, transactions)
+    }
 }

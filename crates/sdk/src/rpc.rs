@@ -55,7 +55,7 @@ pub fn load_validator_list(rpc: &RpcClient, keys: &PoolKeys) -> RpcResult<decode
     decode::validator_list(&data).map_err(|e| e.to_string())
 }
 
-/// What one run of the crank sent.
+/// What one run of the crank sent: transactions that landed and succeeded, by step.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct CrankRun {
     pub epoch: u64,
@@ -345,10 +345,12 @@ pub fn rebalance(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut 
     // limit is reached.
     let for_all = |e: &str| ["PoolStale", "EpochRewardsActive", "StakingLimitReached"].iter().any(|name| is_refusal(e, name));
     for tx in pack::pack(payer, rebalances, plan::MAX_REBALANCES_PER_TX) {
-        sender.progress(&format!("rebalancing ({} transactions sent)", run.rebalance_transactions));
-        run.rebalance_transactions += 1;
+        sender.progress(&format!("rebalancing ({} transactions landed)", run.rebalance_transactions));
         let refusal = match sender.send(CrankStep::Rebalance, &tx) {
-            Ok(_) => continue,
+            Ok(_) => {
+                run.rebalance_transactions += 1;
+                continue;
+            }
             Err(e) => e,
         };
         if for_all(&refusal) {
@@ -356,14 +358,16 @@ pub fn rebalance(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut 
             return Ok(());
         }
         for instruction in tx {
-            run.rebalance_transactions += 1;
-            if let Err(e) = sender.send(CrankStep::Rebalance, &[instruction]) {
-                if for_all(&e) {
+            match sender.send(CrankStep::Rebalance, &[instruction]) {
+                Ok(_) => run.rebalance_transactions += 1,
+                Err(e) if for_all(&e) => {
                     sender.progress(&format!("rebalancing stopped: {e}"));
                     return Ok(());
                 }
-                sender.progress(&format!("a rebalance instruction was refused and skipped: {e}"));
-                run.rebalances_refused += 1;
+                Err(e) => {
+                    sender.progress(&format!("a rebalance instruction was refused and skipped: {e}"));
+                    run.rebalances_refused += 1;
+                }
             }
         }
     }
