@@ -1,9 +1,11 @@
+pub mod observe;
 pub mod pool;
 pub mod rate;
 pub mod rebalance;
 pub mod ticket;
 pub mod validator_list;
 
+pub use observe::*;
 pub use pool::*;
 pub use rate::*;
 pub use rebalance::*;

@@ -74,22 +74,20 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
     }
     let count = batch.len() as u32;
     let mut stake_delta: i128 = 0;
-    // What stake accounts hold less than recorded: nothing but a slash takes lamports from a pool
-    // stake account without the pool (which books every move it makes).
     let mut loss: u64 = 0;
     let mut withdrawn: u64 = 0;
     let mut unstaking_returned: u64 = 0;
     let mut weight_removed: u64 = 0;
     let mut observed: u32 = 0;
     let mut removed: u32 = 0;
-    // Moves `lamports` of a stake account to the reserve, off the books of stake.
-    let mut to_reserve = |account: &AccountInfo<'info>, lamports: u64, delta: &mut i128| -> Result<()> {
-        if lamports > 0 {
-            cpi.withdraw(account, &reserve, lamports)?;
-            *delta -= lamports as i128;
-            withdrawn += lamports;
-        }
-        Ok(())
+    let view = |info: &AccountInfo<'info>, vote: &Pubkey| -> Result<Option<StakeView>> {
+        Ok(read_pool_stake(info, &pool_key, vote, clock)?.map(|s| StakeView {
+            lamports: s.lamports,
+            delegated_lamports: s.delegation.stake,
+            status: stake_status(&s.delegation, epoch, &history),
+            deactivated: s.delegation.deactivation_epoch != u64::MAX,
+            rent_exempt_reserve: s.meta.rent_exempt_reserve,
+        }))
     };
     // Highest index first: dropping an entry moves the last one into its place, which is then
     // either already handled by this call or outside its range.
@@ -101,97 +99,34 @@ pub fn observe_validators<'info>(ctx: Context<'info, ObserveValidators<'info>>, 
         if entry.last_observed_epoch == epoch {
             continue;
         }
-        let main = read_pool_stake(validator_info, &pool_key, &vote, clock)?;
+        let main = view(validator_info, &vote)?;
         let transient = match transient_info {
-            Some(info) => read_pool_stake(info, &pool_key, &vote, clock)?,
+            Some(info) => view(info, &vote)?,
             None => None,
         };
-        let main_lamports = main.as_ref().map_or(0, |s| s.lamports);
-        let transient_lamports = transient.as_ref().map_or(0, |s| s.lamports);
-        // Whatever the accounts gained since last recorded (rewards, or SOL sent to them), or lost.
-        let actual = main_lamports as u128 + transient_lamports as u128;
-        let recorded = entry.total_lamports() as u128;
-        stake_delta += actual as i128 - recorded as i128;
-        loss = loss.saturating_add(recorded.saturating_sub(actual) as u64);
-        entry.active_stake_lamports = main_lamports;
-        entry.transient_stake_lamports = transient_lamports;
-        let main_status = main.as_ref().map(|s| stake_status(&s.delegation, epoch, &history));
-        let mut main_delegated = main.as_ref().map_or(0, |s| s.delegation.stake);
-
-        // The transient: back to the reserve once inactive, into the main account once both are active.
-        let mut transient_status = transient.as_ref().map(|t| stake_status(&t.delegation, epoch, &history));
-        if let (Some(t), Some(transient_info)) = (&transient, transient_info) {
-            match (transient_status, main_status) {
-                (Some(StakeStatus::Inactive), _) => {
-                    to_reserve(transient_info, t.lamports, &mut stake_delta)?;
-                    entry.transient_stake_lamports = 0;
-                    transient_status = None;
-                    if !entry.main_deactivated_by_pool() {
-                        unstaking_returned += entry.unstaking_lamports;
-                        entry.unstaking_lamports = 0;
-                    }
-                }
-                (Some(StakeStatus::Active), Some(StakeStatus::Active)) => {
-                    cpi.merge(validator_info, transient_info)?;
-                    entry.active_stake_lamports += t.lamports;
-                    entry.transient_stake_lamports = 0;
-                    main_delegated += t.delegation.stake;
-                    transient_status = None;
-                }
-                _ => {}
+        let o = observe_validator(entry, main, transient, stake_rent);
+        // The stake moves it names, in its order.
+        if let (Some(step), Some(info)) = (o.transient, transient_info) {
+            match step {
+                TransientMove::Withdraw(lamports) => cpi.withdraw(info, &reserve, lamports)?,
+                TransientMove::Merge => cpi.merge(validator_info, info)?,
             }
         }
-
-        if let (Some(m), Some(status)) = (&main, main_status) {
-            let rent_reserve = stake_rent.max(m.meta.rent_exempt_reserve);
-            let deactivated = m.delegation.deactivation_epoch != u64::MAX;
-            if !deactivated {
-                // Lamports above the delegation cannot be split off and earn nothing: once they add
-                // up to the minimum delegation (donations, padding; a merged transient's rent is
-                // smaller and waits for more) they go to the reserve.
-                let excess = entry.active_stake_lamports.saturating_sub(rent_reserve).saturating_sub(main_delegated);
-                if excess >= MIN_STAKE_DELEGATION_LAMPORTS {
-                    to_reserve(validator_info, excess, &mut stake_delta)?;
-                    entry.active_stake_lamports -= excess;
-                }
-            } else if entry.status == VALIDATOR_STATUS_ACTIVE && !entry.main_deactivated_by_pool() {
-                // Only the Stake program's DeactivateDelinquent deactivates the pool's stake
-                // without the pool: the validator stopped voting. It leaves the pool.
-                entry.status = VALIDATOR_STATUS_REMOVING;
-                weight_removed += entry.weight as u64;
-                entry.weight = 0;
-                if let (Some(StakeStatus::Active | StakeStatus::Activating), Some(info)) = (transient_status, transient_info) {
-                    cpi.deactivate(info)?;
-                }
-                emit!(ValidatorDeactivatedExternally {
-                    pool: pool_key,
-                    vote_account: vote,
-                    index,
-                    epoch,
-                    stake_lamports: entry.total_lamports(),
-                });
-            } else if entry.status == VALIDATOR_STATUS_ACTIVE && status == StakeStatus::Inactive {
-                // The whole stake the pool deactivated for tickets: to the reserve; the account
-                // rests with its rent until rebalancing delegates it again.
-                let amount = entry.active_stake_lamports.saturating_sub(rent_reserve);
-                to_reserve(validator_info, amount, &mut stake_delta)?;
-                entry.active_stake_lamports -= amount;
-                unstaking_returned += entry.unstaking_lamports;
-                entry.unstaking_lamports = 0;
-            }
-            if entry.status == VALIDATOR_STATUS_REMOVING && status == StakeStatus::Inactive {
-                // The main account marks the validator as in the pool until its entry goes.
-                let keep = if entry.transient_stake_lamports > 0 { rent_reserve } else { 0 };
-                let amount = entry.active_stake_lamports.saturating_sub(keep);
-                to_reserve(validator_info, amount, &mut stake_delta)?;
-                entry.active_stake_lamports -= amount;
-                if entry.main_deactivated_by_pool() {
-                    unstaking_returned += entry.unstaking_lamports;
-                    entry.unstaking_lamports = 0;
-                }
-            }
+        if let (true, Some(info)) = (o.deactivate_transient, transient_info) {
+            cpi.deactivate(info)?;
         }
-        if entry.status == VALIDATOR_STATUS_REMOVING && entry.total_lamports() == 0 {
+        if o.main_withdrawal > 0 {
+            cpi.withdraw(validator_info, &reserve, o.main_withdrawal)?;
+        }
+        if o.deactivated_externally {
+            emit!(ValidatorDeactivatedExternally { pool: pool_key, vote_account: vote, index, epoch, stake_lamports: entry.total_lamports() });
+        }
+        stake_delta += o.stake_delta;
+        loss = loss.saturating_add(o.loss_lamports);
+        withdrawn += o.withdrawn_lamports();
+        unstaking_returned += o.unstaking_returned;
+        weight_removed += o.weight_removed;
+        if o.remove_entry {
             list.swap_remove(index)?;
             removed += 1;
             continue;
