@@ -1,30 +1,64 @@
 //! # Randomized invariant testing of the pool's accounting
 //!
-//! A model of one pool and its world (the reserve's balance, stake that activates, earns and
-//! deactivates by epochs, users, tickets, a treasury), driven by long seeded random sequences.
-//! Every action goes through the program's own code: the `Pool` methods and `math` functions
-//! the instruction handlers call (quotes, bookings, settlement, shortfall and buffer rules), in the
-//! handlers' order and with their guards; a refused action leaves the model as it was, as a failed
-//! transaction leaves the chain. What the model simplifies is the Stake program and the
-//! per-validator split (stake is one aggregate here); the chain fuzz in `tests/src/fuzz.rs` runs
-//! real transactions through the real handlers and Stake program, at a thousandth of the speed.
+//! A model of one pool and its world, driven by long seeded random sequences: the pool account
+//! and its validator list (the program's own `Pool` and `ValidatorEntry`, the list a Vec with
+//! swap_remove like the account), the reserve's balance, and for each of 1 to 6 validators (more
+//! added, some removed, on the way) its main and transient stake accounts: lamports, delegation
+//! and epochs, activating for one epoch, deactivating for one, rewards paid at the boundary on
+//! the stake effective in the epoch (`stake.rs` holds the Stake program's rules, so a move the
+//! program asks for and the Stake program would refuse is caught). Users, tickets, a treasury.
 //!
-//! Checked after every step:
-//! - no value created: reserve + stake >= SOL under management + SOL owed to tickets, exactly
-//!   equal plus the rewards and donations not yet settled;
+//! Every decision goes through the program's own code: the `Pool` methods and `math` functions
+//! the handlers call (quotes, bookings, settlement, shortfall and buffer rules), and per
+//! validator `state::observe_validator` (what observe does to one validator) and
+//! `Pool::plan_rebalance` / `Pool::book_rebalance` (what rebalancing does); the model carries out
+//! the stake moves they name and repeats the handlers' guards in their order (batch parsing,
+//! address and transient checks, skips, NothingToObserve, PoolAlreadyUpdated, ...). A refused
+//! transaction leaves the model as it was, as the chain reverts it.
+//!
+//! The crank runs as the SDK plans it (`crank.rs` mirrors `crates/sdk/src/plan.rs`: observe
+//! batches of consecutive unobserved validators, the rebalance candidates in its order, each
+//! decided on a copy of the pool), and also as two cranks planning one epoch from the same state
+//! whose transactions land interleaved, one of them sometimes stalling and landing its batches
+//! steps or epochs later. Each observe batch is predicted from the list as it stands (a validator
+//! named where it no longer is: StakeAccountMismatch or whichever check fails first; a recorded
+//! transient not passed: ObserveAccountsMismatch; all observed: NothingToObserve; else it lands)
+//! and must land or be refused exactly so.
+//!
+//! Checked after every transaction:
+//! - the books to the lamport: reserve + every stake account = SOL under management + SOL owed
+//!   to tickets + what came from outside and is not yet settled (rewards, donations, a caller's
+//!   rent), split as: seen by an observation or in the reserve (the next settlement recognises
+//!   exactly that), or not yet seen;
+//! - per validator: its entry records its accounts less exactly what they gained from outside
+//!   since it was last observed (no loss without a slash); it has its main stake account, and a
+//!   transient exactly when the entry records one; no stake is left behind by a validator that
+//!   left the list; the entries add up to the pool's stake_lamports, unstaking_lamports, weight,
+//!   validator and observed counts;
 //! - every LST unit is someone's (users, treasury, the locked initial deposit) and the pool
 //!   counts them all; SOL owed equals the open tickets; the reserve never pays out its rent;
-//! - the rate never falls (no slashes in the model);
+//! - the rate never falls (no slashes in the model); no observation sees a loss;
 //! - a deposit followed at once by an instant exit (or a ticket) never returns more SOL;
+//! - the crank, alone, always finishes an epoch: a fresh batch lands, finalize lands once all are
+//!   observed, every rebalance it plans lands;
+//!
 //! and at the end, with the crank run for a few more epochs: every ticket is paid.
-use anchor_lang::AccountDeserialize;
-use liquid_staking::{constants::*, math, state::*};
+//!
+//! What the model simplifies: warm-up and cool-down take one epoch whatever the amount; no
+//! slashes, lockups or foreign accounts (addresses are checked by vote account, not re-derived);
+//! no stake deposits; the EpochRewards sysvar is never active. The chain fuzz in
+//! `tests/src/fuzz.rs` runs real transactions through the real handlers and Stake program, at a
+//! thousandth of the speed.
+mod crank;
+mod model;
+mod stake;
 
-/// Slots of a mainnet epoch (the dilution fee scales the last yield by epoch length).
-pub const SLOTS_PER_EPOCH: u64 = 432_000;
-/// The reserve's rent-exempt minimum (a 0-byte account).
-pub const RESERVE_RENT_LAMPORTS: u64 = 890_880;
-const SOL: u64 = 1_000_000_000;
+use crank::{land, Op};
+use model::{random_fees, random_weight, Fail, Model, Tx, SOL, VOTE_ACCOUNTS};
+pub use model::{RESERVE_RENT_LAMPORTS, SLOTS_PER_EPOCH};
+pub use stake::STAKE_RENT_LAMPORTS;
+
+use liquid_staking::state::PAUSED_ALL;
 
 /// splitmix64: small, fast, and the same sequence on every machine.
 #[derive(Clone, Debug)]
@@ -67,64 +101,66 @@ impl Rng {
     }
 }
 
-#[derive(Debug, Clone, Default)]
-struct User {
-    lst: u64,
-    sol_in: u128,
-    sol_out: u128,
+/// `Stats` and its `add`, from one list of counters.
+macro_rules! counters {
+    ($($(#[$doc:meta])* $field:ident),* $(,)?) => {
+        /// What sequences did: steps, and what landed or was refused.
+        #[derive(Debug, Default, Clone, Copy)]
+        pub struct Stats {
+            $($(#[$doc])* pub $field: u64,)*
+        }
+
+        impl Stats {
+            /// Adds `o`'s counts (`max_validators`: the larger).
+            pub fn add(&mut self, o: &Stats) {
+                let max_validators = self.max_validators.max(o.max_validators);
+                $(self.$field += o.$field;)*
+                self.max_validators = max_validators;
+            }
+        }
+    };
 }
 
-#[derive(Debug, Clone)]
-struct Ticket {
-    user: usize,
-    lamports: u64,
-    claimable_epoch: u64,
-}
-
-/// One pool and its world.
-#[derive(Clone)]
-pub struct Model {
-    pool: Pool,
-    reserve: u64,
-    /// Stake by state: earning, activating (active next epoch), deactivating (inactive next
-    /// epoch), inactive (the crank withdraws it to the reserve).
-    active: u64,
-    activating: u64,
-    deactivating: u64,
-    inactive: u64,
-    epoch: u64,
-    users: Vec<User>,
-    treasury_lst: u64,
-    locked_lst: u64,
-    tickets: Vec<Ticket>,
-    /// Rewards and donations the next settlement recognises.
-    unrecognised: u64,
-    /// Donations to stake already observed this epoch, before the settlement: it misses them,
-    /// the next epoch's observation sees them.
-    late: u64,
-    last_rate: (u64, u64),
-}
-
-/// What one sequence did.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Stats {
-    pub steps: u64,
-    pub accepted: u64,
-    pub refused: u64,
-    pub epochs: u64,
-    pub tickets_paid: u64,
-    pub settlements: u64,
-}
-
-impl Stats {
-    pub fn add(&mut self, o: &Stats) {
-        self.steps += o.steps;
-        self.accepted += o.accepted;
-        self.refused += o.refused;
-        self.epochs += o.epochs;
-        self.tickets_paid += o.tickets_paid;
-        self.settlements += o.settlements;
-    }
+counters! {
+    steps,
+    accepted,
+    refused,
+    epochs,
+    tickets_paid,
+    settlements,
+    /// The most validators any sequence's list held at once.
+    max_validators,
+    validators_added,
+    removals_started,
+    /// Entries dropped by observe once a leaving validator's stake was back in the reserve.
+    validators_removed,
+    delinquent_deactivations,
+    observe_batches,
+    merges,
+    transients_withdrawn,
+    main_withdrawals,
+    splits,
+    whole_unstakes,
+    stakes_added,
+    redelegations,
+    /// Splits whose transient's rent the caller paid (the reserve lacked it).
+    caller_rents,
+    stake_withdrawals,
+    interleaved_cranks,
+    /// Cranks that stopped half-way, their transactions landing later.
+    stalled_cranks,
+    late_transactions,
+    /// Observe batches refused, each exactly as predicted: a named validator moved, a recorded
+    /// transient not passed, nothing left to observe.
+    refused_batches,
+    refused_moved,
+    refused_transient_not_passed,
+    refused_nothing_to_observe,
+    refused_finalizes,
+    refused_rebalances,
+    /// Rounds a crank alone needed beyond its first plan: its own batches, landing in any order,
+    /// made one another stale (a removal moved the list's last entry, which a later batch names).
+    repeated_observe_rounds,
 }
 
 /// An invariant broke.
@@ -142,267 +178,43 @@ impl std::fmt::Display for Violation {
     }
 }
 
-type Refusal = anchor_lang::error::Error;
+/// Epochs of cranking the drain allows for every ticket to be paid.
+const DRAIN_EPOCHS: u64 = 8;
+/// Crank transactions held back at most (the oldest are dropped: a crank gives up on them).
+const MAX_LATE: usize = 32;
 
-fn random_fees(rng: &mut Rng) -> Fees {
-    let min = rng.below(MAX_INSTANT_UNSTAKE_FEE_BPS as u64 + 1) as u16;
-    Fees {
-        reward_bps: rng.below(MAX_REWARD_FEE_BPS as u64 + 1) as u16,
-        deposit_bps: rng.below(MAX_DEPOSIT_FEE_BPS as u64 + 1) as u16,
-        delayed_unstake_bps: rng.below(MAX_EXIT_FEE_BPS as u64 + 1) as u16,
-        stake_withdrawal_bps: rng.below(MAX_EXIT_FEE_BPS as u64 + 1) as u16,
-        instant_unstake_min_bps: min,
-        instant_unstake_max_bps: min + rng.below((MAX_INSTANT_UNSTAKE_FEE_BPS - min) as u64 + 1) as u16,
-        treasury_share_bps: rng.below(BPS_DENOMINATOR + 1) as u16,
-    }
+/// What a step did: landed (true) or was refused and reverted (false).
+type Step = Tx<bool>;
+
+fn landed<T>(r: Tx<T>) -> Step {
+    r.map(|_| true)
 }
 
-impl Model {
-    /// A pool as `initialize_pool` leaves it, with random fees and buffer, and `users` funded users.
-    pub fn new(rng: &mut Rng, users: usize) -> Model {
-        let mut pool = Pool::try_deserialize_unchecked(&mut &vec![0u8; Pool::SPACE][..]).expect("a zeroed pool decodes");
-        let fees = random_fees(rng);
-        fees.validate().expect("fees within caps");
-        let initial = MIN_INITIAL_DEPOSIT_LAMPORTS + rng.amount(100 * SOL);
-        pool.version = POOL_VERSION;
-        pool.fees = fees;
-        pool.pending_fees = fees;
-        pool.pending_fees_epoch = u64::MAX;
-        pool.reserve_buffer_bps = rng.below(MAX_RESERVE_BUFFER_BPS as u64 + 1) as u16;
-        pool.total_lamports = initial;
-        pool.lst_supply = initial;
-        pool.reserve_rent_lamports = RESERVE_RENT_LAMPORTS;
-        pool.validator_count = 1;
-        pool.total_weight = 1;
-        pool.previous_total_lamports = initial;
-        pool.previous_lst_supply = initial;
-        pool.initial_total_lamports = initial;
-        pool.initial_lst_supply = initial;
-        pool.reset_instant_curve().expect("buffer target");
-        Model {
-            pool,
-            reserve: RESERVE_RENT_LAMPORTS + initial,
-            active: 0,
-            activating: 0,
-            deactivating: 0,
-            inactive: 0,
-            epoch: 0,
-            users: vec![User::default(); users],
-            treasury_lst: 0,
-            locked_lst: initial,
-            tickets: Vec::new(),
-            unrecognised: 0,
-            late: 0,
-            last_rate: (initial, initial),
+/// A crank operation landed by `land`, which reverts refusals itself.
+fn crank_step(r: Result<bool, String>) -> Step {
+    r.map_err(Fail::Broken)
+}
+
+/// A batch a careless crank built: one validator's transient flag flipped (a recorded transient
+/// left out, or one passed that is not recorded), the first index off by one, a validator left
+/// out (those after it shift), or the whole list from the start.
+fn sloppy(m: &Model, rng: &mut Rng, mut batch: crank::ObserveBatch) -> crank::ObserveBatch {
+    match rng.below(4) {
+        0 => {
+            let k = rng.below(batch.names.len() as u64) as usize;
+            batch.names[k].1 = !batch.names[k].1;
+        }
+        1 => batch.first_index = if rng.chance(50) { batch.first_index + 1 } else { batch.first_index.saturating_sub(1) },
+        2 => {
+            let k = rng.below(batch.names.len() as u64) as usize;
+            batch.names.remove(k);
+        }
+        _ => {
+            batch.first_index = 0;
+            batch.names = m.list.iter().map(|e| (model::vote_id(&e.vote_account), e.transient_stake_lamports > 0)).collect();
         }
     }
-
-    fn holdings(&self) -> u128 {
-        self.pool.reserve_free_lamports(self.reserve) as u128
-            + self.active as u128
-            + self.activating as u128
-            + self.deactivating as u128
-            + self.inactive as u128
-    }
-
-    /// The invariants that hold after every step.
-    pub fn check(&mut self) -> Result<(), String> {
-        let p = &self.pool;
-        if self.reserve < RESERVE_RENT_LAMPORTS {
-            return Err(format!("the reserve paid out its rent: {} left", self.reserve));
-        }
-        let claims = p.total_lamports as u128 + p.owed_lamports as u128;
-        let held = self.holdings();
-        if held < claims {
-            return Err(format!("value created: holdings {held} < under management {} + owed {}", p.total_lamports, p.owed_lamports));
-        }
-        let pending = self.unrecognised as u128 + self.late as u128;
-        if held - claims != pending {
-            return Err(format!("books off by {}: holdings {held}, claims {claims}, not yet settled {pending}", (held - claims) as i128 - pending as i128));
-        }
-        let lst: u128 = self.users.iter().map(|u| u.lst as u128).sum::<u128>() + self.treasury_lst as u128 + self.locked_lst as u128;
-        if lst != p.lst_supply as u128 {
-            return Err(format!("LST held {lst} != the pool's count {}", p.lst_supply));
-        }
-        let owed: u128 = self.tickets.iter().map(|t| t.lamports as u128).sum();
-        if owed != p.owed_lamports as u128 {
-            return Err(format!("open tickets {owed} != owed {}", p.owed_lamports));
-        }
-        let (t0, s0) = self.last_rate;
-        if math::rate_is_below(p.total_lamports, p.lst_supply, t0, s0) {
-            return Err(format!("the rate fell: {t0}/{s0} -> {}/{}", p.total_lamports, p.lst_supply));
-        }
-        self.last_rate = (p.total_lamports, p.lst_supply);
-        Ok(())
-    }
-
-    // --- user actions, as the handlers run them -------------------------------------------------
-
-    fn deposit(&mut self, user: usize, lamports: u64) -> Result<u64, Refusal> {
-        self.pool.require_open(self.epoch, PAUSED_DEPOSITS)?;
-        anchor_lang::require!(lamports > 0, liquid_staking::error::LiquidStakingError::ZeroAmount);
-        let quote = self.pool.quote_deposit_sol(lamports, self.epoch, SLOTS_PER_EPOCH)?;
-        anchor_lang::require!(quote.lst_out > 0, liquid_staking::error::LiquidStakingError::DepositTooSmall);
-        self.pool.book_deposit(lamports, quote.lst_out)?;
-        self.reserve += lamports;
-        let u = &mut self.users[user];
-        u.lst += quote.lst_out;
-        u.sol_in += lamports as u128;
-        Ok(quote.lst_out)
-    }
-
-    fn open_ticket(&mut self, user: usize, lst: u64) -> Result<u64, Refusal> {
-        let quote = self.pool.quote_delayed_exit(lst, self.epoch)?;
-        anchor_lang::require!(quote.lamports_out > 0, liquid_staking::error::LiquidStakingError::ExitTooSmall);
-        self.burn(user, lst)?;
-        self.pool.book_ticket(lst, quote.lamports_out)?;
-        self.tickets.push(Ticket { user, lamports: quote.lamports_out, claimable_epoch: self.epoch + TICKET_DELAY_EPOCHS });
-        Ok(quote.lamports_out)
-    }
-
-    fn order_unstake(&mut self, user: usize, lst: u64) -> Result<u64, Refusal> {
-        self.pool.require_fresh(self.epoch)?;
-        anchor_lang::require!(lst > 0, liquid_staking::error::LiquidStakingError::ZeroAmount);
-        self.open_ticket(user, lst)
-    }
-
-    fn burn(&mut self, user: usize, lst: u64) -> Result<(), Refusal> {
-        // The token program refuses to burn more than the account holds.
-        anchor_lang::require!(self.users[user].lst >= lst, anchor_lang::error::ErrorCode::ConstraintRaw);
-        self.users[user].lst -= lst;
-        Ok(())
-    }
-
-    fn pay_instant(&mut self, user: usize, lst: u64, quote: &math::InstantQuote) -> Result<(), Refusal> {
-        self.burn(user, lst)?;
-        self.reserve -= quote.lamports_out;
-        let treasury_lst = self.pool.book_instant_exit(lst, quote)?;
-        self.treasury_lst += treasury_lst;
-        self.users[user].sol_out += quote.lamports_out as u128;
-        Ok(())
-    }
-
-    fn instant_unstake(&mut self, user: usize, lst: u64) -> Result<u64, Refusal> {
-        self.pool.require_open(self.epoch, PAUSED_INSTANT_EXITS)?;
-        anchor_lang::require!(lst > 0, liquid_staking::error::LiquidStakingError::ZeroAmount);
-        let quote = self.pool.quote_instant_exit(lst, self.reserve, self.epoch)?;
-        anchor_lang::require!(quote.lamports_out > 0, liquid_staking::error::LiquidStakingError::ExitTooSmall);
-        self.pay_instant(user, lst, &quote)?;
-        Ok(quote.lamports_out)
-    }
-
-    /// `unstake`: instant up to `max_fee_bps`, the rest as a ticket.
-    fn unstake(&mut self, user: usize, lst: u64, max_fee_bps: u16) -> Result<u64, Refusal> {
-        self.pool.require_fresh(self.epoch)?;
-        anchor_lang::require!(lst > 0, liquid_staking::error::LiquidStakingError::ZeroAmount);
-        let instant = self.pool.quote_unstake_instant_part(lst, self.reserve, self.epoch, max_fee_bps)?;
-        let instant_lst = instant.as_ref().map_or(0, |(lst, _)| *lst);
-        let instant = instant.map(|(_, quote)| quote);
-        let mut out = 0;
-        if let Some(quote) = &instant {
-            self.pay_instant(user, instant_lst, quote)?;
-            out += quote.lamports_out;
-        }
-        if lst > instant_lst {
-            out += self.open_ticket(user, lst - instant_lst)?;
-        }
-        Ok(out)
-    }
-
-    /// `withdraw_stake`: the LST's value less the fee, split off the pool's stake.
-    fn withdraw_stake(&mut self, user: usize, lst: u64) -> Result<u64, Refusal> {
-        use liquid_staking::error::LiquidStakingError as E;
-        self.pool.require_fresh(self.epoch)?;
-        anchor_lang::require!(lst > 0, E::ZeroAmount);
-        let quote = math::quote_exit(lst, self.pool.total_lamports, self.pool.lst_supply, self.pool.fees_at(self.epoch).stake_withdrawal_bps)
-            .map_err(E::from)?;
-        anchor_lang::require!(quote.lamports_out >= MIN_STAKE_DELEGATION_LAMPORTS, E::StakeWithdrawalTooSmall);
-        anchor_lang::require!(self.active >= quote.lamports_out.saturating_add(MIN_STAKE_DELEGATION_LAMPORTS), E::StakeWithdrawalTooLarge);
-        self.burn(user, lst)?;
-        self.pool.book_stake_withdrawal(lst, quote.lamports_out)?;
-        self.active -= quote.lamports_out;
-        self.users[user].sol_out += quote.lamports_out as u128;
-        Ok(quote.lamports_out)
-    }
-
-    fn claim(&mut self, ticket: usize) -> Result<u64, Refusal> {
-        use liquid_staking::error::LiquidStakingError as E;
-        let t = self.tickets[ticket].clone();
-        anchor_lang::require!(self.epoch >= t.claimable_epoch, E::TicketNotClaimableYet);
-        anchor_lang::require!(self.pool.reserve_free_lamports(self.reserve) >= t.lamports, E::ReserveAwaitingUnstake);
-        self.reserve -= t.lamports;
-        self.pool.owed_lamports = self.pool.owed_lamports.checked_sub(t.lamports).ok_or(E::MathOverflow)?;
-        self.users[t.user].sol_out += t.lamports as u128;
-        self.tickets.swap_remove(ticket);
-        Ok(t.lamports)
-    }
-
-    // --- the crank --------------------------------------------------------------------------------
-
-    /// Observe: the stake's balance recorded, inactive stake withdrawn to the reserve.
-    fn observe(&mut self) -> Result<(), Refusal> {
-        if self.pool.observe_epoch == self.epoch && self.pool.all_validators_observed(self.epoch) {
-            return Ok(()); // already observed: repeating moves nothing
-        }
-        let actual = self.active as i128 + self.activating as i128 + self.deactivating as i128 + self.inactive as i128;
-        self.pool.apply_stake_delta(actual - self.pool.stake_lamports as i128)?;
-        let returned = self.inactive;
-        self.reserve += returned;
-        self.pool.apply_stake_delta(-(returned as i128))?;
-        self.pool.unstaking_lamports = self.pool.unstaking_lamports.saturating_sub(returned);
-        self.inactive = 0;
-        self.pool.record_observation(self.epoch);
-        Ok(())
-    }
-
-    fn finalize(&mut self) -> Result<u64, Refusal> {
-        if self.pool.last_update_epoch == self.epoch {
-            return Ok(0);
-        }
-        anchor_lang::require!(self.pool.all_validators_observed(self.epoch), liquid_staking::error::LiquidStakingError::ValidatorsNotObserved);
-        let observed_total = self.pool.observed_total_lamports(self.reserve)?;
-        let rewards_slots = (self.epoch - self.pool.last_update_epoch) * SLOTS_PER_EPOCH;
-        let supply = self.pool.lst_supply;
-        let settlement = self.pool.settle(observed_total, supply, self.epoch, rewards_slots)?;
-        self.treasury_lst += settlement.fee_lst;
-        self.unrecognised = std::mem::take(&mut self.late);
-        Ok(settlement.rewards_lamports)
-    }
-
-    /// Rebalance, the stake taken as one validator: unstake the shortfall, or stake what the
-    /// reserve holds above tickets and buffer (at least the minimum delegation).
-    fn rebalance(&mut self) -> Result<u64, Refusal> {
-        self.pool.require_fresh(self.epoch)?;
-        let shortfall = self.pool.reserve_shortfall_lamports(self.reserve)?;
-        if shortfall > 0 {
-            let amount = shortfall.min(self.active);
-            self.active -= amount;
-            self.deactivating += amount;
-            self.pool.unstaking_lamports += amount;
-            return Ok(amount);
-        }
-        self.pool.require_open(self.epoch, PAUSED_REBALANCING)?;
-        let amount = self.pool.reserve_stakeable_lamports(self.reserve)?;
-        if amount < MIN_STAKE_DELEGATION_LAMPORTS {
-            return Ok(0);
-        }
-        self.reserve -= amount;
-        self.activating += amount;
-        self.pool.apply_stake_delta(amount as i128)?;
-        Ok(amount)
-    }
-
-    /// The next epoch: active stake earns `reward_ppm` millionths, stake changes state.
-    fn advance(&mut self, reward_ppm: u64) {
-        let rewards = (self.active as u128 * reward_ppm as u128 / 1_000_000) as u64;
-        self.active += rewards;
-        self.unrecognised += rewards + std::mem::take(&mut self.late);
-        self.active += self.activating;
-        self.activating = 0;
-        self.inactive += self.deactivating;
-        self.deactivating = 0;
-        self.epoch += 1;
-    }
+    batch
 }
 
 /// Runs sequence `seed`: `steps` random actions, then the drain. Returns what it did, or the
@@ -410,9 +222,12 @@ impl Model {
 pub fn run_sequence(seed: u64, steps: u64) -> Result<Stats, Violation> {
     let mut rng = Rng::new(seed);
     let users = 1 + rng.below(4) as usize;
-    let mut model = Model::new(&mut rng, users);
+    let validators = 1 + rng.below(6) as usize;
+    let mut model = Model::new(&mut rng, users, validators);
     let mut stats = Stats::default();
+    let mut late: Vec<Op> = Vec::new();
     let fail = |step: u64, action: &'static str, message: String| Violation { seed, step, action, message };
+    model.check().map_err(|m| fail(0, "initialize", m))?;
     for step in 0..steps {
         stats.steps += 1;
         let before = model.clone();
@@ -423,44 +238,34 @@ pub fn run_sequence(seed: u64, steps: u64) -> Result<Stats, Violation> {
             1 => rng.amount(held.max(1)),
             _ => held / (1 + rng.below(10)),
         };
+        let count = model.validator_count() as u64;
         let pick = rng.below(100);
-        let (action, result): (&'static str, Result<u64, Refusal>) = match pick {
-            0..=17 => ("deposit", model.deposit(user, rng.amount(1_000 * SOL))),
-            18..=25 => ("order_unstake", model.order_unstake(user, lst)),
-            26..=33 => ("instant_unstake", model.instant_unstake(user, lst)),
-            34..=39 => {
+        let (action, result): (&'static str, Step) = match pick {
+            0..=17 => ("deposit", landed(model.deposit(user, rng.amount(1_000 * SOL)))),
+            18..=24 => ("order_unstake", landed(model.order_unstake(user, lst))),
+            25..=31 => ("instant_unstake", landed(model.instant_unstake(user, lst))),
+            32..=36 => {
                 let max_fee = [0u16, 1, 10, 50, 300, 1_000, 10_000][rng.below(7) as usize];
-                ("unstake", model.unstake(user, lst, max_fee))
+                ("unstake", landed(model.unstake(user, lst, max_fee)))
             }
-            40..=43 => ("withdraw_stake", model.withdraw_stake(user, lst)),
-            44..=51 if !model.tickets.is_empty() => {
+            37..=41 => {
+                let index = rng.below(count + 1) as usize;
+                ("withdraw_stake", landed(model.withdraw_stake(user, index, lst)))
+            }
+            42..=49 if !model.tickets.is_empty() => {
                 let t = rng.below(model.tickets.len() as u64) as usize;
-                let r = model.claim(t);
-                if r.is_ok() {
-                    stats.tickets_paid += 1;
-                }
-                ("claim_ticket", r)
+                ("claim_ticket", landed(model.claim(t)))
             }
-            52..=55 => {
-                // A donation to the reserve or to a stake account.
+            50..=53 => {
                 let lamports = rng.amount(50 * SOL);
-                let observed = model.pool.observe_epoch == model.epoch && model.pool.all_validators_observed(model.epoch);
-                let settled = model.pool.last_update_epoch == model.epoch;
-                if rng.chance(50) || model.active == 0 {
-                    // The reserve is read at settlement.
-                    model.reserve += lamports;
-                    model.unrecognised += lamports;
+                if rng.chance(50) {
+                    model.donate_to_reserve(lamports);
                 } else {
-                    model.active += lamports;
-                    if observed && !settled {
-                        model.late += lamports;
-                    } else {
-                        model.unrecognised += lamports;
-                    }
+                    model.donate_to_stake(rng.below(VOTE_ACCOUNTS as u64) as usize, rng.chance(40), lamports);
                 }
-                ("donation", Ok(lamports))
+                ("donation", Ok(true))
             }
-            56..=59 => {
+            54..=57 => {
                 // A round trip must never return more than it put in.
                 let lamports = rng.amount(500 * SOL);
                 let r = model.deposit(user, lamports).and_then(|minted| {
@@ -475,77 +280,125 @@ pub fn run_sequence(seed: u64, steps: u64) -> Result<Stats, Violation> {
                         return Err(fail(step, "round trip", format!("deposited {lamports}, got {out} back")));
                     }
                 }
-                ("round trip", r)
+                ("round trip", landed(r))
             }
-            60..=61 => {
+            58..=59 => {
                 let fees = random_fees(&mut rng);
                 model.pool.schedule_fees(fees, model.epoch);
-                ("set_fees", Ok(0))
+                ("set_fees", Ok(true))
             }
-            62..=64 => {
-                model.pool.paused = if model.pool.paused == 0 { 1 + rng.below(PAUSED_ALL as u64) as u8 } else { 0 };
-                ("set_pause", Ok(0))
+            60 => {
+                // Pauses are short: lifted more readily than set.
+                model.pool.paused = if model.pool.paused == 0 && rng.chance(40) { 1 + rng.below(PAUSED_ALL as u64) as u8 } else { 0 };
+                ("set_pause", Ok(true))
             }
-            65..=70 => ("observe", model.observe().map(|_| 0)),
-            71..=75 => {
-                let due = model.pool.last_update_epoch != model.epoch;
-                let r = model.finalize();
-                if r.is_ok() && due {
-                    stats.settlements += 1;
-                }
-                ("finalize", r)
+            61 => {
+                // A run on the reserve: everyone leaves at any fee (the rest as tickets), three
+                // times over (the fees kept in the reserve go too), and due tickets are claimed:
+                // the reserve is left with little but what open tickets are owed.
+                let r = (0..3 * model.users.len()).try_fold(false, |any, k| {
+                    let u = k % model.users.len();
+                    let lst = model.users[u].lst / if k < model.users.len() { 2 } else { 1 };
+                    Ok(model.tx(|m| m.unstake(u, lst, 10_000)).is_ok() || any)
+                });
+                model.claim_all();
+                ("run on the reserve", r)
             }
-            76..=81 => ("rebalance", model.rebalance()),
-            82..=93 => {
-                // Three transactions: a refused one reverts only itself.
-                let r = model.observe();
-                if r.is_ok() {
-                    let settled = model.clone();
-                    let due = model.pool.last_update_epoch != model.epoch;
-                    match model.finalize() {
-                        Ok(_) => {
-                            stats.settlements += due as u64;
-                            let before_rebalance = model.clone();
-                            if model.rebalance().is_err() {
-                                model = before_rebalance;
-                            }
-                        }
-                        Err(_) => model = settled,
+            62..=65 => {
+                let index = rng.below(count + 1) as usize;
+                match rng.below(20) {
+                    0..=6 => {
+                        let weight = random_weight(&mut rng);
+                        ("add_validator", landed(model.add_validator(rng.below(VOTE_ACCOUNTS as u64) as usize, weight)))
                     }
+                    7..=10 => ("remove_validator", landed(model.remove_validator(index))),
+                    11..=17 => {
+                        let weight = random_weight(&mut rng);
+                        ("set_validator_weight", landed(model.set_validator_weight(index, weight)))
+                    }
+                    _ => ("deactivate_delinquent", landed(model.deactivate_delinquent(rng.below(VOTE_ACCOUNTS as u64) as usize, rng.chance(30)))),
                 }
-                ("crank", r.map(|_| 0))
             }
+            66..=70 => {
+                // One observe batch of a crank's plan, sometimes built carelessly.
+                let plan = model.plan_observe(2 + rng.below(5) as usize);
+                let r = if plan.is_empty() {
+                    Ok(false)
+                } else {
+                    let mut batch = plan[rng.below(plan.len() as u64) as usize].clone();
+                    if rng.chance(30) {
+                        batch = sloppy(&model, &mut rng, batch);
+                    }
+                    let landed_before = model.done.observe_batches;
+                    land(&mut model, &Op::Observe(batch), &mut stats).map(|_| model.done.observe_batches > landed_before)
+                };
+                ("observe_validators", crank_step(r))
+            }
+            71..=73 => {
+                let settled = model.done.settlements;
+                let r = land(&mut model, &Op::Finalize, &mut stats).map(|_| model.done.settlements > settled);
+                ("finalize_epoch", crank_step(r))
+            }
+            74..=75 => {
+                // One validator, maybe named with the wrong vote account.
+                let index = rng.below(count + 1) as u32;
+                let vote = match model.list.get(index as usize) {
+                    Some(e) if rng.chance(90) => e.vote_account,
+                    _ => model::vote_key(rng.below(VOTE_ACCOUNTS as u64) as usize),
+                };
+                let r = model.tx(|m| m.rebalance_validator(index, vote));
+                ("rebalance_validator", landed(r))
+            }
+            76..=77 => {
+                let r = (|| {
+                    let plan = land(&mut model, &Op::PlanRebalance, &mut stats)?;
+                    for op in &plan {
+                        land(&mut model, op, &mut stats)?;
+                    }
+                    Ok(!plan.is_empty())
+                })();
+                ("rebalance plan", crank_step(r))
+            }
+            78..=90 => {
+                let r = crank::two_cranks(&mut model, &mut rng, &mut stats, &mut late);
+                if late.len() > MAX_LATE {
+                    late.drain(..late.len() - MAX_LATE);
+                }
+                ("two cranks", crank_step(r.map(|_| true)))
+            }
+            91..=93 if !late.is_empty() => {
+                let op = late.swap_remove(rng.below(late.len() as u64) as usize);
+                stats.late_transactions += 1;
+                ("late crank transaction", crank_step(land(&mut model, &op, &mut stats).map(|_| true)))
+            }
+            // (A claim or a late transaction with none waiting: a deposit instead.)
+            _ if pick < 94 => ("deposit", landed(model.deposit(user, rng.amount(1_000 * SOL)))),
             _ => {
                 // Mainnet-like yields, sometimes none, sometimes a warm-up-like burst.
                 let ppm = [0u64, 50, 150, 300, 1_000, 20_000][rng.below(6) as usize];
                 model.advance(ppm);
                 stats.epochs += 1;
-                ("next epoch", Ok(0))
+                ("next epoch", Ok(true))
             }
         };
         match result {
-            Ok(_) => stats.accepted += 1,
-            Err(_) => {
+            Ok(true) => stats.accepted += 1,
+            Ok(false) => stats.refused += 1,
+            Err(Fail::Refused(_)) => {
                 // A refused instruction changes nothing: the chain reverts the transaction.
                 model = before;
                 stats.refused += 1;
             }
+            Err(Fail::Broken(m)) => return Err(fail(step, action, m)),
         }
+        stats.max_validators = stats.max_validators.max(model.validator_count() as u64);
         model.check().map_err(|m| fail(step, action, m))?;
     }
-    // The drain: unpaused, the crank every epoch, tickets claimed as they come due.
+    // The drain: unpaused, the crank alone every epoch, tickets claimed as they come due.
     model.pool.paused = 0;
-    for round in 0..6 {
-        let crank = model.observe().and_then(|_| model.finalize()).and_then(|_| model.rebalance());
-        crank.map_err(|e| fail(steps + round, "drain crank", e.to_string()))?;
-        let mut t = 0;
-        while t < model.tickets.len() {
-            if model.claim(t).is_ok() {
-                stats.tickets_paid += 1;
-            } else {
-                t += 1;
-            }
-        }
+    for round in 0..DRAIN_EPOCHS {
+        crank::crank_alone(&mut model, &mut rng, &mut stats).map_err(|m| fail(steps + round, "drain crank", m))?;
+        model.claim_all();
         model.check().map_err(|m| fail(steps + round, "drain", m))?;
         if model.tickets.is_empty() {
             break;
@@ -554,8 +407,13 @@ pub fn run_sequence(seed: u64, steps: u64) -> Result<Stats, Violation> {
     }
     if !model.tickets.is_empty() {
         let owed: u64 = model.tickets.iter().map(|t| t.lamports).sum();
-        return Err(fail(steps + 6, "drain", format!("{} tickets ({owed} lamports) unpaid after six epochs of cranking", model.tickets.len())));
+        return Err(fail(
+            steps + DRAIN_EPOCHS,
+            "drain",
+            format!("{} tickets ({owed} lamports) unpaid after {DRAIN_EPOCHS} epochs of cranking", model.tickets.len()),
+        ));
     }
+    stats.add(&model.done);
     Ok(stats)
 }
 

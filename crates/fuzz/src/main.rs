@@ -71,6 +71,30 @@ fn main() {
         "fuzz: {ran} sequences, {} steps ({} accepted, {} refused and reverted), {} epochs, {} settlements, {} tickets paid, in {elapsed:.1} s ({:.0} steps/s)",
         t.steps, t.accepted, t.refused, t.epochs, t.settlements, t.tickets_paid, t.steps as f64 / elapsed
     );
+    println!(
+        "  validators: up to {} in a list, {} added, {} removals started, {} entries dropped, {} stakes deactivated as delinquent",
+        t.max_validators, t.validators_added, t.removals_started, t.validators_removed, t.delinquent_deactivations
+    );
+    println!(
+        "  observe: {} batches landed, {} merges, {} transients and {} main withdrawals to the reserve; {} batches refused as predicted \
+         ({} naming a validator that moved, {} without a recorded transient, {} with nothing to observe)",
+        t.observe_batches,
+        t.merges,
+        t.transients_withdrawn,
+        t.main_withdrawals,
+        t.refused_batches,
+        t.refused_moved,
+        t.refused_transient_not_passed,
+        t.refused_nothing_to_observe
+    );
+    println!(
+        "  rebalance: {} splits ({} with the caller's rent), {} whole unstakes, {} transients staked, {} redelegations; {} refused",
+        t.splits, t.caller_rents, t.whole_unstakes, t.stakes_added, t.redelegations, t.refused_rebalances
+    );
+    println!(
+        "  cranks: {} interleaved pairs, {} stalled, {} late transactions, {} finalizes refused, {} repeated observe rounds of a lone crank; {} stake withdrawals",
+        t.interleaved_cranks, t.stalled_cranks, t.late_transactions, t.refused_finalizes, t.repeated_observe_rounds, t.stake_withdrawals
+    );
     if let Some(v) = failure.lock().expect("lock").clone() {
         println!("INVARIANT BROKEN: {v}");
         if save {
