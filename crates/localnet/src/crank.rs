@@ -47,7 +47,10 @@ pub async fn plan_step_staking(chain: &mut LocalChain, keys: &PoolKeys, step: Cr
         CrankStep::Observe => {
             let list = chain.validator_list(keys).await;
             let max_accounts = plan::max_observe_accounts(keys, &payer);
-            plan::observe_transactions(keys, &list.entries, epoch, max_accounts)
+            // Highest indices first (see liquid_staking_sdk::rpc::update).
+            let mut round = plan::observe_transactions(keys, &list.entries, epoch, max_accounts);
+            round.reverse();
+            round
         }
         CrankStep::Finalize => {
             let pool = chain.pool(&keys.pool).await;

@@ -252,7 +252,10 @@ pub fn update(
             }
             unobserved_before = Some(unobserved);
             let max_accounts = sender.observe_accounts(keys, payer, &list.entries);
-            let round = plan::observe_transactions(keys, &list.entries, epoch, max_accounts);
+            // Highest indices first: a batch that drops a leaving validator's entry moves the last
+            // entry into its slot, which a later batch of lower indices never names.
+            let mut round = plan::observe_transactions(keys, &list.entries, epoch, max_accounts);
+            round.reverse();
             sender.progress(&format!("observing {unobserved} validators ({} transactions)", round.len()));
             for (tx, result) in round.iter().zip(sender.send_all(CrankStep::Observe, &round)) {
                 match result {
