@@ -23,6 +23,12 @@ const QUOTE_MESSAGES: Record<string, string> = {
     StakeWithdrawalTooSmall: 'A stake withdrawal must be worth at least 1 SOL after its fee (the minimum delegation).',
     StakeWithdrawalTooLarge: 'This validator’s stake cannot give that much: it must keep at least 1 SOL delegated. Choose another validator or a smaller amount.',
     MathOverflow: 'Amount too large for the pool’s totals.',
+    PoolHasNoValue: 'The pool holds no SOL for its LST (a total loss): deposits are refused. Nothing was sent.',
+    LstAccountMissing: 'Your wallet has no LST account for this pool’s mint yet: stake first (that creates it). Nothing was sent.',
+    SlippageExceeded: 'The rate moved since the quote: the deposit would mint less LST than the quote less your slippage tolerance (Settings). Nothing was deposited; check the new quote and try again.',
+    ExitSlippageExceeded: 'The rate moved since the quote: the exit would pay less SOL than the quote less your slippage tolerance (Settings). Nothing was exited; check the new quote and try again.',
+    InstantPartBelowMinimum:
+        'The reserve’s buffer would now pay less SOL at once than the quote’s instant part less your slippage tolerance (Settings): it was drained, or instant exits were paused, since the quote. The exit was refused instead of turning the instant part into a ticket; nothing was exited. Check the new quote and try again.',
 };
 
 export function quoteMessage(e: QuoteError): string {
@@ -32,6 +38,13 @@ export function quoteMessage(e: QuoteError): string {
 function codeOfName(name: string): number | undefined {
     for (const [code, v] of Object.entries(PROGRAM_ERRORS)) if (v.name === name) return Number(code);
     return undefined;
+}
+
+/** A program error code as a name and the sentence shown for it (the app's own where it has
+ *  one, else the program's message). */
+export function programError(code: number): { name: string; message: string } | undefined {
+    const e = PROGRAM_ERRORS[code];
+    return e && { name: e.name, message: `${e.name}: ${QUOTE_MESSAGES[e.name] ?? `${e.msg}. Nothing was sent.`}` };
 }
 
 /** Finds a custom program error code anywhere in an error or simulation result. */
@@ -71,10 +84,8 @@ export function explain(e: unknown): { kind: string; message: string } {
     if (e instanceof QuoteError) return { kind: e.code, message: quoteMessage(e) };
     if (isUserRejection(e)) return { kind: 'rejected', message: 'You rejected the request in your wallet. Nothing was sent.' };
     const code = findCustomCode(e);
-    if (code !== undefined && PROGRAM_ERRORS[code]) {
-        const { name, msg } = PROGRAM_ERRORS[code];
-        return { kind: name, message: `${name}: ${QUOTE_MESSAGES[name] ?? msg}` };
-    }
+    const known = code !== undefined ? programError(code) : undefined;
+    if (known) return { kind: known.name, message: known.message };
     const msg = e instanceof Error ? e.message : String(e);
     if (/insufficient (funds|lamports)/i.test(msg)) return { kind: 'insufficient', message: 'Insufficient SOL for this transaction and its fees.' };
     return { kind: 'error', message: msg };

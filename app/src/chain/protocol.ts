@@ -116,17 +116,29 @@ export async function orderUnstakeInstructions(keys: PoolKeys, owner: Address, l
     return [getOrderUnstakeInstruction({ ...(await exitAccounts(keys, owner)), ticket, lstAmount, minLamportsOut, ticketNonce: nonce })];
 }
 
+/** The one-call exit. `minLamportsOut` bounds what is paid now plus what the ticket owes;
+ *  `minInstantLamportsOut` what is paid now (a buffer drained, or instant exits paused, between
+ *  the quote and the transaction would otherwise turn the instant part into a ticket). */
 export async function unstakeInstructions(
     keys: PoolKeys,
     owner: Address,
     lstAmount: bigint,
     maxFeeBps: number,
     minLamportsOut: bigint,
+    minInstantLamportsOut: bigint,
     nonce: bigint,
 ) {
     const ticket = await ticketAddress(keys, owner, nonce);
     return [
-        getUnstakeInstruction({ ...(await exitAccounts(keys, owner)), ticket, lstAmount, maxFeeBps, minLamportsOut, ticketNonce: nonce }),
+        getUnstakeInstruction({
+            ...(await exitAccounts(keys, owner)),
+            ticket,
+            lstAmount,
+            maxFeeBps,
+            minLamportsOut,
+            minInstantLamportsOut,
+            ticketNonce: nonce,
+        }),
     ];
 }
 

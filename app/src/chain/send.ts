@@ -22,8 +22,7 @@ import {
 import type { Wallet, WalletAccount } from '@wallet-standard/base';
 
 import type { Rpc, RpcSubscriptions } from './connection';
-import { UserFacingError, findCustomCode } from './errors';
-import { PROGRAM_ERRORS } from '../generated/idlExtras';
+import { UserFacingError, findCustomCode, programError } from './errors';
 import { SIGN_AND_SEND, SIGN_TRANSACTION, type SignAndSendFeature, type SignTransactionFeature } from './wallet';
 
 export interface SendContext {
@@ -133,8 +132,9 @@ async function confirmSignature(ctx: SendContext, signature: Signature, lastVali
 
 function simulationError(err: unknown, logs: readonly string[]): Error {
     const code = findCustomCode(err);
-    if (code !== undefined && PROGRAM_ERRORS[code]) {
-        const e = new UserFacingError(PROGRAM_ERRORS[code].name, `${PROGRAM_ERRORS[code].name}: ${PROGRAM_ERRORS[code].msg}. Nothing was sent.`);
+    const known = code !== undefined ? programError(code) : undefined;
+    if (known) {
+        const e = new UserFacingError(known.name, known.message);
         (e as { logs?: readonly string[] }).logs = logs;
         return e;
     }

@@ -1,7 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 
 import { useChain } from '../chain/store';
-import { isFresh, PAUSED_DEPOSITS, PAUSED_INSTANT_EXITS } from '../math';
+import { hasValue, isFresh, PAUSED_DEPOSITS, PAUSED_INSTANT_EXITS } from '../math';
 import { duration } from '../format';
 
 /** Rent-exempt minimum of an account of `size` bytes (getMinimumBalanceForRentExemption, once). */
@@ -62,6 +62,9 @@ export function PoolNotices({ flow }: { flow: 'deposit' | 'exit' | 'any' }) {
         });
     }
     if (flow !== 'exit' && c.pool.paused & PAUSED_DEPOSITS) notices.push({ kind: 'deposits-paused', text: 'Deposits are paused by the pool’s guardian.' });
+    if (flow !== 'exit' && !hasValue(c.pool)) {
+        notices.push({ kind: 'no-value', text: 'The pool holds no SOL for its LST (a total loss): deposits are refused.' });
+    }
     if (flow !== 'deposit' && c.pool.paused & PAUSED_INSTANT_EXITS) {
         notices.push({ kind: 'instant-paused', text: 'Instant exits and stake withdrawals are paused; delayed exits (tickets) still work.' });
     }

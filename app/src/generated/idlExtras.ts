@@ -5,7 +5,7 @@
  * The IDL's constants and event discriminators (the Codama Kit renderer renders neither).
  */
 
-import { getAdminChangedDecoder, getEpochFinalizedDecoder, getFeesScheduledDecoder, getInstantUnstakedDecoder, getPauseSetDecoder, getPoolInitializedDecoder, getRateBreakerResetDecoder, getRateBreakerTrippedDecoder, getRolesSetDecoder, getSolDepositedDecoder, getStakeDepositedDecoder, getStakeWithdrawnDecoder, getTicketClaimedDecoder, getTreasuryWithdrawnDecoder, getUnstakeOrderedDecoder, getValidatorAddedDecoder, getValidatorDeactivatedExternallyDecoder, getValidatorRebalancedDecoder, getValidatorRemovalStartedDecoder, getValidatorUnstakedDecoder, getValidatorWeightSetDecoder, getValidatorsObservedDecoder } from './types';
+import { getAdminChangedDecoder, getEpochFinalizedDecoder, getFeesScheduledDecoder, getInstantUnstakedDecoder, getPauseSetDecoder, getPoolInitializedDecoder, getRateBreakerResetDecoder, getRateBreakerTrippedDecoder, getRateBreakerTrippedV2Decoder, getReserveBufferScheduledDecoder, getRolesSetDecoder, getSolDepositedDecoder, getStakeDepositedDecoder, getStakeWithdrawnDecoder, getTicketClaimedDecoder, getTreasuryWithdrawnDecoder, getUnstakeOrderedDecoder, getValidatorAddedDecoder, getValidatorDeactivatedExternallyDecoder, getValidatorRebalancedDecoder, getValidatorRemovalStartedDecoder, getValidatorUnstakedDecoder, getValidatorWeightSetDecoder, getValidatorsObservedDecoder } from './types';
 
 export const IDL_CONSTANTS = {
   FEE_INCREASE_DELAY_EPOCHS: 2n,
@@ -14,8 +14,10 @@ export const IDL_CONSTANTS = {
   MAX_INSTANT_UNSTAKE_FEE_BPS: 1000,
   MAX_RESERVE_BUFFER_BPS: 5000,
   MAX_REWARD_FEE_BPS: 1000,
+  MAX_STAKE_INCREASES_PER_EPOCH: 32,
   MAX_VALIDATORS: 20000,
   MIN_INITIAL_DEPOSIT_LAMPORTS: 1000000000n,
+  MIN_RESERVE_BUFFER_BPS: 10,
   MIN_STAKE_DELEGATION_LAMPORTS: 1000000000n,
   POOL_SEED: new Uint8Array([112, 111, 111, 108]),
   RATE_BREAKER_DROP_BPS: 10n,
@@ -40,6 +42,8 @@ export const EVENT_DISCRIMINATORS = {
   poolInitialized: new Uint8Array([100, 118, 173, 87, 12, 198, 254, 229]),
   rateBreakerReset: new Uint8Array([85, 193, 53, 235, 163, 23, 52, 211]),
   rateBreakerTripped: new Uint8Array([152, 4, 5, 195, 217, 74, 153, 117]),
+  rateBreakerTrippedV2: new Uint8Array([118, 0, 37, 12, 179, 170, 223, 140]),
+  reserveBufferScheduled: new Uint8Array([180, 73, 220, 195, 243, 244, 102, 78]),
   rolesSet: new Uint8Array([214, 13, 236, 87, 106, 220, 125, 38]),
   solDeposited: new Uint8Array([111, 73, 30, 181, 111, 34, 200, 6]),
   stakeDeposited: new Uint8Array([69, 152, 144, 109, 232, 34, 225, 19]),
@@ -121,6 +125,17 @@ export const PROGRAM_ERRORS: Record<number, { name: string; msg: string }> = {
   6058: { name: "StakeNotHandedOver", msg: "The depositor did not hand the stake account's staker and withdrawer to the pool earlier in this transaction" },
   6059: { name: "WrongRateAccount", msg: "Rate account is not this pool's rate account" },
   6060: { name: "RateBreakerNotTripped", msg: "The rate account's breaker is not tripped: nothing to reset" },
+  6061: { name: "ReserveBufferTooLow", msg: "Reserve buffer below the floor (MIN_RESERVE_BUFFER_BPS)" },
+  6062: { name: "TransientStakeInFlight", msg: "The validator has a transient stake account in flight (one at a time); try after the next observe" },
+  6063: { name: "ValidatorBelowTarget", msg: "Unstaking only from a validator at or above its target" },
+  6064: { name: "NothingToStake", msg: "Nothing to stake into this validator: at or above its target, or less than the minimum stake available" },
+  6065: { name: "StakingLimitReached", msg: "The epoch's limit of staking rebalances (MAX_STAKE_INCREASES_PER_EPOCH) is reached" },
+  6066: { name: "RateAcknowledgementMismatch", msg: "The reset names a settlement other than the rate account's current one: read the rate again" },
+  6067: { name: "InstantPartBelowMinimum", msg: "Slippage: the instant part of the exit would pay less than the minimum the caller accepts" },
+  6068: { name: "PoolHasNoValue", msg: "The pool holds no SOL for its LST (a total loss): deposits are refused" },
+  6069: { name: "LstAccountMissing", msg: "There is no LST token account at this address: create the holder's LST account first" },
+  6070: { name: "NothingToObserve", msg: "Every validator of this batch was observed this epoch already: nothing to observe" },
+  6071: { name: "PoolAlreadyUpdated", msg: "The pool is already updated this epoch: nothing to finalize" },
 };
 
 /** Each event's data decoder (the generated type of the same name). */
@@ -133,6 +148,8 @@ export const EVENT_DECODERS = {
   poolInitialized: getPoolInitializedDecoder,
   rateBreakerReset: getRateBreakerResetDecoder,
   rateBreakerTripped: getRateBreakerTrippedDecoder,
+  rateBreakerTrippedV2: getRateBreakerTrippedV2Decoder,
+  reserveBufferScheduled: getReserveBufferScheduledDecoder,
   rolesSet: getRolesSetDecoder,
   solDeposited: getSolDepositedDecoder,
   stakeDeposited: getStakeDepositedDecoder,

@@ -3,7 +3,7 @@
 // app refuses what the program would refuse (with the same error name) before anything is sent.
 import type { Fees, Pool } from '../generated';
 import { IDL_CONSTANTS } from '../generated/idlExtras';
-import { MathError, checkedAdd, checkedSub, saturatingAdd, saturatingSub, u64 } from './core';
+import { MathError, checkedAdd, checkedSub, divCeil, saturatingAdd, saturatingSub, u64 } from './core';
 import { bufferTargetLamports } from './allocation';
 import { quoteInstantExit as mathQuoteInstantExit, maxInstantValue, type InstantQuote } from './instant';
 import {
@@ -98,8 +98,15 @@ export function dilutionYield(pool: PoolQuoteState, epochSlots: bigint): EpochYi
     );
 }
 
-/** `Pool::quote_deposit_sol`. */
+/** `Pool::require_value`: deposits need a pool whose LST is worth something (no SOL under
+ *  management for a positive supply is a total loss). */
+export function hasValue(pool: PoolQuoteState): boolean {
+    return pool.totalLamports > 0n || pool.lstSupply === 0n;
+}
+
+/** `Pool::quote_deposit_sol`: PoolHasNoValue after a total loss. */
 export function quoteDepositSol(pool: PoolQuoteState, lamports: bigint, epoch: bigint, epochSlots: bigint): DepositQuote {
+    if (!hasValue(pool)) throw new QuoteError('PoolHasNoValue');
     const y = dilutionYield(pool, epochSlots);
     return asProgramError(() =>
         mathQuoteDeposit(lamports, pool.totalLamports, pool.lstSupply, feesAt(pool, epoch).depositBps, y),
@@ -167,11 +174,15 @@ export interface UnstakeQuote {
     /** LST that becomes a ticket, and its quote. */
     ticketLst: bigint;
     ticket: ExitQuote | null;
+    /** SOL paid now (what `min_instant_lamports_out` bounds). */
+    instantLamportsOut: bigint;
     /** SOL paid now plus SOL the ticket will owe (what `min_lamports_out` bounds). */
     totalLamportsOut: bigint;
 }
 
-/** The one-call `unstake` (instructions/user/unstake.rs), after its freshness and zero checks. */
+/** The one-call `unstake` (instructions/user/unstake.rs), after its freshness and zero checks;
+ *  the instant part is `Pool::quote_unstake_instant_part` (none while instant exits are paused or
+ *  the pool holds no SOL). */
 export function quoteUnstake(
     pool: PoolQuoteState,
     lstAmount: bigint,
@@ -181,7 +192,7 @@ export function quoteUnstake(
 ): UnstakeQuote {
     const fees = feesAt(pool, epoch);
     let instantLst = 0n;
-    if ((pool.paused & PAUSED_INSTANT_EXITS) === 0) {
+    if ((pool.paused & PAUSED_INSTANT_EXITS) === 0 && pool.totalLamports !== 0n) {
         const maxValue = maxInstantValue(
             instantCurvePosition(pool, reserveBalance),
             pool.instantCurveTargetLamports,
@@ -205,12 +216,14 @@ export function quoteUnstake(
         ticket = quoteDelayedExit(after, ticketLst, epoch);
         if (ticket.lamportsOut === 0n) throw new QuoteError('ExitTooSmall');
     }
+    const instantLamportsOut = instant?.lamportsOut ?? 0n;
     return {
         instantLst,
         instant,
         ticketLst,
         ticket,
-        totalLamportsOut: (instant?.lamportsOut ?? 0n) + (ticket?.lamportsOut ?? 0n),
+        instantLamportsOut,
+        totalLamportsOut: instantLamportsOut + (ticket?.lamportsOut ?? 0n),
     };
 }
 
@@ -246,11 +259,12 @@ export function checkDepositSol(pool: PoolQuoteState, lamports: bigint, epoch: b
     requireOpen(pool, epoch, PAUSED_DEPOSITS);
     requirePositive(lamports);
     const q = quoteDepositSol(pool, lamports, epoch, epochSlots);
+    if (q.lstOut === 0n) throw new QuoteError('DepositTooSmall');
+    // `Pool::book_deposit`, after the handler's size checks (the slippage bound is the caller's).
     asProgramError(() => {
         checkedAdd(pool.totalLamports, lamports, 'deposit_total');
         checkedAdd(pool.lstSupply, q.lstOut, 'deposit_supply');
     });
-    if (q.lstOut === 0n) throw new QuoteError('DepositTooSmall');
     return q;
 }
 
@@ -284,6 +298,13 @@ export function checkWithdrawStake(pool: PoolQuoteState, lst: bigint, epoch: big
     requireOpen(pool, epoch, PAUSED_INSTANT_EXITS);
     requirePositive(lst);
     return quoteWithdrawStake(pool, lst, epoch);
+}
+
+/** `sdk::quote::with_slippage`: `lamports` less `slippageBps` of it, rounded against the caller
+ *  (the least a client accepts: `min_lst_out`, `min_lamports_out`, `min_instant_lamports_out`). */
+export function withSlippage(amount: bigint, slippageBps: number): bigint {
+    const bps = BigInt(Math.min(Math.max(Math.trunc(slippageBps), 0), 10_000));
+    return amount - divCeil(amount * bps, 10_000n);
 }
 
 /** `sdk::quote::ticket_claimable`. */

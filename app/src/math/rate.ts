@@ -5,9 +5,11 @@ import { BPS_DENOMINATOR, MathError, checkedAdd, checkedSub, max, min, mulDivCei
 
 const MAX_DEPOSIT_FEE_BPS = BigInt(IDL_CONSTANTS.MAX_DEPOSIT_FEE_BPS);
 
-/** LST minted for `lamports`, rounded down; an empty pool mints one unit per lamport. */
+/** LST minted for `lamports`, rounded down; an empty pool (no supply) mints one unit per
+ *  lamport; a pool with supply but no SOL (a total loss) mints nothing (`lst_for_deposit_no_value`). */
 export function lstForDeposit(lamports: bigint, totalLamports: bigint, lstSupply: bigint): bigint {
-    if (lstSupply === 0n || totalLamports === 0n) return lamports;
+    if (lstSupply === 0n) return lamports;
+    if (totalLamports === 0n) throw new MathError('lst_for_deposit_no_value');
     return mulDivFloor(lamports, lstSupply, totalLamports, 'lst_for_deposit');
 }
 

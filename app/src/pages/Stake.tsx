@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { getTokenSize } from '@solana-program/token';
 
 import { useChain } from '../chain/store';
 import { depositSolInstructions } from '../chain/protocol';
@@ -6,15 +7,13 @@ import { quoteMessage, UserFacingError } from '../chain/errors';
 import { Card, PoolNotices, Row, useRent } from '../components/common';
 import { FlowStatus, requireReady, requireSol, txFee, useFlow } from '../components/flow';
 import { bps, formatAmount, lst, parseAmount, rateText, sol } from '../format';
-import { checkDepositSol, feesAt, QuoteError, type DepositQuote } from '../math';
-
-const TOKEN_ACCOUNT_SIZE = 165; // SPL Token account
+import { checkDepositSol, feesAt, QuoteError, withSlippage, type DepositQuote } from '../math';
 
 export function StakePage() {
     const c = useChain();
     const [text, setText] = useState('');
     const flow = useFlow();
-    const ataRent = useRent(TOKEN_ACCOUNT_SIZE);
+    const ataRent = useRent(getTokenSize());
     const lamports = parseAmount(text);
 
     let quote: DepositQuote | null = null;
@@ -26,7 +25,7 @@ export function StakePage() {
             quoteError = e instanceof QuoteError ? quoteMessage(e) : (e as Error).message;
         }
     }
-    const minOut = quote ? (quote.lstOut * BigInt(10_000 - c.settings.slippageBps)) / 10_000n : null;
+    const minOut = quote ? withSlippage(quote.lstOut, c.settings.slippageBps) : null;
     const needed = lamports !== null ? lamports + txFee() + (c.lstAccountExists ? 0n : (ataRent ?? 0n)) : null;
 
     const submit = () =>
@@ -35,7 +34,7 @@ export function StakePage() {
             if (lamports === null) throw new UserFacingError('amount', 'Enter an amount of SOL.');
             const q = checkDepositSol(c.pool!, lamports, c.epoch!, c.epochSlots!);
             requireSol(c, lamports + txFee() + (c.lstAccountExists ? 0n : (ataRent ?? 0n)), 'this deposit');
-            const min = (q.lstOut * BigInt(10_000 - c.settings.slippageBps)) / 10_000n;
+            const min = withSlippage(q.lstOut, c.settings.slippageBps);
             const instructions = await depositSolInstructions(c.keys!, c.account.address as never, lamports, min, !c.lstAccountExists);
             return {
                 instructions,

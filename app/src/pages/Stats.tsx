@@ -4,7 +4,7 @@ import { fetchEpochHistory, type EpochPoint } from '../chain/history';
 import { useChain } from '../chain/store';
 import { Card, Row } from '../components/common';
 import { bps, percent, rateText, sol, lst } from '../format';
-import { feesAt, isFresh, poolBufferTargetLamports, reserveLiquidLamports } from '../math';
+import { feesAt, isFresh, PAUSED_DEPOSITS, PAUSED_INSTANT_EXITS, PAUSED_REBALANCING, poolBufferTargetLamports, reserveLiquidLamports } from '../math';
 
 export function StatsPage() {
     const c = useChain();
@@ -51,6 +51,11 @@ export function StatsPage() {
                         <Row label="Buffer (liquid / target)">
                             {c.reserveLamports !== null ? `${sol(reserveLiquidLamports(p, c.reserveLamports))} / ${sol(poolBufferTargetLamports(p))}` : '—'}
                         </Row>
+                        <Row label="Reserve buffer" testId="stats-reserve-buffer">
+                            {bps(p.reserveBufferBps)}
+                            {p.pendingReserveBufferEpoch !== 0n &&
+                                `, ${bps(p.pendingReserveBufferBps)} from the first settlement at or after epoch ${p.pendingReserveBufferEpoch}`}
+                        </Row>
                         <Row label="Validators">{p.validatorCount}</Row>
                         <Row label="Updated" testId="stats-fresh">
                             {c.epoch !== null && isFresh(p, c.epoch) ? `fresh (epoch ${p.lastUpdateEpoch})` : `stale (last update epoch ${p.lastUpdateEpoch}, now ${c.epoch ?? '…'})`}
@@ -70,7 +75,11 @@ export function StatsPage() {
                                 </Row>
                             </>
                         )}
-                        <Row label="Paused">{p.paused === 0 ? 'nothing' : [p.paused & 1 && 'deposits', p.paused & 2 && 'instant exits', p.paused & 4 && 'staking'].filter(Boolean).join(', ')}</Row>
+                        <Row label="Paused">{p.paused === 0
+                                ? 'nothing'
+                                : [p.paused & PAUSED_DEPOSITS && 'deposits', p.paused & PAUSED_INSTANT_EXITS && 'instant exits', p.paused & PAUSED_REBALANCING && 'staking']
+                                      .filter(Boolean)
+                                      .join(', ')}</Row>
                     </div>
                 )}
             </Card>

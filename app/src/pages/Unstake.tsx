@@ -27,6 +27,7 @@ import {
     instantFeeBps,
     QuoteError,
     reserveLiquidLamports,
+    withSlippage,
     type ExitQuote,
     type InstantQuote,
     type UnstakeQuote,
@@ -89,7 +90,7 @@ export function UnstakePage() {
             const pool = c.pool!;
             const epoch = c.epoch!;
             const reserve = c.reserveLamports ?? 0n;
-            const slip = (x: bigint) => (x * BigInt(10_000 - c.settings.slippageBps)) / 10_000n;
+            const slip = (x: bigint) => withSlippage(x, c.settings.slippageBps);
             switch (route) {
                 case 'instant': {
                     const q = checkInstantUnstake(pool, amount, reserve, epoch);
@@ -141,7 +142,15 @@ export function UnstakePage() {
                     requireLst(c, amount);
                     requireSol(c, txFee() + (q.ticketLst > 0n ? (ticketRent ?? 0n) : 0n), 'the ticket’s rent and the network fee');
                     return {
-                        instructions: await unstakeInstructions(c.keys!, owner, amount, maxFeeBps, slip(q.totalLamportsOut), newTicketNonce()),
+                        instructions: await unstakeInstructions(
+                            c.keys!,
+                            owner,
+                            amount,
+                            maxFeeBps,
+                            slip(q.totalLamportsOut),
+                            slip(q.instantLamportsOut),
+                            newTicketNonce(),
+                        ),
                         done: () => {
                             c.refreshTickets();
                             return `Unstaked: ${formatAmount(q.instant?.lamportsOut ?? 0n)} SOL now, ${formatAmount(q.ticket?.lamportsOut ?? 0n)} SOL as a ticket (quoted).`;
@@ -281,6 +290,16 @@ export function UnstakePage() {
                         <Row label="Total" testId="onecall-total">
                             {oneCall ? sol(oneCall.totalLamportsOut) : '—'}
                         </Row>
+                        <Row label={`Least accepted now (slippage ${bps(c.settings.slippageBps)})`} testId="onecall-min-instant">
+                            {oneCall ? sol(withSlippage(oneCall.instantLamportsOut, c.settings.slippageBps)) : '—'}
+                        </Row>
+                        <Row label="Least accepted in total" testId="onecall-min-total">
+                            {oneCall ? sol(withSlippage(oneCall.totalLamportsOut, c.settings.slippageBps)) : '—'}
+                        </Row>
+                        <div className="small">
+                            If the buffer pays less now than the first (drained, or instant exits paused since this quote), the exit
+                            is refused and nothing moves: it never turns your instant part into a ticket.
+                        </div>
                         {fees && position !== null && (
                             <div className="small">
                                 Instant fee now: {bps(instantFeeBps(position, c.pool!.instantCurveTargetLamports, fees.instantUnstakeMinBps, fees.instantUnstakeMaxBps))}

@@ -143,6 +143,14 @@ fn operators_and_stakers_on_the_real_local_chain() {
     cli.ok("op.json", &["unpause", "--deposits"]);
     assert!(cli.ok("op.json", &["set-fees", "--deposit-bps", "10"])["pendingFeesEpoch"].as_u64().is_some(), "an increase waits");
     cli.fails("op.json", &["set-fees", "--deposit-bps", "51"], "DepositFeeTooHigh");
+    assert!(cli.ok("op.json", &["set-reserve-buffer", "500"])["effectiveEpoch"].as_u64().is_some(), "a new buffer waits two boundaries");
+    assert!(cli.ok("op.json", &["set-reserve-buffer", "1000"])["effectiveEpoch"].is_null(), "the buffer in force cancels the change");
+    cli.fails("op.json", &["set-reserve-buffer", "5"], "ReserveBufferTooLow");
+    cli.fails("me.json", &["set-reserve-buffer", "500"], "NotAdmin");
+    let rate = cli.ok("me.json", &["pool", "rate"]);
+    assert_eq!(rate["breakerTripped"], false);
+    let (epoch, total, supply) = (rate["epoch"].to_string(), rate["totalLamports"].to_string(), rate["lstSupply"].to_string());
+    cli.fails("op.json", &["reset-rate-breaker", "--epoch", &epoch, "--total-lamports", &total, "--lst-supply", &supply], "RateBreakerNotTripped");
     let me = cli.ok("me.json", &["address"])["address"].as_str().unwrap().to_string();
     cli.fails("me.json", &["withdraw-treasury", "all"], "NotTreasuryAuthority");
 
@@ -189,7 +197,8 @@ fn every_command_has_help() {
         vec!["--help"], vec!["pool", "--help"], vec!["pool", "create", "--help"], vec!["pool", "show", "--help"],
         vec!["validator", "--help"], vec!["validator", "add", "--help"], vec!["validator", "remove", "--help"],
         vec!["validator", "set-weight", "--help"], vec!["validator", "list", "--help"], vec!["set-fees", "--help"],
-        vec!["set-roles", "--help"], vec!["withdraw-treasury", "--help"],
+        vec!["set-roles", "--help"], vec!["withdraw-treasury", "--help"], vec!["pool", "rate", "--help"],
+        vec!["set-reserve-buffer", "--help"], vec!["reset-rate-breaker", "--help"],
         vec!["pause", "--help"], vec!["unpause", "--help"], vec!["deposit", "--help"], vec!["deposit-stake", "--help"],
         vec!["instant-unstake", "--help"], vec!["order-unstake", "--help"], vec!["unstake", "--help"],
         vec!["withdraw-stake", "--help"], vec!["claim", "--help"], vec!["tickets", "--help"], vec!["crank", "--help"],

@@ -70,7 +70,20 @@ export type ExchangeRate = {
   slot: bigint;
   /** Clock's unix timestamp at that slot. */
   unixTimestamp: bigint;
-  /** Room for later fields (a new layout version). */
+  /**
+   * The highest rate since the pool's creation or the breaker's last reset: a settlement more
+   * than RATE_BREAKER_DROP_BPS below it trips the breaker (a slow drawdown trips it too).
+   */
+  highWaterTotalLamports: bigint;
+  highWaterLstSupply: bigint;
+  /**
+   * The last settlement before the breaker tripped, kept until the reset (zero otherwise): what
+   * the rate was when it was last trusted.
+   */
+  preTripEpoch: bigint;
+  preTripTotalLamports: bigint;
+  preTripLstSupply: bigint;
+  /** Room for later fields. */
   reserved: ReadonlyUint8Array;
 };
 
@@ -92,7 +105,20 @@ export type ExchangeRateArgs = {
   slot: number | bigint;
   /** Clock's unix timestamp at that slot. */
   unixTimestamp: number | bigint;
-  /** Room for later fields (a new layout version). */
+  /**
+   * The highest rate since the pool's creation or the breaker's last reset: a settlement more
+   * than RATE_BREAKER_DROP_BPS below it trips the breaker (a slow drawdown trips it too).
+   */
+  highWaterTotalLamports: number | bigint;
+  highWaterLstSupply: number | bigint;
+  /**
+   * The last settlement before the breaker tripped, kept until the reset (zero otherwise): what
+   * the rate was when it was last trusted.
+   */
+  preTripEpoch: number | bigint;
+  preTripTotalLamports: number | bigint;
+  preTripLstSupply: number | bigint;
+  /** Room for later fields. */
   reserved: ReadonlyUint8Array;
 };
 
@@ -110,7 +136,12 @@ export function getExchangeRateEncoder(): FixedSizeEncoder<ExchangeRateArgs> {
       ["epoch", getU64Encoder()],
       ["slot", getU64Encoder()],
       ["unixTimestamp", getI64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
+      ["highWaterTotalLamports", getU64Encoder()],
+      ["highWaterLstSupply", getU64Encoder()],
+      ["preTripEpoch", getU64Encoder()],
+      ["preTripTotalLamports", getU64Encoder()],
+      ["preTripLstSupply", getU64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 24)],
     ]),
     (value) => ({ ...value, discriminator: EXCHANGE_RATE_DISCRIMINATOR }),
   );
@@ -129,7 +160,12 @@ export function getExchangeRateDecoder(): FixedSizeDecoder<ExchangeRate> {
     ["epoch", getU64Decoder()],
     ["slot", getU64Decoder()],
     ["unixTimestamp", getI64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
+    ["highWaterTotalLamports", getU64Decoder()],
+    ["highWaterLstSupply", getU64Decoder()],
+    ["preTripEpoch", getU64Decoder()],
+    ["preTripTotalLamports", getU64Decoder()],
+    ["preTripLstSupply", getU64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 24)],
   ]);
 }
 

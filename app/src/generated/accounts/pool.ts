@@ -148,6 +148,19 @@ export type Pool = {
   createdEpoch: bigint;
   initialTotalLamports: bigint;
   initialLstSupply: bigint;
+  /** Epoch of `stake_increases` (the count starts again each epoch). */
+  stakeIncreasesEpoch: bigint;
+  /** Staking rebalances in `stake_increases_epoch` (at most MAX_STAKE_INCREASES_PER_EPOCH). */
+  stakeIncreases: number;
+  /**
+   * Lamports the pool's stake accounts lost in `observe_epoch` without a pool action (a
+   * slash): the gross loss the rate account's breaker weighs, whatever rewards elsewhere made
+   * of the net.
+   */
+  observedLossLamports: bigint;
+  /** The reserve buffer in force from `pending_reserve_buffer_epoch` on (0: no change pending). */
+  pendingReserveBufferBps: number;
+  pendingReserveBufferEpoch: bigint;
   /** Room for later fields without a migration. */
   reserved: ReadonlyUint8Array;
 };
@@ -242,6 +255,19 @@ export type PoolArgs = {
   createdEpoch: number | bigint;
   initialTotalLamports: number | bigint;
   initialLstSupply: number | bigint;
+  /** Epoch of `stake_increases` (the count starts again each epoch). */
+  stakeIncreasesEpoch: number | bigint;
+  /** Staking rebalances in `stake_increases_epoch` (at most MAX_STAKE_INCREASES_PER_EPOCH). */
+  stakeIncreases: number;
+  /**
+   * Lamports the pool's stake accounts lost in `observe_epoch` without a pool action (a
+   * slash): the gross loss the rate account's breaker weighs, whatever rewards elsewhere made
+   * of the net.
+   */
+  observedLossLamports: number | bigint;
+  /** The reserve buffer in force from `pending_reserve_buffer_epoch` on (0: no change pending). */
+  pendingReserveBufferBps: number;
+  pendingReserveBufferEpoch: number | bigint;
   /** Room for later fields without a migration. */
   reserved: ReadonlyUint8Array;
 };
@@ -291,7 +317,12 @@ export function getPoolEncoder(): FixedSizeEncoder<PoolArgs> {
       ["createdEpoch", getU64Encoder()],
       ["initialTotalLamports", getU64Encoder()],
       ["initialLstSupply", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 56)],
+      ["stakeIncreasesEpoch", getU64Encoder()],
+      ["stakeIncreases", getU16Encoder()],
+      ["observedLossLamports", getU64Encoder()],
+      ["pendingReserveBufferBps", getU16Encoder()],
+      ["pendingReserveBufferEpoch", getU64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 28)],
     ]),
     (value) => ({ ...value, discriminator: POOL_DISCRIMINATOR }),
   );
@@ -341,7 +372,12 @@ export function getPoolDecoder(): FixedSizeDecoder<Pool> {
     ["createdEpoch", getU64Decoder()],
     ["initialTotalLamports", getU64Decoder()],
     ["initialLstSupply", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 56)],
+    ["stakeIncreasesEpoch", getU64Decoder()],
+    ["stakeIncreases", getU16Decoder()],
+    ["observedLossLamports", getU64Decoder()],
+    ["pendingReserveBufferBps", getU16Decoder()],
+    ["pendingReserveBufferEpoch", getU64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 28)],
   ]);
 }
 

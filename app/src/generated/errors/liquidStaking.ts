@@ -136,6 +136,28 @@ export const LIQUID_STAKING_ERROR__STAKE_NOT_HANDED_OVER = 0x17aa; // 6058
 export const LIQUID_STAKING_ERROR__WRONG_RATE_ACCOUNT = 0x17ab; // 6059
 /** RateBreakerNotTripped: The rate account's breaker is not tripped: nothing to reset */
 export const LIQUID_STAKING_ERROR__RATE_BREAKER_NOT_TRIPPED = 0x17ac; // 6060
+/** ReserveBufferTooLow: Reserve buffer below the floor (MIN_RESERVE_BUFFER_BPS) */
+export const LIQUID_STAKING_ERROR__RESERVE_BUFFER_TOO_LOW = 0x17ad; // 6061
+/** TransientStakeInFlight: The validator has a transient stake account in flight (one at a time); try after the next observe */
+export const LIQUID_STAKING_ERROR__TRANSIENT_STAKE_IN_FLIGHT = 0x17ae; // 6062
+/** ValidatorBelowTarget: Unstaking only from a validator at or above its target */
+export const LIQUID_STAKING_ERROR__VALIDATOR_BELOW_TARGET = 0x17af; // 6063
+/** NothingToStake: Nothing to stake into this validator: at or above its target, or less than the minimum stake available */
+export const LIQUID_STAKING_ERROR__NOTHING_TO_STAKE = 0x17b0; // 6064
+/** StakingLimitReached: The epoch's limit of staking rebalances (MAX_STAKE_INCREASES_PER_EPOCH) is reached */
+export const LIQUID_STAKING_ERROR__STAKING_LIMIT_REACHED = 0x17b1; // 6065
+/** RateAcknowledgementMismatch: The reset names a settlement other than the rate account's current one: read the rate again */
+export const LIQUID_STAKING_ERROR__RATE_ACKNOWLEDGEMENT_MISMATCH = 0x17b2; // 6066
+/** InstantPartBelowMinimum: Slippage: the instant part of the exit would pay less than the minimum the caller accepts */
+export const LIQUID_STAKING_ERROR__INSTANT_PART_BELOW_MINIMUM = 0x17b3; // 6067
+/** PoolHasNoValue: The pool holds no SOL for its LST (a total loss): deposits are refused */
+export const LIQUID_STAKING_ERROR__POOL_HAS_NO_VALUE = 0x17b4; // 6068
+/** LstAccountMissing: There is no LST token account at this address: create the holder's LST account first */
+export const LIQUID_STAKING_ERROR__LST_ACCOUNT_MISSING = 0x17b5; // 6069
+/** NothingToObserve: Every validator of this batch was observed this epoch already: nothing to observe */
+export const LIQUID_STAKING_ERROR__NOTHING_TO_OBSERVE = 0x17b6; // 6070
+/** PoolAlreadyUpdated: The pool is already updated this epoch: nothing to finalize */
+export const LIQUID_STAKING_ERROR__POOL_ALREADY_UPDATED = 0x17b7; // 6071
 
 export type LiquidStakingError =
   | typeof LIQUID_STAKING_ERROR__DEPOSIT_FEE_TOO_HIGH
@@ -147,14 +169,18 @@ export type LiquidStakingError =
   | typeof LIQUID_STAKING_ERROR__EXIT_TOO_SMALL
   | typeof LIQUID_STAKING_ERROR__INITIAL_DEPOSIT_TOO_SMALL
   | typeof LIQUID_STAKING_ERROR__INSTANT_EXITS_PAUSED
+  | typeof LIQUID_STAKING_ERROR__INSTANT_PART_BELOW_MINIMUM
   | typeof LIQUID_STAKING_ERROR__INSTANT_UNSTAKE_FEE_RANGE_INVALID
   | typeof LIQUID_STAKING_ERROR__INSTANT_UNSTAKE_FEE_TOO_HIGH
   | typeof LIQUID_STAKING_ERROR__INSUFFICIENT_LIQUIDITY
   | typeof LIQUID_STAKING_ERROR__INVALID_STAKE_ACCOUNT_DATA
   | typeof LIQUID_STAKING_ERROR__INVALID_STAKE_HISTORY
   | typeof LIQUID_STAKING_ERROR__INVALID_VOTE_ACCOUNT
+  | typeof LIQUID_STAKING_ERROR__LST_ACCOUNT_MISSING
   | typeof LIQUID_STAKING_ERROR__MATH_OVERFLOW
   | typeof LIQUID_STAKING_ERROR__NOT_ADMIN
+  | typeof LIQUID_STAKING_ERROR__NOTHING_TO_OBSERVE
+  | typeof LIQUID_STAKING_ERROR__NOTHING_TO_STAKE
   | typeof LIQUID_STAKING_ERROR__NOT_OPERATOR
   | typeof LIQUID_STAKING_ERROR__NOT_PAUSE_GUARDIAN
   | typeof LIQUID_STAKING_ERROR__NOT_PROPOSED_ADMIN
@@ -162,11 +188,15 @@ export type LiquidStakingError =
   | typeof LIQUID_STAKING_ERROR__NOT_TREASURY_AUTHORITY
   | typeof LIQUID_STAKING_ERROR__OBSERVE_ACCOUNTS_MISMATCH
   | typeof LIQUID_STAKING_ERROR__ONLY_ADMIN_CAN_UNPAUSE
+  | typeof LIQUID_STAKING_ERROR__POOL_ALREADY_UPDATED
+  | typeof LIQUID_STAKING_ERROR__POOL_HAS_NO_VALUE
   | typeof LIQUID_STAKING_ERROR__POOL_STALE
+  | typeof LIQUID_STAKING_ERROR__RATE_ACKNOWLEDGEMENT_MISMATCH
   | typeof LIQUID_STAKING_ERROR__RATE_BREAKER_NOT_TRIPPED
   | typeof LIQUID_STAKING_ERROR__REBALANCING_PAUSED
   | typeof LIQUID_STAKING_ERROR__RESERVE_AWAITING_UNSTAKE
   | typeof LIQUID_STAKING_ERROR__RESERVE_BUFFER_TOO_HIGH
+  | typeof LIQUID_STAKING_ERROR__RESERVE_BUFFER_TOO_LOW
   | typeof LIQUID_STAKING_ERROR__RESERVE_TOO_LOW
   | typeof LIQUID_STAKING_ERROR__REWARD_FEE_TOO_HIGH
   | typeof LIQUID_STAKING_ERROR__SLIPPAGE_EXCEEDED
@@ -179,14 +209,17 @@ export type LiquidStakingError =
   | typeof LIQUID_STAKING_ERROR__STAKE_NOT_HANDED_OVER
   | typeof LIQUID_STAKING_ERROR__STAKE_WITHDRAWAL_TOO_LARGE
   | typeof LIQUID_STAKING_ERROR__STAKE_WITHDRAWAL_TOO_SMALL
+  | typeof LIQUID_STAKING_ERROR__STAKING_LIMIT_REACHED
   | typeof LIQUID_STAKING_ERROR__TICKET_ACCOUNT_MISMATCH
   | typeof LIQUID_STAKING_ERROR__TICKET_ALREADY_EXISTS
   | typeof LIQUID_STAKING_ERROR__TICKET_NOT_CLAIMABLE_YET
   | typeof LIQUID_STAKING_ERROR__TICKET_POOL_MISMATCH
   | typeof LIQUID_STAKING_ERROR__TRANSIENT_STAKE_ACCOUNT_MISMATCH
+  | typeof LIQUID_STAKING_ERROR__TRANSIENT_STAKE_IN_FLIGHT
   | typeof LIQUID_STAKING_ERROR__TREASURY_BALANCE_TOO_LOW
   | typeof LIQUID_STAKING_ERROR__TREASURY_SHARE_TOO_HIGH
   | typeof LIQUID_STAKING_ERROR__VALIDATOR_ALREADY_ADDED
+  | typeof LIQUID_STAKING_ERROR__VALIDATOR_BELOW_TARGET
   | typeof LIQUID_STAKING_ERROR__VALIDATOR_INDEX_MISMATCH
   | typeof LIQUID_STAKING_ERROR__VALIDATOR_INDEX_OUT_OF_RANGE
   | typeof LIQUID_STAKING_ERROR__VALIDATOR_LIST_FULL
@@ -212,14 +245,18 @@ if (process.env.NODE_ENV !== "production") {
     [LIQUID_STAKING_ERROR__EXIT_TOO_SMALL]: `Exit too small: the LST is worth nothing after the fee`,
     [LIQUID_STAKING_ERROR__INITIAL_DEPOSIT_TOO_SMALL]: `Initial deposit below MIN_INITIAL_DEPOSIT_LAMPORTS`,
     [LIQUID_STAKING_ERROR__INSTANT_EXITS_PAUSED]: `Instant exits are paused`,
+    [LIQUID_STAKING_ERROR__INSTANT_PART_BELOW_MINIMUM]: `Slippage: the instant part of the exit would pay less than the minimum the caller accepts`,
     [LIQUID_STAKING_ERROR__INSTANT_UNSTAKE_FEE_RANGE_INVALID]: `Instant-exit minimum fee above its maximum`,
     [LIQUID_STAKING_ERROR__INSTANT_UNSTAKE_FEE_TOO_HIGH]: `Instant-exit maximum fee above the on-chain cap (MAX_INSTANT_UNSTAKE_FEE_BPS)`,
     [LIQUID_STAKING_ERROR__INSUFFICIENT_LIQUIDITY]: `The reserve's buffer cannot pay this instant exit; use a delayed exit or a smaller amount`,
     [LIQUID_STAKING_ERROR__INVALID_STAKE_ACCOUNT_DATA]: `Stake account data could not be read as a stake account`,
     [LIQUID_STAKING_ERROR__INVALID_STAKE_HISTORY]: `Stake history sysvar data is malformed`,
     [LIQUID_STAKING_ERROR__INVALID_VOTE_ACCOUNT]: `Account is not a vote account`,
+    [LIQUID_STAKING_ERROR__LST_ACCOUNT_MISSING]: `There is no LST token account at this address: create the holder's LST account first`,
     [LIQUID_STAKING_ERROR__MATH_OVERFLOW]: `Arithmetic overflow: the amount is too large for the pool's totals`,
     [LIQUID_STAKING_ERROR__NOT_ADMIN]: `Signer is not the pool's admin`,
+    [LIQUID_STAKING_ERROR__NOTHING_TO_OBSERVE]: `Every validator of this batch was observed this epoch already: nothing to observe`,
+    [LIQUID_STAKING_ERROR__NOTHING_TO_STAKE]: `Nothing to stake into this validator: at or above its target, or less than the minimum stake available`,
     [LIQUID_STAKING_ERROR__NOT_OPERATOR]: `Signer is not the pool's operator`,
     [LIQUID_STAKING_ERROR__NOT_PAUSE_GUARDIAN]: `Signer is neither the pause guardian nor the admin`,
     [LIQUID_STAKING_ERROR__NOT_PROPOSED_ADMIN]: `Signer is not the proposed admin`,
@@ -227,11 +264,15 @@ if (process.env.NODE_ENV !== "production") {
     [LIQUID_STAKING_ERROR__NOT_TREASURY_AUTHORITY]: `Signer is not the pool's treasury authority`,
     [LIQUID_STAKING_ERROR__OBSERVE_ACCOUNTS_MISMATCH]: `Observe: after the fixed accounts, each validator's main stake account, then its transient only when one is recorded`,
     [LIQUID_STAKING_ERROR__ONLY_ADMIN_CAN_UNPAUSE]: `Only the admin can unpause`,
+    [LIQUID_STAKING_ERROR__POOL_ALREADY_UPDATED]: `The pool is already updated this epoch: nothing to finalize`,
+    [LIQUID_STAKING_ERROR__POOL_HAS_NO_VALUE]: `The pool holds no SOL for its LST (a total loss): deposits are refused`,
     [LIQUID_STAKING_ERROR__POOL_STALE]: `Pool not updated this epoch: run the crank (observe then finalize) first`,
+    [LIQUID_STAKING_ERROR__RATE_ACKNOWLEDGEMENT_MISMATCH]: `The reset names a settlement other than the rate account's current one: read the rate again`,
     [LIQUID_STAKING_ERROR__RATE_BREAKER_NOT_TRIPPED]: `The rate account's breaker is not tripped: nothing to reset`,
     [LIQUID_STAKING_ERROR__REBALANCING_PAUSED]: `Staking new SOL is paused (unstaking for tickets and the buffer goes on)`,
     [LIQUID_STAKING_ERROR__RESERVE_AWAITING_UNSTAKE]: `The reserve does not hold this ticket's SOL yet: the stake is still deactivating`,
     [LIQUID_STAKING_ERROR__RESERVE_BUFFER_TOO_HIGH]: `Reserve buffer above the cap (MAX_RESERVE_BUFFER_BPS)`,
+    [LIQUID_STAKING_ERROR__RESERVE_BUFFER_TOO_LOW]: `Reserve buffer below the floor (MIN_RESERVE_BUFFER_BPS)`,
     [LIQUID_STAKING_ERROR__RESERVE_TOO_LOW]: `Reserve holds too little SOL to fund the stake account`,
     [LIQUID_STAKING_ERROR__REWARD_FEE_TOO_HIGH]: `Reward fee above the on-chain cap (MAX_REWARD_FEE_BPS)`,
     [LIQUID_STAKING_ERROR__SLIPPAGE_EXCEEDED]: `Slippage: the LST minted would be below the minimum the caller accepts`,
@@ -244,14 +285,17 @@ if (process.env.NODE_ENV !== "production") {
     [LIQUID_STAKING_ERROR__STAKE_NOT_HANDED_OVER]: `The depositor did not hand the stake account's staker and withdrawer to the pool earlier in this transaction`,
     [LIQUID_STAKING_ERROR__STAKE_WITHDRAWAL_TOO_LARGE]: `Stake withdrawal would leave the validator's stake account below rent + the minimum delegation`,
     [LIQUID_STAKING_ERROR__STAKE_WITHDRAWAL_TOO_SMALL]: `Stake withdrawal below the minimum delegation`,
+    [LIQUID_STAKING_ERROR__STAKING_LIMIT_REACHED]: `The epoch's limit of staking rebalances (MAX_STAKE_INCREASES_PER_EPOCH) is reached`,
     [LIQUID_STAKING_ERROR__TICKET_ACCOUNT_MISMATCH]: `Ticket account is not the ticket address for this pool, owner and nonce`,
     [LIQUID_STAKING_ERROR__TICKET_ALREADY_EXISTS]: `A ticket with this nonce already exists for this owner: choose another nonce`,
     [LIQUID_STAKING_ERROR__TICKET_NOT_CLAIMABLE_YET]: `Ticket not claimable yet: wait for its claimable epoch`,
     [LIQUID_STAKING_ERROR__TICKET_POOL_MISMATCH]: `Ticket belongs to another pool`,
     [LIQUID_STAKING_ERROR__TRANSIENT_STAKE_ACCOUNT_MISMATCH]: `Transient stake account is not the one derived for this pool and validator`,
+    [LIQUID_STAKING_ERROR__TRANSIENT_STAKE_IN_FLIGHT]: `The validator has a transient stake account in flight (one at a time); try after the next observe`,
     [LIQUID_STAKING_ERROR__TREASURY_BALANCE_TOO_LOW]: `The treasury holds less LST than requested`,
     [LIQUID_STAKING_ERROR__TREASURY_SHARE_TOO_HIGH]: `Treasury share above 100%`,
     [LIQUID_STAKING_ERROR__VALIDATOR_ALREADY_ADDED]: `Validator already in the pool (its stake account exists)`,
+    [LIQUID_STAKING_ERROR__VALIDATOR_BELOW_TARGET]: `Unstaking only from a validator at or above its target`,
     [LIQUID_STAKING_ERROR__VALIDATOR_INDEX_MISMATCH]: `Vote account does not match the validator at this index`,
     [LIQUID_STAKING_ERROR__VALIDATOR_INDEX_OUT_OF_RANGE]: `Validator index out of range`,
     [LIQUID_STAKING_ERROR__VALIDATOR_LIST_FULL]: `Validator list is full`,

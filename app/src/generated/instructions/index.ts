@@ -23,6 +23,7 @@ export * from "./removeValidator";
 export * from "./resetRateBreaker";
 export * from "./setFees";
 export * from "./setPause";
+export * from "./setReserveBuffer";
 export * from "./setRoles";
 export * from "./setValidatorWeight";
 export * from "./unstake";

@@ -206,6 +206,10 @@ export type InitializePoolAsyncInput<
   payer: TransactionSigner<TAccountPayer>;
   /** The new LST mint; a fresh keypair (its signature proves nobody else can create this pool). */
   lstMint: TransactionSigner<TAccountLstMint>;
+  /**
+   * whose path for an address that already holds lamports, CreateAccountAllowPrefund, the
+   * runtime does not have yet).
+   */
   pool?: Address<TAccountPool>;
   reserve?: Address<TAccountReserve>;
   /**
@@ -213,7 +217,7 @@ export type InitializePoolAsyncInput<
    * transaction; claimed here.
    */
   validatorList: Address<TAccountValidatorList>;
-  /** The exchange-rate account lenders read, `[RATE_SEED, pool]`. */
+  /** here (as the pool, for the same reason). */
   rate?: Address<TAccountRate>;
   admin: Address<TAccountAdmin>;
   operator: Address<TAccountOperator>;
@@ -421,6 +425,10 @@ export type InitializePoolInput<
   payer: TransactionSigner<TAccountPayer>;
   /** The new LST mint; a fresh keypair (its signature proves nobody else can create this pool). */
   lstMint: TransactionSigner<TAccountLstMint>;
+  /**
+   * whose path for an address that already holds lamports, CreateAccountAllowPrefund, the
+   * runtime does not have yet).
+   */
   pool: Address<TAccountPool>;
   reserve: Address<TAccountReserve>;
   /**
@@ -428,7 +436,7 @@ export type InitializePoolInput<
    * transaction; claimed here.
    */
   validatorList: Address<TAccountValidatorList>;
-  /** The exchange-rate account lenders read, `[RATE_SEED, pool]`. */
+  /** here (as the pool, for the same reason). */
   rate: Address<TAccountRate>;
   admin: Address<TAccountAdmin>;
   operator: Address<TAccountOperator>;
@@ -603,6 +611,10 @@ export type ParsedInitializePoolInstruction<
     payer: TAccountMetas[0];
     /** The new LST mint; a fresh keypair (its signature proves nobody else can create this pool). */
     lstMint: TAccountMetas[1];
+    /**
+     * whose path for an address that already holds lamports, CreateAccountAllowPrefund, the
+     * runtime does not have yet).
+     */
     pool: TAccountMetas[2];
     reserve: TAccountMetas[3];
     /**
@@ -610,7 +622,7 @@ export type ParsedInitializePoolInstruction<
      * transaction; claimed here.
      */
     validatorList: TAccountMetas[4];
-    /** The exchange-rate account lenders read, `[RATE_SEED, pool]`. */
+    /** here (as the pool, for the same reason). */
     rate: TAccountMetas[5];
     admin: TAccountMetas[6];
     operator: TAccountMetas[7];

@@ -18,6 +18,7 @@ import {
   getU32Encoder,
   transformEncoder,
   type AccountMeta,
+  type AccountSignerMeta,
   type Address,
   type FixedSizeCodec,
   type FixedSizeDecoder,
@@ -27,7 +28,9 @@ import {
   type InstructionWithData,
   type ReadonlyAccount,
   type ReadonlyUint8Array,
+  type TransactionSigner,
   type WritableAccount,
+  type WritableSignerAccount,
 } from "@solana/kit";
 import { LIQUID_STAKING_PROGRAM_ADDRESS } from "../programs";
 import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
@@ -62,6 +65,7 @@ export type RebalanceValidatorInstruction<
   TAccountSystemProgram extends string | AccountMeta<string> =
     "11111111111111111111111111111111",
   TAccountTransientStake extends string | AccountMeta<string> = string,
+  TAccountPayer extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -103,6 +107,10 @@ export type RebalanceValidatorInstruction<
       TAccountTransientStake extends string
         ? WritableAccount<TAccountTransientStake>
         : TAccountTransientStake,
+      TAccountPayer extends string
+        ? WritableSignerAccount<TAccountPayer> &
+            AccountSignerMeta<TAccountPayer>
+        : TAccountPayer,
       ...TRemainingAccounts,
     ]
   >;
@@ -154,6 +162,7 @@ export type RebalanceValidatorInput<
   TAccountStakeConfig extends string = string,
   TAccountSystemProgram extends string = string,
   TAccountTransientStake extends string = string,
+  TAccountPayer extends string = string,
 > = {
   pool: Address<TAccountPool>;
   validatorList: Address<TAccountValidatorList>;
@@ -167,6 +176,11 @@ export type RebalanceValidatorInput<
   stakeConfig?: Address<TAccountStakeConfig>;
   systemProgram?: Address<TAccountSystemProgram>;
   transientStake: Address<TAccountTransientStake>;
+  /**
+   * Anyone: pays a transient's rent when the reserve holds too little pool SOL for it (the
+   * rent then stays with the pool, like a donation).
+   */
+  payer: TransactionSigner<TAccountPayer>;
   index: RebalanceValidatorInstructionDataArgs["index"];
 };
 
@@ -183,6 +197,7 @@ export function getRebalanceValidatorInstruction<
   TAccountStakeConfig extends string,
   TAccountSystemProgram extends string,
   TAccountTransientStake extends string,
+  TAccountPayer extends string,
   TProgramAddress extends Address = typeof LIQUID_STAKING_PROGRAM_ADDRESS,
 >(
   input: RebalanceValidatorInput<
@@ -197,7 +212,8 @@ export function getRebalanceValidatorInstruction<
     TAccountRent,
     TAccountStakeConfig,
     TAccountSystemProgram,
-    TAccountTransientStake
+    TAccountTransientStake,
+    TAccountPayer
   >,
   config?: { programAddress?: TProgramAddress },
 ): RebalanceValidatorInstruction<
@@ -213,7 +229,8 @@ export function getRebalanceValidatorInstruction<
   TAccountRent,
   TAccountStakeConfig,
   TAccountSystemProgram,
-  TAccountTransientStake
+  TAccountTransientStake,
+  TAccountPayer
 > {
   // Program address.
   const programAddress =
@@ -233,6 +250,7 @@ export function getRebalanceValidatorInstruction<
     stakeConfig: { value: input.stakeConfig ?? null, isWritable: false },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
     transientStake: { value: input.transientStake ?? null, isWritable: true },
+    payer: { value: input.payer ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -283,6 +301,7 @@ export function getRebalanceValidatorInstruction<
       getAccountMeta(accounts.stakeConfig),
       getAccountMeta(accounts.systemProgram),
       getAccountMeta(accounts.transientStake),
+      getAccountMeta(accounts.payer),
     ],
     data: getRebalanceValidatorInstructionDataEncoder().encode(
       args as RebalanceValidatorInstructionDataArgs,
@@ -301,7 +320,8 @@ export function getRebalanceValidatorInstruction<
     TAccountRent,
     TAccountStakeConfig,
     TAccountSystemProgram,
-    TAccountTransientStake
+    TAccountTransientStake,
+    TAccountPayer
   >);
 }
 
@@ -323,6 +343,11 @@ export type ParsedRebalanceValidatorInstruction<
     stakeConfig: TAccountMetas[9];
     systemProgram: TAccountMetas[10];
     transientStake: TAccountMetas[11];
+    /**
+     * Anyone: pays a transient's rent when the reserve holds too little pool SOL for it (the
+     * rent then stays with the pool, like a donation).
+     */
+    payer: TAccountMetas[12];
   };
   data: RebalanceValidatorInstructionData;
 };
@@ -335,7 +360,7 @@ export function parseRebalanceValidatorInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedRebalanceValidatorInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 12) {
+  if (instruction.accounts.length < 13) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -360,6 +385,7 @@ export function parseRebalanceValidatorInstruction<
       stakeConfig: getNextAccount(),
       systemProgram: getNextAccount(),
       transientStake: getNextAccount(),
+      payer: getNextAccount(),
     },
     data: getRebalanceValidatorInstructionDataDecoder().decode(
       instruction.data,

@@ -14,6 +14,8 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU64Decoder,
+  getU64Encoder,
   transformEncoder,
   type AccountMeta,
   type AccountSignerMeta,
@@ -69,13 +71,25 @@ export type ResetRateBreakerInstruction<
 
 export type ResetRateBreakerInstructionData = {
   discriminator: ReadonlyUint8Array;
+  epoch: bigint;
+  totalLamports: bigint;
+  lstSupply: bigint;
 };
 
-export type ResetRateBreakerInstructionDataArgs = {};
+export type ResetRateBreakerInstructionDataArgs = {
+  epoch: number | bigint;
+  totalLamports: number | bigint;
+  lstSupply: number | bigint;
+};
 
 export function getResetRateBreakerInstructionDataEncoder(): FixedSizeEncoder<ResetRateBreakerInstructionDataArgs> {
   return transformEncoder(
-    getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
+    getStructEncoder([
+      ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["epoch", getU64Encoder()],
+      ["totalLamports", getU64Encoder()],
+      ["lstSupply", getU64Encoder()],
+    ]),
     (value) => ({ ...value, discriminator: RESET_RATE_BREAKER_DISCRIMINATOR }),
   );
 }
@@ -83,6 +97,9 @@ export function getResetRateBreakerInstructionDataEncoder(): FixedSizeEncoder<Re
 export function getResetRateBreakerInstructionDataDecoder(): FixedSizeDecoder<ResetRateBreakerInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["epoch", getU64Decoder()],
+    ["totalLamports", getU64Decoder()],
+    ["lstSupply", getU64Decoder()],
   ]);
 }
 
@@ -104,6 +121,9 @@ export type ResetRateBreakerInput<
   admin: TransactionSigner<TAccountAdmin>;
   pool: Address<TAccountPool>;
   rate: Address<TAccountRate>;
+  epoch: ResetRateBreakerInstructionDataArgs["epoch"];
+  totalLamports: ResetRateBreakerInstructionDataArgs["totalLamports"];
+  lstSupply: ResetRateBreakerInstructionDataArgs["lstSupply"];
 };
 
 export function getResetRateBreakerInstruction<
@@ -135,6 +155,9 @@ export function getResetRateBreakerInstruction<
     ResolvedAccount
   >;
 
+  // Original args.
+  const args = { ...input };
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
@@ -142,7 +165,9 @@ export function getResetRateBreakerInstruction<
       getAccountMeta(accounts.pool),
       getAccountMeta(accounts.rate),
     ],
-    data: getResetRateBreakerInstructionDataEncoder().encode({}),
+    data: getResetRateBreakerInstructionDataEncoder().encode(
+      args as ResetRateBreakerInstructionDataArgs,
+    ),
     programAddress,
   } as ResetRateBreakerInstruction<
     TProgramAddress,

@@ -100,6 +100,7 @@ export type UnstakeInstructionData = {
   lstAmount: bigint;
   maxFeeBps: number;
   minLamportsOut: bigint;
+  minInstantLamportsOut: bigint;
   ticketNonce: bigint;
 };
 
@@ -107,6 +108,7 @@ export type UnstakeInstructionDataArgs = {
   lstAmount: number | bigint;
   maxFeeBps: number;
   minLamportsOut: number | bigint;
+  minInstantLamportsOut: number | bigint;
   ticketNonce: number | bigint;
 };
 
@@ -117,6 +119,7 @@ export function getUnstakeInstructionDataEncoder(): FixedSizeEncoder<UnstakeInst
       ["lstAmount", getU64Encoder()],
       ["maxFeeBps", getU16Encoder()],
       ["minLamportsOut", getU64Encoder()],
+      ["minInstantLamportsOut", getU64Encoder()],
       ["ticketNonce", getU64Encoder()],
     ]),
     (value) => ({ ...value, discriminator: UNSTAKE_DISCRIMINATOR }),
@@ -129,6 +132,7 @@ export function getUnstakeInstructionDataDecoder(): FixedSizeDecoder<UnstakeInst
     ["lstAmount", getU64Decoder()],
     ["maxFeeBps", getU16Decoder()],
     ["minLamportsOut", getU64Decoder()],
+    ["minInstantLamportsOut", getU64Decoder()],
     ["ticketNonce", getU64Decoder()],
   ]);
 }
@@ -170,6 +174,7 @@ export type UnstakeInput<
   lstAmount: UnstakeInstructionDataArgs["lstAmount"];
   maxFeeBps: UnstakeInstructionDataArgs["maxFeeBps"];
   minLamportsOut: UnstakeInstructionDataArgs["minLamportsOut"];
+  minInstantLamportsOut: UnstakeInstructionDataArgs["minInstantLamportsOut"];
   ticketNonce: UnstakeInstructionDataArgs["ticketNonce"];
 };
 

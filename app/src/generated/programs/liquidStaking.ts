@@ -34,6 +34,7 @@ import {
   parseResetRateBreakerInstruction,
   parseSetFeesInstruction,
   parseSetPauseInstruction,
+  parseSetReserveBufferInstruction,
   parseSetRolesInstruction,
   parseSetValidatorWeightInstruction,
   parseUnstakeInstruction,
@@ -56,6 +57,7 @@ import {
   type ParsedResetRateBreakerInstruction,
   type ParsedSetFeesInstruction,
   type ParsedSetPauseInstruction,
+  type ParsedSetReserveBufferInstruction,
   type ParsedSetRolesInstruction,
   type ParsedSetValidatorWeightInstruction,
   type ParsedUnstakeInstruction,
@@ -144,6 +146,7 @@ export enum LiquidStakingInstruction {
   ResetRateBreaker,
   SetFees,
   SetPause,
+  SetReserveBuffer,
   SetRoles,
   SetValidatorWeight,
   Unstake,
@@ -346,6 +349,17 @@ export function identifyLiquidStakingInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([222, 122, 96, 243, 120, 45, 193, 193]),
+      ),
+      0,
+    )
+  ) {
+    return LiquidStakingInstruction.SetReserveBuffer;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([119, 86, 129, 161, 55, 23, 250, 12]),
       ),
       0,
@@ -456,6 +470,9 @@ export type ParsedLiquidStakingInstruction<
   | ({
       instructionType: LiquidStakingInstruction.SetPause;
     } & ParsedSetPauseInstruction<TProgram>)
+  | ({
+      instructionType: LiquidStakingInstruction.SetReserveBuffer;
+    } & ParsedSetReserveBufferInstruction<TProgram>)
   | ({
       instructionType: LiquidStakingInstruction.SetRoles;
     } & ParsedSetRolesInstruction<TProgram>)
@@ -594,6 +611,13 @@ export function parseLiquidStakingInstruction<TProgram extends string>(
       return {
         instructionType: LiquidStakingInstruction.SetPause,
         ...parseSetPauseInstruction(instruction),
+      };
+    }
+    case LiquidStakingInstruction.SetReserveBuffer: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: LiquidStakingInstruction.SetReserveBuffer,
+        ...parseSetReserveBufferInstruction(instruction),
       };
     }
     case LiquidStakingInstruction.SetRoles: {

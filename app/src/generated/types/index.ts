@@ -15,6 +15,8 @@ export * from "./pauseSet";
 export * from "./poolInitialized";
 export * from "./rateBreakerReset";
 export * from "./rateBreakerTripped";
+export * from "./rateBreakerTrippedV2";
+export * from "./reserveBufferScheduled";
 export * from "./rolesSet";
 export * from "./solDeposited";
 export * from "./stakeDeposited";
