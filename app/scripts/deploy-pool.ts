@@ -5,8 +5,9 @@
 //       [--ws ws://127.0.0.1:8900] [--validator VOTE]... [--reserve-buffer-bps 1000] [--reward-fee-bps 500] [--out pool.json]
 //
 // Steps, each one transaction, all through the client generated from the checked-in IDL
-// (app/src/generated): the validator list account (1.44 MB, created by the payer) with
-// `initialize_pool` (1 SOL initial deposit, locked forever); a deposit funding every validator's
+// (app/src/generated): the validator list account (1.44 MB; funded, allocated and assigned by the
+// payer, as the SDK's `initialize_pool`: not `create_account`, which fails when anyone has sent
+// lamports to the address first) with `initialize_pool` (1 SOL initial deposit, locked forever); a deposit funding every validator's
 // stake account (rent + 1 SOL each); `add_validator` for every vote account given (default: every
 // vote account of the cluster), four a transaction. The payer becomes admin, operator, pause
 // guardian and treasury authority (hand the roles over with the CLI's `set-roles`). Prints the pool's
@@ -31,7 +32,7 @@ import {
     type Instruction,
     type KeyPairSigner,
 } from '@solana/kit';
-import { getCreateAccountInstruction } from '@solana-program/system';
+import { getAllocateInstruction, getAssignInstruction, getTransferSolInstruction } from '@solana-program/system';
 import { findAssociatedTokenPda, getCreateAssociatedTokenIdempotentInstruction, TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
 import {
     findPoolPda,
@@ -44,6 +45,7 @@ import {
     getValidatorListSize,
     LIQUID_STAKING_PROGRAM_ADDRESS,
 } from '../src/generated/index.ts';
+import { IDL_CONSTANTS } from '../src/generated/idlExtras.ts';
 
 const SOL = 1_000_000_000n;
 
@@ -87,6 +89,13 @@ export async function deployPool(o: DeployOptions): Promise<DeployedPool> {
         log(`deploy: ${what}: ${getSignatureFromTransaction(tx)}`);
     };
 
+    const reserveBufferBps = o.reserveBufferBps ?? 1000;
+    const { MIN_RESERVE_BUFFER_BPS, MAX_RESERVE_BUFFER_BPS } = IDL_CONSTANTS;
+    if (!Number.isInteger(reserveBufferBps) || reserveBufferBps < MIN_RESERVE_BUFFER_BPS || reserveBufferBps > MAX_RESERVE_BUFFER_BPS) {
+        // The program refuses it (ReserveBufferTooLow / ReserveBufferTooHigh): say so before paying anything.
+        throw new Error(`--reserve-buffer-bps ${reserveBufferBps}: the reserve buffer must be ${MIN_RESERVE_BUFFER_BPS}..${MAX_RESERVE_BUFFER_BPS} bps`);
+    }
+
     let validators = o.validators;
     if (!validators) {
         const votes = await rpc.getVoteAccounts({ commitment: 'confirmed' }).send();
@@ -102,7 +111,9 @@ export async function deployPool(o: DeployOptions): Promise<DeployedPool> {
     const listRent = await rpc.getMinimumBalanceForRentExemption(BigInt(space)).send();
 
     await send('validator list + initialize_pool', [
-        getCreateAccountInstruction({ payer, newAccount: list, lamports: listRent, space, programAddress: LIQUID_STAKING_PROGRAM_ADDRESS }),
+        getTransferSolInstruction({ source: payer, destination: list.address, amount: listRent }),
+        getAllocateInstruction({ newAccount: list, space }),
+        getAssignInstruction({ account: list, programAddress: LIQUID_STAKING_PROGRAM_ADDRESS }),
         await getInitializePoolInstructionAsync({
             payer,
             lstMint,
@@ -113,15 +124,15 @@ export async function deployPool(o: DeployOptions): Promise<DeployedPool> {
             treasuryAuthority: payer.address,
             lockedLst,
             fees: {
-                    rewardBps: o.rewardFeeBps ?? 500,
-                    depositBps: 0,
-                    delayedUnstakeBps: 0,
-                    stakeWithdrawalBps: 10,
-                    instantUnstakeMinBps: 10,
-                    instantUnstakeMaxBps: 300,
+                rewardBps: o.rewardFeeBps ?? 500,
+                depositBps: 0,
+                delayedUnstakeBps: 0,
+                stakeWithdrawalBps: 10,
+                instantUnstakeMinBps: 10,
+                instantUnstakeMaxBps: 300,
                 treasuryShareBps: 5000,
             },
-            reserveBufferBps: o.reserveBufferBps ?? 1000,
+            reserveBufferBps,
             initialDepositLamports: SOL,
         }),
     ]);

@@ -25,6 +25,9 @@ describe('rate.rs', () => {
         expect(m.lstForDeposit(5n, 0n, 0n)).toBe(5n);
         expect(m.lstForDeposit(10n, 3n, 2n)).toBe(6n);
     });
+    it('a pool with supply and no SOL mints nothing', () => {
+        expect(() => m.lstForDeposit(5n, 0n, 10n)).toThrow(new m.MathError('lst_for_deposit_no_value'));
+    });
     it('settlement example', () => {
         const s = m.settleEpoch(100_000_000_000n, 101_000_000_000n, 100_000_000_000n, 1_000);
         expect(s.rewardsLamports).toBe(1_000_000_000n);
@@ -212,6 +215,28 @@ describe('pool quotes', () => {
         const paused = m.checkUnstake({ ...pool, paused: m.PAUSED_INSTANT_EXITS }, 20_000_000_000n, 100, reserve, 5n);
         expect(paused.instantLst).toBe(0n);
         expect(paused.ticket!.lamportsOut).toBe(m.quoteDelayedExit(pool, 20_000_000_000n, 5n).lamportsOut);
+    });
+
+    it('a pool with no value refuses deposits and pays no instant part', () => {
+        const lost = { ...pool, totalLamports: 0n };
+        expect(() => m.checkDepositSol(lost, 1_000_000_000n, 5n, 64n)).toThrow(expect.objectContaining({ code: 'PoolHasNoValue' }));
+        expect(m.hasValue({ ...lost, lstSupply: 0n })).toBe(true);
+        // No instant part is tried; the ticket part is worth nothing.
+        expect(() => m.checkUnstake(lost, 1_000n, 300, reserve, 5n)).toThrow(expect.objectContaining({ code: 'ExitTooSmall' }));
+    });
+
+    it('the one-call quote names its instant part (what min_instant_lamports_out bounds)', () => {
+        const q = m.checkUnstake(pool, 20_000_000_000n, 100, reserve, 5n);
+        expect(q.instantLamportsOut).toBe(q.instant!.lamportsOut);
+        expect(q.totalLamportsOut).toBe(q.instantLamportsOut + q.ticket!.lamportsOut);
+    });
+
+    it('slippage is taken as sdk::quote::with_slippage, against the caller', () => {
+        expect(m.withSlippage(10_000n, 50)).toBe(9_950n);
+        expect(m.withSlippage(199n, 50)).toBe(198n); // 199 - ceil(0.995)
+        expect(m.withSlippage(1n, 1)).toBe(0n);
+        expect(m.withSlippage(1_000n, 0)).toBe(1_000n);
+        expect(m.withSlippage(1_000n, 20_000)).toBe(0n);
     });
 
     it('pending fees apply from their epoch', () => {
