@@ -19,10 +19,12 @@ import { promisify } from 'node:util';
 import { webcrypto } from 'node:crypto';
 
 import { chromium } from 'playwright-core';
+import { tsImport } from 'tsx/esm/api';
 import {
     address,
     createSolanaRpc,
     getAddressDecoder,
+    getBase58Encoder,
     getBase64Encoder,
     lamports as toLamports,
 } from '@solana/kit';
@@ -180,6 +182,27 @@ async function flowResult(timeout = 120_000) {
         text: (await status.textContent()) ?? '',
     };
 }
+/** The generated client (src/generated, TypeScript, loaded through tsx): decodes what the app sent. */
+const generated = await tsImport('../src/generated/index.ts', import.meta.url);
+/** The arguments of the program's `kind` instruction (e.g. 'Unstake') in a landed transaction. */
+async function sentInstructionArgs(signature, kind) {
+    const tx = await rpc
+        .getTransaction(signature, { commitment: 'confirmed', maxSupportedTransactionVersion: 0, encoding: 'json' })
+        .send();
+    assert(tx, `transaction ${signature} not found`);
+    const keys = tx.transaction.message.accountKeys;
+    for (const ix of tx.transaction.message.instructions) {
+        if (keys[ix.programIdIndex] !== generated.LIQUID_STAKING_PROGRAM_ADDRESS) continue;
+        const data = getBase58Encoder().encode(ix.data);
+        if (generated.identifyLiquidStakingInstruction(data) !== generated.LiquidStakingInstruction[kind]) continue;
+        return generated[`get${kind}InstructionDataDecoder`]().decode(data);
+    }
+    throw new Error(`no ${kind} instruction in ${signature}`);
+}
+/** The app's default slippage tolerance (Settings, 50 bps) taken off an amount, rounded against
+ *  the user, as sdk::quote::with_slippage. */
+const lessSlippage = (x, slippageBps = 50n) => x - (x * slippageBps + 9_999n) / 10_000n;
+
 async function walletCounters() {
     return page.evaluate(() => ({ requests: window.__testWallet.requests, signed: window.__testWallet.signed }));
 }
@@ -395,9 +418,17 @@ async function main() {
         const instantOut = amountOf(instantText.split('→')[1]);
         const ticketOut = amountOf((await text('onecall-ticket')).split('→')[1]);
         assertEq(instantOut + ticketOut, total, 'parts add up');
+        const minInstant = amountOf(await text('onecall-min-instant'));
+        const minTotal = amountOf(await text('onecall-min-total'));
+        assertEq(minInstant, lessSlippage(instantOut), 'least accepted now vs instant part less slippage');
+        assertEq(minTotal, lessSlippage(total), 'least accepted in total vs total less slippage');
         await page.click('[data-testid=unstake-submit]');
         const r = await flowResult();
         assertEq(r.phase, 'done', `unstake (${r.text})`);
+        const sent = await sentInstructionArgs(r.signature, 'Unstake');
+        assertEq(sent.lstAmount, 3_000_000_000n, 'lst_amount sent');
+        assertEq(sent.minInstantLamportsOut, minInstant, 'min_instant_lamports_out sent vs the page');
+        assertEq(sent.minLamportsOut, minTotal, 'min_lamports_out sent vs the page');
         // Every ticket has the same size, so the same rent: read it from the first ticket.
         assert(tickets[0]?.address, 'the delayed-exit ticket (for its rent)');
         const ticketRent = ticketOut > 0n ? (await rpc.getAccountInfo(address(tickets[0].address), { encoding: 'base64', commitment: 'confirmed' }).send()).value.lamports : 0n;
@@ -405,6 +436,46 @@ async function main() {
         // SOL now = instant part - fee - ticket rent (the rent is the Ticket's, from its size in the IDL)
         assertEq(delta, instantOut - 5000n - ticketRent, 'SOL received now vs quote');
         if (ticketOut > 0n) tickets.push({ lamports: ticketOut });
+    });
+
+    await check('one-call exit: instant exits paused after the quote: InstantPartBelowMinimum, no LST moves', async () => {
+        // The pause lands while the wallet holds the signature (after the app's simulation): the
+        // program would turn the whole exit into a ticket, and the instant part's bound refuses it.
+        await page.click('[data-testid=route-unstake]');
+        await page.fill('[data-testid=max-fee]', '10.00');
+        await waitSafeWindow({ minIndex: 12, minLeft: 48 });
+        await page.fill('[data-testid=unstake-amount]', '0.5');
+        const instantOut = amountOf((await waitText('onecall-instant', (t) => /→/.test(t))).split('→')[1]);
+        assert(instantOut > 0n, 'a quote with an instant part');
+        const lstBefore = await tokenBalance(wallet.address, lstMint);
+        const solBefore = await balance(wallet.address);
+        const counters = await walletCounters();
+        const holdMs = 12_000;
+        await page.evaluate((ms) => (window.__testWallet.delayMs = ms), holdMs);
+        try {
+            await page.click('[data-testid=unstake-submit]');
+            const end = Date.now() + 30_000;
+            while ((await walletCounters()).requests === counters.requests) {
+                assert(Date.now() < end, 'the wallet was never asked to sign');
+                await sleep(100);
+            }
+            const asked = Date.now();
+            await cli('-k', authorityKeypair, 'pause', '--instant-exits', '--pool', info.pool);
+            assert(Date.now() - asked < holdMs - 1_000, `the pause took ${Date.now() - asked} ms, longer than the wallet held the signature`);
+            const r = await flowResult();
+            assertEq(r.phase, 'error', `phase (${r.text})`);
+            assertEq(r.kind, 'InstantPartBelowMinimum', `error kind (${r.text})`);
+            assertEq((await walletCounters()).signed, counters.signed + 1, 'the wallet signed');
+            await sleep(1_500);
+            assertEq(await tokenBalance(wallet.address, lstMint), lstBefore, 'LST of the wallet');
+            const paid = solBefore - (await balance(wallet.address));
+            assert(paid === 0n || paid === 5000n, `SOL of the wallet: nothing, or the network fee of a failed transaction (paid ${paid})`);
+            log(`one-call exit refused by InstantPartBelowMinimum (${paid === 0n ? 'at preflight, nothing landed' : 'on chain, fee paid'})`);
+        } finally {
+            await page.evaluate(() => (window.__testWallet.delayMs = 0));
+            await cli('-k', authorityKeypair, 'unpause', '--instant-exits', '--pool', info.pool);
+        }
+        await page.waitForSelector('[data-testid=notice-instant-paused]', { state: 'detached', timeout: 30_000 });
     });
 
     await check('a signature approved after a 20 s wait still lands', async () => {

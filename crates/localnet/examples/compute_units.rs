@@ -170,8 +170,9 @@ async fn main() {
     for _ in 0..3 {
         let kp = NewPoolKeypairs::generate();
         let instructions = setup::initialize_pool_instructions(&mut chain, &kp, &config).await;
-        send(&mut chain, &instructions[..1], &[&kp.validator_list]).await;
-        measure(&mut chain, &mut meter, "initialize_pool", instructions[1].clone(), &[&kp.lst_mint, &kp.validator_list]).await;
+        let (initialize, list) = instructions.split_last().expect("the list's instructions, then initialize_pool");
+        send(&mut chain, list, &[&kp.validator_list]).await;
+        measure(&mut chain, &mut meter, "initialize_pool", initialize.clone(), &[&kp.lst_mint, &kp.validator_list]).await;
         pools.push(CreatedPool {
             keys: kp.keys(),
             admin: kp.admin,
@@ -298,7 +299,7 @@ async fn main() {
             owner: user.pubkey(),
             owner_lst: lst_account(&user.pubkey(), &keys.lst_mint),
             ticket_nonce,
-            lst_amount: if user.pubkey() == whale.pubkey() { 100 * SOL } else { 2 * SOL },
+            lst_amount: if user.pubkey() == whale.pubkey() { 230 * SOL } else { 2 * SOL },
             min_lamports_out: 0,
         });
         measure(&mut chain, &mut meter, "order_unstake", order, &[user]).await;
