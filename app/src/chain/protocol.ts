@@ -11,7 +11,7 @@ import {
     type Instruction,
     type KeyPairSigner,
 } from '@solana/kit';
-import { getCreateAccountInstruction } from '@solana-program/system';
+import { getAllocateInstruction, getAssignInstruction, getTransferSolInstruction } from '@solana-program/system';
 import { findAssociatedTokenPda, getCreateAssociatedTokenIdempotentInstruction, TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
 import { getAuthorizeInstructionDataEncoder, StakeAuthorize, STAKE_PROGRAM_ADDRESS } from '@solana-program/stake';
 
@@ -159,13 +159,11 @@ export async function withdrawStakeInstructions(
     return {
         newStake,
         instructions: [
-            getCreateAccountInstruction({
-                payer: signer,
-                newAccount: newStake,
-                lamports: stakeRentLamports,
-                space: STAKE_ACCOUNT_SPACE,
-                programAddress: STAKE_PROGRAM_ADDRESS,
-            }),
+            // Fund, allocate, assign: not createAccount, which fails when someone sent lamports
+            // to the new address after seeing the pending transaction.
+            getTransferSolInstruction({ source: signer, destination: newStake.address, amount: stakeRentLamports }),
+            getAllocateInstruction({ newAccount: newStake, space: STAKE_ACCOUNT_SPACE }),
+            getAssignInstruction({ account: newStake, programAddress: STAKE_PROGRAM_ADDRESS }),
             getWithdrawStakeInstruction({
                 ...(await exitAccounts(keys, owner)),
                 validatorList: keys.validatorList,

@@ -297,8 +297,9 @@ export function UnstakePage() {
                             {oneCall ? sol(withSlippage(oneCall.totalLamportsOut, c.settings.slippageBps)) : '—'}
                         </Row>
                         <div className="small">
-                            If the buffer pays less now than the first (drained, or instant exits paused since this quote), the exit
-                            is refused and nothing moves: it never turns your instant part into a ticket.
+                            Should the buffer pay less now than this least amount when the transaction runs (drained, or instant
+                            exits paused since the quote), the exit is refused and nothing moves: the instant part never silently
+                            becomes a ticket.
                         </div>
                         {fees && position !== null && (
                             <div className="small">

@@ -407,18 +407,17 @@ pub struct WithdrawStakeParams {
     pub min_lamports_out: u64,
 }
 
-/// Three instructions for one transaction: the owner allocates the new stake account (paying its
-/// rent), `withdraw_stake` splits into it and makes the owner its withdrawer, and the owner, as
-/// withdrawer, makes itself the staker. Signers: the owner and the new stake account's keypair.
+/// Five instructions for one transaction: the owner funds, allocates and assigns the new stake
+/// account (paying its rent; not `create_account`, which fails when someone sent lamports to the
+/// address after seeing the pending transaction), `withdraw_stake` splits into it and makes the
+/// owner its withdrawer, and the owner, as withdrawer, makes itself the staker. Signers: the owner
+/// and the new stake account's keypair.
 pub fn withdraw_stake(p: &WithdrawStakeParams) -> Vec<Instruction> {
+    use solana_system_interface::instruction as system;
     vec![
-        solana_system_interface::instruction::create_account(
-            &p.owner,
-            &p.new_stake,
-            p.stake_account_rent_lamports,
-            liquid_staking::constants::STAKE_ACCOUNT_SPACE,
-            &STAKE_PROGRAM_ID,
-        ),
+        system::transfer(&p.owner, &p.new_stake, p.stake_account_rent_lamports),
+        system::allocate(&p.new_stake, liquid_staking::constants::STAKE_ACCOUNT_SPACE),
+        system::assign(&p.new_stake, &STAKE_PROGRAM_ID),
         build(
             accounts::WithdrawStake {
                 exit: lst_exit(&p.keys, p.owner, p.owner_lst),

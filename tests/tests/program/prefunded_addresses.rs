@@ -214,3 +214,33 @@ async fn a_prefunded_transient_address_does_not_block_unstaking() {
     t.claim_ticket(&user, &ticket).await.unwrap();
     t.assert_books(0).await;
 }
+
+/// The user's own new stake account of an exit as stake: a fresh keypair, seen in the pending
+/// transaction. The SDK funds, allocates and assigns it (before the fix: create_account, which
+/// failed at a funded address: the exit was refused); what was there stays the user's.
+#[tokio::test]
+async fn a_prefunded_new_stake_account_does_not_block_an_exit_as_stake() {
+    let (mut t, user) = TestContext::staked(1, 40).await;
+    let keys = t.keys();
+    let vote = t.chain.vote_accounts[0];
+    t.chain.advance_epoch().await;
+    run_crank(&mut t.chain, &keys).await.unwrap();
+    let new_stake = solana_keypair::Keypair::new();
+    t.chain.fund(&new_stake.pubkey(), GIFT).await;
+    let rent = t.chain.rent_exempt_minimum(200).await;
+    let withdraw = ix::withdraw_stake(&ix::WithdrawStakeParams {
+        keys,
+        owner: user.pubkey(),
+        owner_lst: t.lst_account_of(&user.pubkey()),
+        index: 0,
+        vote_account: vote,
+        new_stake: new_stake.pubkey(),
+        stake_account_rent_lamports: rent,
+        lst_amount: 2 * SOL,
+        min_lamports_out: 0,
+    });
+    t.chain.process(&withdraw, &[&user, &new_stake]).await.unwrap();
+    assert_delegated(&mut t, &new_stake.pubkey(), SOL).await;
+    assert!(t.chain.lamports(&new_stake.pubkey()).await >= SOL * 19 / 10 + GIFT, "the gift stays in the user's account");
+    t.assert_books(0).await;
+}

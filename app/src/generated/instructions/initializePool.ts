@@ -207,8 +207,8 @@ export type InitializePoolAsyncInput<
   /** The new LST mint; a fresh keypair (its signature proves nobody else can create this pool). */
   lstMint: TransactionSigner<TAccountLstMint>;
   /**
-   * whose path for an address that already holds lamports, CreateAccountAllowPrefund, the
-   * runtime does not have yet).
+   * The pool `[POOL_SEED, lst_mint]`, created and written here (not with Anchor's `init`, whose
+   * path for an address that already holds lamports, CreateAccountAllowPrefund, agave 3.1 lacks).
    */
   pool?: Address<TAccountPool>;
   reserve?: Address<TAccountReserve>;
@@ -217,15 +217,21 @@ export type InitializePoolAsyncInput<
    * transaction; claimed here.
    */
   validatorList: Address<TAccountValidatorList>;
-  /** here (as the pool, for the same reason). */
+  /**
+   * The exchange-rate account lenders read, `[RATE_SEED, pool]`, created and written here (as
+   * the pool is, for the same reason).
+   */
   rate?: Address<TAccountRate>;
   admin: Address<TAccountAdmin>;
   operator: Address<TAccountOperator>;
   pauseGuardian: Address<TAccountPauseGuardian>;
   treasuryAuthority: Address<TAccountTreasuryAuthority>;
-  /** by the pool. */
+  /** The pool's treasury `[TREASURY_SEED, pool]`, created here as an LST account owned by the pool. */
   treasury?: Address<TAccountTreasury>;
-  /** initial deposit forever (no instruction moves it). */
+  /**
+   * The pool's own associated LST account, created here; it holds the LST of the initial
+   * deposit forever (no instruction moves it).
+   */
   lockedLst: Address<TAccountLockedLst>;
   tokenProgram?: Address<TAccountTokenProgram>;
   associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
@@ -426,8 +432,8 @@ export type InitializePoolInput<
   /** The new LST mint; a fresh keypair (its signature proves nobody else can create this pool). */
   lstMint: TransactionSigner<TAccountLstMint>;
   /**
-   * whose path for an address that already holds lamports, CreateAccountAllowPrefund, the
-   * runtime does not have yet).
+   * The pool `[POOL_SEED, lst_mint]`, created and written here (not with Anchor's `init`, whose
+   * path for an address that already holds lamports, CreateAccountAllowPrefund, agave 3.1 lacks).
    */
   pool: Address<TAccountPool>;
   reserve: Address<TAccountReserve>;
@@ -436,15 +442,21 @@ export type InitializePoolInput<
    * transaction; claimed here.
    */
   validatorList: Address<TAccountValidatorList>;
-  /** here (as the pool, for the same reason). */
+  /**
+   * The exchange-rate account lenders read, `[RATE_SEED, pool]`, created and written here (as
+   * the pool is, for the same reason).
+   */
   rate: Address<TAccountRate>;
   admin: Address<TAccountAdmin>;
   operator: Address<TAccountOperator>;
   pauseGuardian: Address<TAccountPauseGuardian>;
   treasuryAuthority: Address<TAccountTreasuryAuthority>;
-  /** by the pool. */
+  /** The pool's treasury `[TREASURY_SEED, pool]`, created here as an LST account owned by the pool. */
   treasury: Address<TAccountTreasury>;
-  /** initial deposit forever (no instruction moves it). */
+  /**
+   * The pool's own associated LST account, created here; it holds the LST of the initial
+   * deposit forever (no instruction moves it).
+   */
   lockedLst: Address<TAccountLockedLst>;
   tokenProgram?: Address<TAccountTokenProgram>;
   associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
@@ -612,8 +624,8 @@ export type ParsedInitializePoolInstruction<
     /** The new LST mint; a fresh keypair (its signature proves nobody else can create this pool). */
     lstMint: TAccountMetas[1];
     /**
-     * whose path for an address that already holds lamports, CreateAccountAllowPrefund, the
-     * runtime does not have yet).
+     * The pool `[POOL_SEED, lst_mint]`, created and written here (not with Anchor's `init`, whose
+     * path for an address that already holds lamports, CreateAccountAllowPrefund, agave 3.1 lacks).
      */
     pool: TAccountMetas[2];
     reserve: TAccountMetas[3];
@@ -622,15 +634,21 @@ export type ParsedInitializePoolInstruction<
      * transaction; claimed here.
      */
     validatorList: TAccountMetas[4];
-    /** here (as the pool, for the same reason). */
+    /**
+     * The exchange-rate account lenders read, `[RATE_SEED, pool]`, created and written here (as
+     * the pool is, for the same reason).
+     */
     rate: TAccountMetas[5];
     admin: TAccountMetas[6];
     operator: TAccountMetas[7];
     pauseGuardian: TAccountMetas[8];
     treasuryAuthority: TAccountMetas[9];
-    /** by the pool. */
+    /** The pool's treasury `[TREASURY_SEED, pool]`, created here as an LST account owned by the pool. */
     treasury: TAccountMetas[10];
-    /** initial deposit forever (no instruction moves it). */
+    /**
+     * The pool's own associated LST account, created here; it holds the LST of the initial
+     * deposit forever (no instruction moves it).
+     */
     lockedLst: TAccountMetas[11];
     tokenProgram: TAccountMetas[12];
     associatedTokenProgram: TAccountMetas[13];

@@ -14,9 +14,9 @@ pub struct InitializePool<'info> {
     /// CHECK: created and initialised as a classic SPL Token mint by this instruction.
     #[account(mut, signer)]
     pub lst_mint: UncheckedAccount<'info>,
-    /// CHECK: the pool `[POOL_SEED, lst_mint]`, created and written here (not Anchor's `init`,
-    /// whose path for an address that already holds lamports, CreateAccountAllowPrefund, the
-    /// runtime does not have yet).
+    /// The pool `[POOL_SEED, lst_mint]`, created and written here (not with Anchor's `init`, whose
+    /// path for an address that already holds lamports, CreateAccountAllowPrefund, agave 3.1 lacks).
+    /// CHECK: its address by the seeds; created here.
     #[account(mut, seeds = [POOL_SEED, lst_mint.key().as_ref()], bump)]
     pub pool: UncheckedAccount<'info>,
     #[account(mut, seeds = [RESERVE_SEED, pool.key().as_ref()], bump)]
@@ -25,8 +25,9 @@ pub struct InitializePool<'info> {
     /// transaction; claimed here.
     #[account(zero)]
     pub validator_list: AccountLoader<'info, ValidatorList>,
-    /// CHECK: the exchange-rate account lenders read, `[RATE_SEED, pool]`, created and written
-    /// here (as the pool, for the same reason).
+    /// The exchange-rate account lenders read, `[RATE_SEED, pool]`, created and written here (as
+    /// the pool is, for the same reason).
+    /// CHECK: its address by the seeds; created here.
     #[account(mut, seeds = [RATE_SEED, pool.key().as_ref()], bump)]
     pub rate: UncheckedAccount<'info>,
     /// CHECK: any key; it becomes the admin.
@@ -37,12 +38,13 @@ pub struct InitializePool<'info> {
     pub pause_guardian: UncheckedAccount<'info>,
     /// CHECK: any key; it becomes the treasury authority (may withdraw the treasury's LST).
     pub treasury_authority: UncheckedAccount<'info>,
-    /// CHECK: the pool's treasury `[TREASURY_SEED, pool]`, created here as an LST account owned
-    /// by the pool.
+    /// The pool's treasury `[TREASURY_SEED, pool]`, created here as an LST account owned by the pool.
+    /// CHECK: its address by the seeds; created here.
     #[account(mut, seeds = [TREASURY_SEED, pool.key().as_ref()], bump)]
     pub treasury: UncheckedAccount<'info>,
-    /// CHECK: the pool's own associated LST account, created here; it holds the LST of the
-    /// initial deposit forever (no instruction moves it).
+    /// The pool's own associated LST account, created here; it holds the LST of the initial
+    /// deposit forever (no instruction moves it).
+    /// CHECK: its address; created here.
     #[account(mut, address = get_associated_token_address(&pool.key(), &lst_mint.key()))]
     pub locked_lst: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token>,
