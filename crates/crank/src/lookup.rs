@@ -58,40 +58,9 @@ pub fn table_contents(keys: &PoolKeys, entries: &[ValidatorEntry], k: usize) -> 
     out
 }
 
-/// The tables `authority` owns that are not being deactivated, with their addresses.
-pub fn find_tables(rpc: &RpcClient, authority: &Pubkey) -> Result<Vec<AddressLookupTableAccount>, String> {
-    let config = RpcProgramAccountsConfig {
-        filters: Some(vec![RpcFilterType::Memcmp(Memcmp::new_raw_bytes(AUTHORITY_OFFSET, authority.to_bytes().to_vec()))]),
-        account_config: RpcAccountInfoConfig {
-            encoding: Some(solana_rpc_client_api::response::UiAccountEncoding::Base64),
-            commitment: Some(solana_commitment_config::CommitmentConfig::confirmed()),
-            ..RpcAccountInfoConfig::default()
-        },
-        ..RpcProgramAccountsConfig::default()
-    };
-    let accounts = rpc.get_program_ui_accounts_with_config(&PROGRAM_ID, config).map_err(|e| format!("lookup tables: {e}"))?;
-    let mut tables = Vec::new();
-    for (key, account) in accounts {
-        let Some(data) = account.data.decode() else { continue };
-        if data.len() < META_SIZE || (data.len() - META_SIZE) % 32 != 0 {
-            continue;
-        }
-        let deactivation = u64::from_le_bytes(data[DEACTIVATION_SLOT_OFFSET..DEACTIVATION_SLOT_OFFSET + 8].try_into().unwrap());
-        if deactivation != u64::MAX {
-            continue;
-        }
-        let addresses = data[META_SIZE..].chunks(32).map(|c| Pubkey::new_from_array(c.try_into().unwrap())).collect();
-        tables.push(AddressLookupTableAccount { key, addresses });
-    }
-    Ok(tables)
-}
-
-/// Slots a deactivated table waits before it can be closed: until its deactivation slot has left
-/// the SlotHashes sysvar (512 entries), plus one.
-pub const CLOSE_AFTER_SLOTS: u64 = 513;
-
-/// The tables `authority` owns that are being deactivated, with their deactivation slots.
-pub fn find_deactivating_tables(rpc: &RpcClient, authority: &Pubkey) -> Result<Vec<(Pubkey, u64)>, String> {
+/// Every table `authority` owns: its address, deactivation slot (u64::MAX while active) and the
+/// addresses it holds. One getProgramAccounts filtered on the authority.
+fn owned_tables(rpc: &RpcClient, authority: &Pubkey) -> Result<Vec<(Pubkey, u64, Vec<Pubkey>)>, String> {
     let config = RpcProgramAccountsConfig {
         filters: Some(vec![RpcFilterType::Memcmp(Memcmp::new_raw_bytes(AUTHORITY_OFFSET, authority.to_bytes().to_vec()))]),
         account_config: RpcAccountInfoConfig {
@@ -106,10 +75,32 @@ pub fn find_deactivating_tables(rpc: &RpcClient, authority: &Pubkey) -> Result<V
         .into_iter()
         .filter_map(|(key, account)| {
             let data = account.data.decode()?;
-            let slot = u64::from_le_bytes(data.get(DEACTIVATION_SLOT_OFFSET..DEACTIVATION_SLOT_OFFSET + 8)?.try_into().ok()?);
-            (slot != u64::MAX).then_some((key, slot))
+            if data.len() < META_SIZE || (data.len() - META_SIZE) % 32 != 0 {
+                return None;
+            }
+            let deactivation = u64::from_le_bytes(data[DEACTIVATION_SLOT_OFFSET..DEACTIVATION_SLOT_OFFSET + 8].try_into().ok()?);
+            let addresses = data[META_SIZE..].chunks(32).map(|c| Pubkey::new_from_array(c.try_into().unwrap())).collect();
+            Some((key, deactivation, addresses))
         })
         .collect())
+}
+
+/// The tables `authority` owns that are not being deactivated, with their addresses.
+pub fn find_tables(rpc: &RpcClient, authority: &Pubkey) -> Result<Vec<AddressLookupTableAccount>, String> {
+    Ok(owned_tables(rpc, authority)?
+        .into_iter()
+        .filter(|(_, deactivation, _)| *deactivation == u64::MAX)
+        .map(|(key, _, addresses)| AddressLookupTableAccount { key, addresses })
+        .collect())
+}
+
+/// Slots a deactivated table waits before it can be closed: until its deactivation slot has left
+/// the SlotHashes sysvar (512 entries), plus one.
+pub const CLOSE_AFTER_SLOTS: u64 = 513;
+
+/// The tables `authority` owns that are being deactivated, with their deactivation slots.
+pub fn find_deactivating_tables(rpc: &RpcClient, authority: &Pubkey) -> Result<Vec<(Pubkey, u64)>, String> {
+    Ok(owned_tables(rpc, authority)?.into_iter().filter(|(_, slot, _)| *slot != u64::MAX).map(|(key, slot, _)| (key, slot)).collect())
 }
 
 /// The tables of `existing` that no plan uses (their validators left, or moved in the list).
