@@ -76,12 +76,36 @@ pub struct Bot {
     /// The pool's state (epoch, owed, unstaking, reserve, stake) after the last rebalance between
     /// updates: while the reserve is short and nothing of this has changed, rebalancing again
     /// would find the same nothing to do, so the bot waits (backs off) instead of asking each poll.
-    rebalanced_state: Option<(u64, u64, u64, u64, u64)>,
+    rebalanced_state: Option<PoolState>,
     /// The lookup tables were extended in this slot: usable once it is finalized.
     tables_usable_after: Option<u64>,
     /// Taken out for the length of a poll; keeps transactions of unknown fate between polls.
     sender: Option<BotSender>,
     reporter: Option<EpochReporter>,
+}
+
+/// What a rebalance between updates depends on: while none of it changes, a rebalance that found
+/// nothing to do would find nothing again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolState {
+    epoch: u64,
+    owed_lamports: u64,
+    unstaking_lamports: u64,
+    reserve_lamports: u64,
+    stake_lamports: u64,
+}
+
+impl PoolState {
+    fn of(pool: &liquid_staking_sdk::state::Pool, reserve_lamports: u64, epoch: u64) -> Self {
+        Self { epoch, owed_lamports: pool.owed_lamports, unstaking_lamports: pool.unstaking_lamports, reserve_lamports, stake_lamports: pool.stake_lamports }
+    }
+}
+
+/// Between updates: the reserve is short of what tickets (and the buffer) need, and the pool has
+/// changed since the last rebalance between updates left it (`last`). Without the second part a
+/// shortfall nothing can cover yet (only activating stake) made the bot ask every poll.
+pub fn tickets_need_rebalance(pool: &liquid_staking_sdk::state::Pool, reserve_lamports: u64, epoch: u64, last: Option<PoolState>) -> bool {
+    pool.reserve_shortfall_lamports(reserve_lamports).unwrap_or(0) > 0 && last != Some(PoolState::of(pool, reserve_lamports, epoch))
 }
 
 fn now_unix() -> f64 {
@@ -160,8 +184,7 @@ impl Bot {
             //   update, so it is active from the next epoch instead of the one after.
             let reserve = self.keys.reserve;
             let reserve_lamports = sender.call("getBalance", |rpc| rpc.get_balance(&reserve))?;
-            let state = (info.epoch, pool.owed_lamports, pool.unstaking_lamports, reserve_lamports, pool.stake_lamports);
-            let tickets_short = pool.reserve_shortfall_lamports(reserve_lamports).unwrap_or(0) > 0 && self.rebalanced_state != Some(state);
+            let tickets_short = tickets_need_rebalance(&pool, reserve_lamports, info.epoch, self.rebalanced_state);
             let late = info.slot_index * 4 >= info.slots_in_epoch * 3 && self.late_rebalance_epoch != Some(info.epoch);
             if tickets_short || late {
                 if late {
@@ -172,7 +195,7 @@ impl Bot {
                 rpc::rebalance(&self.rpc, &payer, &self.keys, sender, &mut run)?;
                 let (_, after) = sender.read("the pool", |rpc| rpc::load_pool(rpc, &pool_address))?;
                 let reserve_after = sender.call("getBalance", |rpc| rpc.get_balance(&reserve))?;
-                self.rebalanced_state = Some((info.epoch, after.owed_lamports, after.unstaking_lamports, reserve_after, after.stake_lamports));
+                self.rebalanced_state = Some(PoolState::of(&after, reserve_after, info.epoch));
                 if run.transactions() > 0 {
                     let why = if tickets_short { "funded tickets" } else { "staked the epoch's deposits" };
                     self.log.info(why, &[("epoch", json!(info.epoch)), ("rebalance_transactions", json!(run.rebalance_transactions))]);
@@ -364,5 +387,35 @@ impl Bot {
                 std::thread::sleep(Duration::from_millis(100).min(until.saturating_duration_since(std::time::Instant::now())));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pool whose reserve is short of its tickets by `short` lamports.
+    fn short_pool(short: u64) -> (liquid_staking_sdk::state::Pool, u64) {
+        use anchor_lang::AccountDeserialize;
+        let mut pool = liquid_staking_sdk::state::Pool::try_deserialize_unchecked(&mut &vec![0u8; liquid_staking_sdk::state::Pool::SPACE][..]).unwrap();
+        pool.owed_lamports = 10_000_000_000;
+        pool.total_lamports = 50_000_000_000;
+        pool.reserve_buffer_bps = 10;
+        (pool, 10_000_000_000 - short)
+    }
+
+    #[test]
+    fn a_shortfall_is_asked_about_once_until_the_pool_changes() {
+        let (pool, reserve) = short_pool(1_000_000_000);
+        assert!(tickets_need_rebalance(&pool, reserve, 7, None), "a shortfall: rebalance");
+        let after = Some(PoolState::of(&pool, reserve, 7));
+        assert!(!tickets_need_rebalance(&pool, reserve, 7, after), "nothing changed since: back off");
+        assert!(tickets_need_rebalance(&pool, reserve + 1, 7, after), "the reserve moved");
+        let mut more = pool.clone();
+        more.owed_lamports += 1;
+        assert!(tickets_need_rebalance(&more, reserve, 7, after), "a new ticket");
+        assert!(tickets_need_rebalance(&pool, reserve, 8, after), "a new epoch");
+        let (covered, reserve) = short_pool(0);
+        assert!(!tickets_need_rebalance(&covered, reserve + 1_000_000_000, 7, None), "no shortfall: nothing to do");
     }
 }

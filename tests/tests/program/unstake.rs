@@ -140,3 +140,22 @@ async fn a_drained_buffer_cannot_turn_the_instant_part_into_a_ticket() {
     t.chain.process(&[unstake_ix(&t, &user, 7, lst, max_fee, total_bound)], &[&user]).await.unwrap();
     assert!(t.chain.account(&keys.ticket(&user.pubkey(), 7)).await.is_some(), "most of it waits in a ticket");
 }
+
+/// The SDK's one-call quote (what the CLI bounds the exit with) is exactly what the program pays:
+/// bounded by it to the lamport, the exit goes through and pays it.
+#[tokio::test]
+async fn the_sdk_quote_is_what_the_exit_pays() {
+    let (mut t, user) = ready().await;
+    let keys = t.keys();
+    let pool = t.pool_state().await;
+    let max_fee = (pool.fees.instant_unstake_min_bps + pool.fees.instant_unstake_max_bps) / 2;
+    let lst = t.lst_balance(&user.pubkey()).await / 2;
+    let (instant, owed) = liquid_staking_sdk::quote::unstake(&pool, lst, t.chain.lamports(&keys.reserve).await, t.chain.epoch().await, max_fee).unwrap();
+    assert!(instant > 0 && owed > 0, "part now, part later");
+    let wallet = t.chain.lamports(&user.pubkey()).await;
+    t.chain.process(&[bounded_unstake_ix(&t, &user, 9, lst, max_fee, instant + owed, instant)], &[&user]).await.unwrap();
+    let ticket = keys.ticket(&user.pubkey(), 9);
+    let rent = t.chain.lamports(&ticket).await;
+    assert_eq!(t.chain.lamports(&user.pubkey()).await + rent - wallet, instant, "paid now: the quote");
+    assert_eq!(decode::ticket(&t.chain.account(&ticket).await.unwrap().data).unwrap().lamports, owed, "owed: the quote");
+}
