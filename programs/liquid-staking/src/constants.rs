@@ -109,3 +109,32 @@ pub const RATE_VERSION: u8 = 1;
 /// only in ways the pool cannot explain on its own.
 #[constant]
 pub const RATE_BREAKER_DROP_BPS: u64 = 10;
+
+/// Layout of the validator list: 1 adds a record per validator (read from its vote account) and
+/// the rules; a list of layout 0 (entries only) grows to it through `migrate_validator_list`.
+#[constant]
+pub const VALIDATOR_LIST_VERSION: u8 = 1;
+
+/// Bounds of the validator rules (`state::ValidatorRules`), on-chain so no operator can set them
+/// past what stakers were promised. No pool validator may take more than 10% of inflation rewards.
+#[constant]
+pub const MAX_COMMISSION_CAP_BPS: u16 = 1_000;
+/// The credits rule may ask for at most 95% and at least 25% of the best pool validator's credits.
+#[constant]
+pub const MIN_CREDITS_SHARE_CEILING_BPS: u16 = 9_500;
+#[constant]
+pub const MIN_CREDITS_SHARE_FLOOR_BPS: u16 = 2_500;
+/// At most five epochs without a credit before the pool unstakes: the Stake program lets anyone
+/// deactivate stake on a validator delinquent that long (DeactivateDelinquent), so the pool is
+/// never slower than a stranger.
+#[constant]
+pub const MAX_DELINQUENT_EPOCHS: u8 = 5;
+#[constant]
+pub const MAX_COOLING_OFF_EPOCHS: u8 = 30;
+
+/// The rules a pool starts with (and a migrated list gets).
+pub const DEFAULT_MAX_COMMISSION_BPS: u16 = 1_000;
+pub const DEFAULT_MAX_COMMISSION_INCREASE_BPS: u16 = 500;
+pub const DEFAULT_MIN_CREDITS_BPS: u16 = 5_000;
+pub const DEFAULT_DELINQUENT_EPOCHS: u8 = 2;
+pub const DEFAULT_COOLING_OFF_EPOCHS: u8 = 3;

@@ -168,6 +168,23 @@ pub enum LiquidStakingError {
     NothingToObserve,
     #[msg("The pool is already updated this epoch: nothing to finalize")]
     PoolAlreadyUpdated,
+    // --- validator risk (6072..) ---
+    #[msg("The vote account's data is not a vote state this program reads (versions 0 to 3, initialized)")]
+    VoteStateUnreadable,
+    #[msg("The vote account is not the one of the validator at this index")]
+    VoteAccountMismatch,
+    #[msg("The validator list has the layout from before validator records: migrate it (migrate_validator_list) first")]
+    ValidatorListNeedsMigration,
+    #[msg("The validator list already has the current layout")]
+    ValidatorListAlreadyMigrated,
+    #[msg("A validator rule is outside its on-chain bounds")]
+    ValidatorRulesOutOfBounds,
+    #[msg("The validator passes every rule: nothing to deactivate")]
+    ValidatorEligible,
+    #[msg("The ineligible validator's stake is deactivated already: nothing to deactivate")]
+    NothingToDeactivate,
+    #[msg("Every validator of this batch was read this epoch and nothing changed: nothing to record")]
+    NothingToRecord,
 }
 
 impl From<crate::math::MathError> for LiquidStakingError {

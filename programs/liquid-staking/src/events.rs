@@ -294,3 +294,80 @@ pub struct RateBreakerReset {
     pub total_lamports: u64,
     pub lst_supply: u64,
 }
+
+/// A reading of its vote account made a validator ineligible: its weight counts for nothing and
+/// anyone may deactivate its stake (`deactivate_ineligible`). `reason`: INELIGIBLE_*.
+#[event]
+pub struct ValidatorIneligible {
+    pub pool: Pubkey,
+    pub vote_account: Pubkey,
+    pub index: u32,
+    pub epoch: u64,
+    pub reason: u8,
+    pub commission_bps: u16,
+    pub window_credits: u64,
+    pub eligible_from_epoch: u64,
+}
+
+/// A validator passes every rule again after its cooling-off: its weight counts again.
+#[event]
+pub struct ValidatorEligibleAgain {
+    pub pool: Pubkey,
+    pub vote_account: Pubkey,
+    pub index: u32,
+    pub epoch: u64,
+    pub commission_bps: u16,
+    pub window_credits: u64,
+}
+
+/// `record_validators` read a batch of vote accounts.
+#[event]
+pub struct ValidatorsRecorded {
+    pub pool: Pubkey,
+    pub epoch: u64,
+    pub first_index: u32,
+    pub count: u32,
+    pub changed: u32,
+    pub ineligible_count: u32,
+    pub reference_best_credits: u64,
+}
+
+/// An ineligible validator's stake was deactivated; it returns to the reserve through observe.
+/// `reason`: the INELIGIBLE_* rule it broke.
+#[event]
+pub struct IneligibleStakeDeactivated {
+    pub pool: Pubkey,
+    pub vote_account: Pubkey,
+    pub index: u32,
+    pub epoch: u64,
+    pub reason: u8,
+    pub returning_lamports: u64,
+}
+
+/// The operator set the validator rules: `rules` in force now, `pending_rules` from
+/// `pending_rules_epoch` (u64::MAX: nothing pending).
+#[event]
+pub struct ValidatorRulesSet {
+    pub pool: Pubkey,
+    pub epoch: u64,
+    pub rules: crate::state::ValidatorRules,
+    pub pending_rules: crate::state::ValidatorRules,
+    pub pending_rules_epoch: u64,
+}
+
+/// The operator blocklisted a validator, or lifted it.
+#[event]
+pub struct ValidatorBlockSet {
+    pub pool: Pubkey,
+    pub vote_account: Pubkey,
+    pub index: u32,
+    pub blocked: bool,
+}
+
+/// A validator list grew to the current layout (`done`), or by one step toward it.
+#[event]
+pub struct ValidatorListMigrated {
+    pub pool: Pubkey,
+    pub data_len: u64,
+    pub done: bool,
+}

@@ -170,4 +170,32 @@ pub mod liquid_staking {
     pub fn rebalance_validator(ctx: Context<RebalanceValidator>, index: u32) -> Result<()> {
         instructions::rebalance_validator(ctx, index)
     }
+
+    /// Anyone, any slot: reads the vote accounts of validators from `first_index` (remaining
+    /// accounts) into their records and judges them by the pool's validator rules.
+    pub fn record_validators<'info>(ctx: Context<'info, RecordValidators<'info>>, first_index: u32) -> Result<()> {
+        instructions::record_validators(ctx, first_index)
+    }
+
+    /// Anyone, any slot: reads the vote account of the validator at `index` and, if it breaks a
+    /// rule, deactivates its stake.
+    pub fn deactivate_ineligible(ctx: Context<DeactivateIneligible>, index: u32) -> Result<()> {
+        instructions::deactivate_ineligible(ctx, index)
+    }
+
+    /// Operator: sets the validator rules (tightening now, loosening two epoch boundaries later).
+    pub fn set_validator_rules(ctx: Context<OperatorAccess>, rules: state::ValidatorRules) -> Result<()> {
+        instructions::set_validator_rules(ctx, rules)
+    }
+
+    /// Operator: blocklists the validator at `index`, or lifts it.
+    pub fn set_validator_blocked(ctx: Context<SetValidatorBlocked>, index: u32, blocked: bool) -> Result<()> {
+        instructions::set_validator_blocked(ctx, index, blocked)
+    }
+
+    /// Anyone: grows a validator list from before validator records by one step toward the
+    /// current layout.
+    pub fn migrate_validator_list(ctx: Context<MigrateValidatorList>) -> Result<()> {
+        instructions::migrate_validator_list(ctx)
+    }
 }

@@ -1,12 +1,14 @@
 pub mod admin;
 pub mod crank;
 pub mod oracle;
+pub mod risk;
 pub mod shared;
 pub mod user;
 
 pub use admin::*;
 pub use crank::*;
 pub use oracle::*;
+pub use risk::*;
 pub use shared::*;
 pub use user::*;
 

@@ -10,7 +10,8 @@ pub struct PoolWithValidators<'info> {
     // so Anchor's duplicate-account check (a SipHash set: CU spent on every call) is skipped.
     #[account(mut, dup, has_one = validator_list)]
     pub pool: Account<'info, Pool>,
-    #[account(mut)]
+    /// The current layout only (a list from before validator records must migrate first).
+    #[account(mut, constraint = validator_list.to_account_info().data_len() >= ValidatorList::SPACE @ LiquidStakingError::ValidatorListNeedsMigration)]
     pub validator_list: AccountLoader<'info, ValidatorList>,
     #[account(mut, constraint = crate::pda::is_reserve_address(&pool.key(), pool.reserve_bump, reserve.key) @ LiquidStakingError::WrongReserve)]
     pub reserve: SystemAccount<'info>,

@@ -2,6 +2,7 @@ pub mod observe;
 pub mod pool;
 pub mod rate;
 pub mod rebalance;
+pub mod scoring;
 pub mod ticket;
 pub mod validator_list;
 
@@ -9,5 +10,6 @@ pub use observe::*;
 pub use pool::*;
 pub use rate::*;
 pub use rebalance::*;
+pub use scoring::*;
 pub use ticket::*;
 pub use validator_list::*;

@@ -130,7 +130,7 @@ pub fn observe_validator(entry: &mut ValidatorEntry, main: Option<StakeView>, tr
             // Only the Stake program's DeactivateDelinquent deactivates the pool's stake without
             // the pool: the validator stopped voting. It leaves the pool.
             entry.status = VALIDATOR_STATUS_REMOVING;
-            o.weight_removed = entry.weight as u64;
+            o.weight_removed = entry.effective_weight();
             entry.weight = 0;
             o.deactivated_externally = true;
             o.deactivate_transient = matches!(transient_status, Some(StakeStatus::Active | StakeStatus::Activating));

@@ -38,6 +38,15 @@ impl Rebalance {
     }
 }
 
+/// What deactivating an ineligible validator's stake does (`Pool::plan_deactivation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deactivation {
+    /// Deactivate the main stake (whole): it rests with its rent once back in the reserve.
+    pub main: bool,
+    /// Deactivate the transient: it was staking (activating, or active and not merged yet).
+    pub transient: bool,
+}
+
 /// What a booked rebalance moved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RebalanceBooking {
@@ -55,7 +64,7 @@ impl Pool {
     /// A validator's target: its weight's share of SOL under management above the buffer.
     pub fn validator_target_lamports(&self, entry: &ValidatorEntry) -> Result<u64> {
         let stakeable = self.total_lamports.saturating_sub(self.buffer_target_lamports()?);
-        math::validator_target_lamports(stakeable, entry.weight, self.total_weight).map_err(|e| LiquidStakingError::from(e).into())
+        math::validator_target_lamports(stakeable, entry.effective_weight() as u32, self.total_weight).map_err(|e| LiquidStakingError::from(e).into())
     }
 
     /// Decides the rebalance of validator `entry` in `epoch`, the reserve holding
@@ -123,6 +132,36 @@ impl Pool {
         let lamports = math::stake_increase_lamports(target, entry.total_lamports(), available, stake_rent + MIN_STAKE_DELEGATION_LAMPORTS, overfill);
         require!(lamports > 0, LiquidStakingError::NothingToStake);
         Ok(Rebalance::StakeTransient { lamports, target_lamports: target })
+    }
+
+    /// Decides how to take the stake of the ineligible validator `entry` back to the reserve: its
+    /// main stake unless already deactivated, and a transient that is staking (one unstaking for
+    /// tickets goes on). Refused for an eligible validator (ValidatorEligible), a leaving one
+    /// (ValidatorRemoving: its stake is deactivating already) and when nothing is left to
+    /// deactivate (NothingToDeactivate).
+    pub fn plan_deactivation(&self, entry: &ValidatorEntry, main: Option<StakeStatus>, transient: Option<StakeStatus>) -> Result<Deactivation> {
+        require!(!entry.is_eligible(), LiquidStakingError::ValidatorEligible);
+        require!(entry.status == VALIDATOR_STATUS_ACTIVE, LiquidStakingError::ValidatorRemoving);
+        let staking = |s: Option<StakeStatus>| matches!(s, Some(StakeStatus::Active | StakeStatus::Activating));
+        let plan = Deactivation { main: staking(main) && !entry.main_deactivated_by_pool(), transient: staking(transient) };
+        require!(plan.main || plan.transient, LiquidStakingError::NothingToDeactivate);
+        Ok(plan)
+    }
+
+    /// Books `plan` (done by the handler's CPIs): the deactivated lamports are on their way back
+    /// to the reserve, as after a whole-stake unstake. Returns them.
+    pub fn book_deactivation(&mut self, entry: &mut ValidatorEntry, plan: &Deactivation, stake_rent: u64) -> u64 {
+        let mut returning = 0;
+        if plan.main {
+            entry.flags |= VALIDATOR_FLAG_MAIN_DEACTIVATED;
+            returning += entry.active_stake_lamports.saturating_sub(stake_rent);
+        }
+        if plan.transient {
+            returning += entry.transient_stake_lamports;
+        }
+        entry.unstaking_lamports = entry.unstaking_lamports.saturating_add(returning);
+        self.unstaking_lamports = self.unstaking_lamports.saturating_add(returning);
+        returning
     }
 
     /// Books `action` (done by the handler's CPIs) in the pool and the validator's entry.

@@ -175,6 +175,8 @@ pub fn initialize_pool(ctx: Context<InitializePool>, args: InitializePoolArgs) -
     let mut list = ctx.accounts.validator_list.load_init()?;
     list.pool = pool_key;
     list.count = 0;
+    list.version = VALIDATOR_LIST_VERSION;
+    list.scoring = ValidatorScoring::new_default();
     drop(list);
 
     let mut rate = <ExchangeRate as anchor_lang::__private::bytemuck::Zeroable>::zeroed();

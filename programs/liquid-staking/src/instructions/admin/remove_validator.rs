@@ -34,7 +34,7 @@ pub fn remove_validator(ctx: Context<RemoveValidator>, index: u32) -> Result<()>
             }
         }
     }
-    let old_weight = entry.weight;
+    let old_weight = entry.effective_weight() as u32;
     entry.weight = 0;
     entry.status = VALIDATOR_STATUS_REMOVING;
     let stake_lamports = entry.total_lamports();

@@ -9,17 +9,20 @@ pub struct SetValidatorWeight<'info> {
     pub vote_account: UncheckedAccount<'info>,
 }
 
-/// Sets a validator's share of the staked SOL. Takes effect at the next rebalance.
+/// Sets a validator's share of the staked SOL. Takes effect at the next rebalance; while the
+/// validator is ineligible the weight is kept but counts for nothing.
 pub fn set_validator_weight(ctx: Context<SetValidatorWeight>, index: u32, weight: u32) -> Result<()> {
     let mut list = ctx.accounts.access.pool.validator_list.load_mut()?;
     let entry = list.entry_for_mut(index, ctx.accounts.vote_account.key)?;
     require!(entry.status == VALIDATOR_STATUS_ACTIVE, LiquidStakingError::ValidatorRemoving);
     let old_weight = entry.weight;
+    let old_effective = entry.effective_weight();
     entry.weight = weight;
+    let new_effective = entry.effective_weight();
     drop(list);
     let pool = &mut ctx.accounts.access.pool.pool;
-    pool.total_weight = (pool.total_weight - old_weight as u64)
-        .checked_add(weight as u64)
+    pool.total_weight = (pool.total_weight - old_effective)
+        .checked_add(new_effective)
         .ok_or(LiquidStakingError::MathOverflow)?;
     emit!(ValidatorWeightSet {
         pool: pool.key(),

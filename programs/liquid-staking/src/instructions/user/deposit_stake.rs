@@ -7,7 +7,7 @@ use solana_stake_interface::state::StakeStateV2;
 pub struct DepositStake<'info> {
     /// The depositor is staker and withdrawer of `deposit_stake`.
     pub deposit: LstDeposit<'info>,
-    #[account(mut, address = deposit.pool.validator_list)]
+    #[account(mut, address = deposit.pool.validator_list, constraint = validator_list.to_account_info().data_len() >= ValidatorList::SPACE @ LiquidStakingError::ValidatorListNeedsMigration)]
     pub validator_list: AccountLoader<'info, ValidatorList>,
     pub validator: PoolValidator<'info>,
     /// CHECK: the depositor's stake account, checked below (owner, state, authorities, lockup,

@@ -7,7 +7,7 @@ pub struct WithdrawStake<'info> {
     /// The owner burns the LST, pays the new stake account's rent, and becomes its staker and
     /// withdrawer.
     pub exit: LstExit<'info>,
-    #[account(mut, address = exit.pool.validator_list)]
+    #[account(mut, address = exit.pool.validator_list, constraint = validator_list.to_account_info().data_len() >= ValidatorList::SPACE @ LiquidStakingError::ValidatorListNeedsMigration)]
     pub validator_list: AccountLoader<'info, ValidatorList>,
     pub validator: PoolValidator<'info>,
     /// The user's new stake account: a fresh keypair the user allocated for the Stake program
