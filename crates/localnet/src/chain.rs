@@ -26,6 +26,9 @@ pub struct LocalChain {
     pub vote_accounts: Vec<Pubkey>,
     /// Vote accounts that stopped voting (no credits from now on): delinquent validators.
     pub silent_votes: Vec<Pubkey>,
+    /// `vote_withdrawers[i]` is the authorized withdrawer of `vote_accounts[i]`: it signs the
+    /// Vote program's UpdateCommission.
+    pub vote_withdrawers: Vec<Keypair>,
 }
 
 impl LocalChain {
@@ -55,15 +58,16 @@ impl LocalChain {
             pt.add_account(*id, crate::sbf::load_program(&crate::sbf::so_path(name)));
         }
         let vote_accounts: Vec<Pubkey> = (0..validators).map(|_| Pubkey::new_unique()).collect();
-        for vote in &vote_accounts {
+        let vote_withdrawers: Vec<Keypair> = (0..validators).map(|_| Keypair::new()).collect();
+        for (vote, withdrawer) in vote_accounts.iter().zip(&vote_withdrawers) {
             let node = Pubkey::new_unique();
             let account = solana_vote_program::vote_state::create_v4_account_with_authorized(
-                &node, vote, vote, None, 0, 10 * SOL,
+                &node, vote, &withdrawer.pubkey(), None, 0, 10 * SOL,
             );
             pt.add_account(*vote, account.into());
         }
         let ctx = pt.start_with_context().await;
-        Self { ctx, vote_accounts, silent_votes: Vec::new() }
+        Self { ctx, vote_accounts, silent_votes: Vec::new(), vote_withdrawers }
     }
 
     pub fn payer(&self) -> &Keypair {
@@ -120,6 +124,21 @@ impl LocalChain {
     /// Slots in a (normal) epoch of this chain.
     pub fn slots_per_epoch(&self) -> u64 {
         self.ctx.genesis_config().epoch_schedule.slots_per_epoch
+    }
+
+    /// Sets the inflation commission of `vote` (one of `vote_accounts`) through the Vote
+    /// program, signed by its withdrawer: a rise only in the first half of an epoch (the Vote
+    /// program refuses it later, CommissionUpdateTooLate).
+    pub async fn set_commission(&mut self, vote: &Pubkey, percent: u8) -> Result<(), BanksClientError> {
+        let i = self.vote_accounts.iter().position(|v| v == vote).expect("one of the chain's vote accounts");
+        let withdrawer = self.vote_withdrawers[i].insecure_clone();
+        let ix = solana_vote_program::vote_instruction::update_commission(vote, &withdrawer.pubkey(), percent);
+        self.process(&[ix], &[&withdrawer]).await
+    }
+
+    /// Makes `vote` vote again (after `stop_voting`).
+    pub fn resume_voting(&mut self, vote: &Pubkey) {
+        self.silent_votes.retain(|v| v != vote);
     }
 
     /// Makes `vote` stop voting: it earns no credits (and its stake no rewards) from now on, and

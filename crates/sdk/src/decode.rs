@@ -1,6 +1,6 @@
 //! Decoding the program's accounts from raw account data.
 use anchor_lang::{AccountDeserialize, Discriminator};
-use liquid_staking::state::{Pool, Ticket, ValidatorEntry, ValidatorList};
+use liquid_staking::state::{Pool, Ticket, ValidatorEntry, ValidatorList, ValidatorRecord, ValidatorScoring};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
@@ -44,20 +44,27 @@ pub fn ticket_filters(owner: &anchor_lang::prelude::Pubkey) -> [(usize, Vec<u8>)
     ]
 }
 
-/// A validator list's header fields and its used entries.
+/// A validator list's header fields, its used entries and their records, and the rules.
 #[derive(Debug, Clone)]
 pub struct DecodedValidatorList {
     pub pool: anchor_lang::prelude::Pubkey,
+    /// VALIDATOR_LIST_VERSION; 0 for a list from before the records (which then has no records
+    /// and no scoring, and must migrate).
+    pub version: u8,
     pub entries: Vec<ValidatorEntry>,
+    /// `records[i]` belongs to `entries[i]` (empty for version 0).
+    pub records: Vec<ValidatorRecord>,
+    pub scoring: Option<ValidatorScoring>,
 }
 
-/// Decodes the header and the `count` used entries (copying; the account data need not be
-/// aligned).
+/// Decodes the header, the `count` used entries and records, and the rules (copying; the account
+/// data need not be aligned). A list of layout 0 decodes with its entries only.
 pub fn validator_list(data: &[u8]) -> Result<DecodedValidatorList, DecodeError> {
     let wrong = DecodeError::WrongAccountType("ValidatorList");
-    if data.len() < ValidatorList::SPACE || &data[..8] != ValidatorList::DISCRIMINATOR {
+    if data.len() < ValidatorList::SPACE_V0 || &data[..8] != ValidatorList::DISCRIMINATOR {
         return Err(wrong);
     }
+    let current = data.len() >= ValidatorList::SPACE;
     let body = &data[8..];
     let pool_at = std::mem::offset_of!(ValidatorList, pool);
     let count_at = std::mem::offset_of!(ValidatorList, count);
@@ -68,7 +75,17 @@ pub fn validator_list(data: &[u8]) -> Result<DecodedValidatorList, DecodeError> 
     let entries = (0..count)
         .map(|i| bytemuck::pod_read_unaligned::<ValidatorEntry>(&body[header + i * size..header + (i + 1) * size]))
         .collect();
-    Ok(DecodedValidatorList { pool, entries })
+    let version = body[std::mem::offset_of!(ValidatorList, version)];
+    let (records, scoring) = if current {
+        let at = std::mem::offset_of!(ValidatorList, records);
+        let size = std::mem::size_of::<ValidatorRecord>();
+        let records = (0..count).map(|i| bytemuck::pod_read_unaligned::<ValidatorRecord>(&body[at + i * size..at + (i + 1) * size])).collect();
+        let at = std::mem::offset_of!(ValidatorList, scoring);
+        (records, Some(bytemuck::pod_read_unaligned::<ValidatorScoring>(&body[at..at + std::mem::size_of::<ValidatorScoring>()])))
+    } else {
+        (Vec::new(), None)
+    };
+    Ok(DecodedValidatorList { pool, version, entries, records, scoring })
 }
 
 /// The rate account (`ExchangeRate`) from its account data (with the discriminator) or from

@@ -77,6 +77,14 @@ pub const PROGRAM_ERRORS: &[(&str, &str)] = &[
     ("LstAccountMissing", "There is no LST token account at this address: create the holder's LST account first"),
     ("NothingToObserve", "Every validator of this batch was observed this epoch already: nothing to observe"),
     ("PoolAlreadyUpdated", "The pool is already updated this epoch: nothing to finalize"),
+    ("VoteStateUnreadable", "The vote account's data is not a vote state this program reads (versions 0 to 3, initialized)"),
+    ("VoteAccountMismatch", "The vote account is not the one of the validator at this index"),
+    ("ValidatorListNeedsMigration", "The validator list has the layout from before validator records: migrate it (migrate_validator_list) first"),
+    ("ValidatorListAlreadyMigrated", "The validator list already has the current layout"),
+    ("ValidatorRulesOutOfBounds", "A validator rule is outside its on-chain bounds"),
+    ("ValidatorEligible", "The validator passes every rule: nothing to deactivate"),
+    ("NothingToDeactivate", "The ineligible validator's stake is deactivated already: nothing to deactivate"),
+    ("NothingToRecord", "Every validator of this batch was read this epoch and nothing changed: nothing to record"),
 ];
 
 /// The name and message of a program error code (6000 and up).
@@ -172,6 +180,14 @@ mod tests {
             LiquidStakingError::LstAccountMissing,
             LiquidStakingError::NothingToObserve,
             LiquidStakingError::PoolAlreadyUpdated,
+            LiquidStakingError::VoteStateUnreadable,
+            LiquidStakingError::VoteAccountMismatch,
+            LiquidStakingError::ValidatorListNeedsMigration,
+            LiquidStakingError::ValidatorListAlreadyMigrated,
+            LiquidStakingError::ValidatorRulesOutOfBounds,
+            LiquidStakingError::ValidatorEligible,
+            LiquidStakingError::NothingToDeactivate,
+            LiquidStakingError::NothingToRecord,
         ];
         assert_eq!(variants.len(), PROGRAM_ERRORS.len(), "every error has an entry");
         for (i, variant) in variants.iter().enumerate() {

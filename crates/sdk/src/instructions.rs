@@ -4,7 +4,7 @@ use anchor_lang::{prelude::Pubkey, InstructionData, ToAccountMetas};
 use liquid_staking::{
     accounts, instruction,
     instructions::{InitializePoolArgs, STAKE_CONFIG_ID},
-    state::{Fees, ValidatorEntry, ValidatorList},
+    state::{Fees, ValidatorEntry, ValidatorList, ValidatorRules},
     ID as PROGRAM_ID,
 };
 use solana_instruction::{AccountMeta, Instruction};
@@ -261,6 +261,64 @@ pub fn rebalance_validator(p: &RebalanceValidatorParams) -> Instruction {
         },
         instruction::RebalanceValidator { index: p.index },
     )
+}
+
+pub struct RecordValidatorsParams<'a> {
+    pub keys: PoolKeys,
+    /// Index of the first validator read.
+    pub first_index: u32,
+    /// The vote accounts of validators `first_index..`, in list order.
+    pub vote_accounts: &'a [Pubkey],
+}
+
+/// Anyone: reads the validators' vote accounts into their records and judges them by the rules.
+pub fn record_validators(p: &RecordValidatorsParams) -> Instruction {
+    let mut ix = build(
+        accounts::RecordValidators { pool: p.keys.pool, validator_list: p.keys.validator_list, clock: sysvar::clock::ID },
+        instruction::RecordValidators { first_index: p.first_index },
+    );
+    ix.accounts.extend(p.vote_accounts.iter().map(|v| AccountMeta::new_readonly(*v, false)));
+    ix
+}
+
+/// Anyone: deactivates the stake of the validator at `index` if a reading of its vote account
+/// finds it ineligible.
+pub fn deactivate_ineligible(keys: &PoolKeys, index: u32, vote_account: Pubkey) -> Instruction {
+    build(
+        accounts::DeactivateIneligible {
+            pool: pool_with_validators(keys),
+            validator: pool_validator(keys, vote_account),
+            transient_stake: keys.transient_stake(&vote_account),
+        },
+        instruction::DeactivateIneligible { index },
+    )
+}
+
+/// Operator: the validator rules (tightening at once, loosening two epoch boundaries later).
+pub fn set_validator_rules(keys: &PoolKeys, operator: Pubkey, rules: ValidatorRules) -> Instruction {
+    build(operator_access(keys, operator), instruction::SetValidatorRules { rules })
+}
+
+/// Operator: blocklists the validator at `index` (or lifts it).
+pub fn set_validator_blocked(keys: &PoolKeys, operator: Pubkey, index: u32, vote_account: Pubkey, blocked: bool) -> Instruction {
+    build(
+        accounts::SetValidatorBlocked { access: operator_access(keys, operator), vote_account },
+        instruction::SetValidatorBlocked { index, blocked },
+    )
+}
+
+/// Anyone: one step (10 KiB) of growing a validator list from before validator records to the
+/// current layout, `payer` paying the added rent.
+pub fn migrate_validator_list(keys: &PoolKeys, payer: Pubkey) -> Instruction {
+    build(
+        accounts::MigrateValidatorList { pool: keys.pool, validator_list: keys.validator_list, payer, system_program: system_program::ID },
+        instruction::MigrateValidatorList {},
+    )
+}
+
+/// How many `migrate_validator_list` steps a list of `data_len` bytes needs.
+pub fn migration_steps(data_len: usize) -> usize {
+    ValidatorList::SPACE.saturating_sub(data_len).div_ceil(10_240)
 }
 
 /// Admin: new fees (decreases at once, increases after two epoch boundaries).

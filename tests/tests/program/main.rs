@@ -27,3 +27,5 @@ mod set_pause;
 mod set_reserve_buffer;
 mod set_validator_weight;
 mod transfer_admin;
+mod validator_risk;
+mod vote_state;

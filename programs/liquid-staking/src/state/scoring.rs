@@ -213,9 +213,10 @@ impl ValidatorRecord {
         self.reason == ELIGIBLE && epoch >= self.eligible_from_epoch
     }
 
-    /// The commission of the latest reading before `recorded_epoch`.
-    pub fn earlier_commission_bps(&self) -> Option<u16> {
-        self.commission_bps[1..].iter().copied().find(|c| *c != COMMISSION_NOT_READ)
+    /// The highest commission of the latest epoch read (the first reading of an epoch compares
+    /// with the epochs before it).
+    pub fn last_commission_bps(&self) -> Option<u16> {
+        self.commission_bps.iter().copied().find(|c| *c != COMMISSION_NOT_READ)
     }
 
     /// Window credits.
@@ -224,15 +225,16 @@ impl ValidatorRecord {
     }
 
     /// The broken rule, or ELIGIBLE, for a validator with this record (already updated by a
-    /// reading) under `rules`, `blocked` by the operator or not, the best pool validator's window
-    /// credits being `reference_best`.
-    pub fn broken_rule(&self, rules: &ValidatorRules, blocked: bool, reference_best: u64) -> u8 {
-        let commission = self.commission_bps[0];
+    /// reading whose commission was `commission`, the reading before it `previous`) under
+    /// `rules`, `blocked` by the operator or not, the best pool validator's window credits being
+    /// `reference_best`.
+    pub fn broken_rule(&self, rules: &ValidatorRules, commission: u16, previous: Option<u16>, blocked: bool, reference_best: u64) -> u8 {
+        let commission = commission.max(self.commission_bps[0]);
         if blocked {
             INELIGIBLE_BLOCKLISTED
         } else if commission > rules.max_commission_bps {
             INELIGIBLE_COMMISSION_ABOVE_CAP
-        } else if self.earlier_commission_bps().is_some_and(|earlier| commission > earlier.saturating_add(rules.max_commission_increase_bps)) {
+        } else if previous.is_some_and(|earlier| commission > earlier.saturating_add(rules.max_commission_increase_bps)) {
             INELIGIBLE_COMMISSION_INCREASE
         } else if self.delinquent_epochs >= rules.delinquent_epochs {
             INELIGIBLE_DELINQUENT
@@ -254,6 +256,8 @@ impl ValidatorRecord {
             self.watched_since_epoch = epoch;
             self.recorded_epoch = epoch;
         }
+        // A rise is measured from the reading before this one, in this epoch or an earlier one.
+        let previous = self.last_commission_bps();
         if epoch > self.recorded_epoch {
             let shift = ((epoch - self.recorded_epoch) as usize).min(VOTE_HISTORY_EPOCHS);
             self.commission_bps.copy_within(0..VOTE_HISTORY_EPOCHS - shift, shift);
@@ -272,10 +276,13 @@ impl ValidatorRecord {
         let commission = self.commission_bps[0] as u64;
         self.score = (self.window_credits() as u128 * (BPS_DENOMINATOR - commission.min(BPS_DENOMINATOR)) as u128 / BPS_DENOMINATOR as u128) as u64;
 
-        let broken = self.broken_rule(rules, blocked, reference_best);
+        let broken = self.broken_rule(rules, reading.commission_bps, previous, blocked, reference_best);
         if broken != ELIGIBLE {
             self.reason = broken;
-            self.eligible_from_epoch = epoch + rules.cooling_off_epochs as u64 + 1;
+            // The block is the operator's: lifting it needs no cooling-off.
+            if broken != INELIGIBLE_BLOCKLISTED {
+                self.eligible_from_epoch = epoch + rules.cooling_off_epochs as u64 + 1;
+            }
         } else if epoch >= self.eligible_from_epoch {
             self.reason = ELIGIBLE;
         }
@@ -323,6 +330,10 @@ mod tests {
         r.take_reading(&reading(0, GOOD), 5, &rules, false, 0);
         assert_eq!(r.take_reading(&reading(300, GOOD), 6, &rules, false, 0), INELIGIBLE_COMMISSION_INCREASE);
         assert_eq!(r.commission_bps, [300, 0, COMMISSION_NOT_READ, COMMISSION_NOT_READ, COMMISSION_NOT_READ]);
+        // Within one epoch too: 1% then 4%.
+        let mut r = record();
+        assert_eq!(r.take_reading(&reading(100, GOOD), 5, &rules, false, 0), ELIGIBLE);
+        assert_eq!(r.take_reading(&reading(400, GOOD), 5, &rules, false, 0), INELIGIBLE_COMMISSION_INCREASE);
     }
 
     #[test]

@@ -24,7 +24,8 @@ pub struct MigrateValidatorList<'info> {
 /// where they are (the records and the rules follow them), so nothing moves; the step that reaches
 /// the full size gives every validator an unread record and the default rules and marks the list
 /// VALIDATOR_LIST_VERSION. Until then the pool's other instructions refuse the list by name
-/// (ValidatorListNeedsMigration); many steps fit in one transaction (about 110 for a full list).
+/// (ValidatorListNeedsMigration). A full migration is 126 steps; a transaction holds 24 (each
+/// step's rent transfer counts toward the runtime's 64-instruction trace), so 6 transactions.
 pub fn migrate_validator_list(ctx: Context<MigrateValidatorList>) -> Result<()> {
     let list = ctx.accounts.validator_list.to_account_info();
     let len = list.data_len();
