@@ -17,6 +17,7 @@
 //! validator's weight counts for nothing (its target is 0) and anyone may deactivate its stake.
 use crate::{checks::VoteReading, checks::VOTE_HISTORY_EPOCHS, constants::*, error::LiquidStakingError};
 use anchor_lang::prelude::*;
+use anchor_lang::prelude::borsh;
 
 /// Why a validator is ineligible (`ValidatorRecord::reason`); ELIGIBLE when it is not.
 pub const ELIGIBLE: u8 = 0;
@@ -33,9 +34,11 @@ pub const NEVER_READ: u64 = u64::MAX;
 
 /// The rules' parameters (8 bytes). Bounds in `validate`; loosening any of them waits
 /// FEE_INCREASE_DELAY_EPOCHS, tightening applies at once.
+// Borsh (an instruction argument) without Anchor's derive: zero_copy already gives the IDL type.
 #[zero_copy]
 #[repr(C)]
-#[derive(Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+#[derive(Debug, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
+#[borsh(crate = "anchor_lang::prelude::borsh")]
 pub struct ValidatorRules {
     /// Highest inflation commission an eligible validator may take (<= MAX_COMMISSION_CAP_BPS).
     pub max_commission_bps: u16,
