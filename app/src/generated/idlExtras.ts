@@ -5,10 +5,13 @@
  * The IDL's constants and event discriminators (the Codama Kit renderer renders neither).
  */
 
-import { getAdminChangedDecoder, getEpochFinalizedDecoder, getFeesScheduledDecoder, getInstantUnstakedDecoder, getPauseSetDecoder, getPoolInitializedDecoder, getRateBreakerResetDecoder, getRateBreakerTrippedDecoder, getRateBreakerTrippedV2Decoder, getReserveBufferScheduledDecoder, getRolesSetDecoder, getSolDepositedDecoder, getStakeDepositedDecoder, getStakeWithdrawnDecoder, getTicketClaimedDecoder, getTreasuryWithdrawnDecoder, getUnstakeOrderedDecoder, getValidatorAddedDecoder, getValidatorDeactivatedExternallyDecoder, getValidatorRebalancedDecoder, getValidatorRemovalStartedDecoder, getValidatorUnstakedDecoder, getValidatorWeightSetDecoder, getValidatorsObservedDecoder } from './types';
+import { getAdminChangedDecoder, getEpochFinalizedDecoder, getFeesScheduledDecoder, getIneligibleStakeDeactivatedDecoder, getInstantUnstakedDecoder, getPauseSetDecoder, getPoolInitializedDecoder, getRateBreakerResetDecoder, getRateBreakerTrippedDecoder, getRateBreakerTrippedV2Decoder, getReserveBufferScheduledDecoder, getRolesSetDecoder, getSolDepositedDecoder, getStakeDepositedDecoder, getStakeWithdrawnDecoder, getTicketClaimedDecoder, getTreasuryWithdrawnDecoder, getUnstakeOrderedDecoder, getValidatorAddedDecoder, getValidatorBlockSetDecoder, getValidatorDeactivatedExternallyDecoder, getValidatorEligibleAgainDecoder, getValidatorIneligibleDecoder, getValidatorListMigratedDecoder, getValidatorRebalancedDecoder, getValidatorRemovalStartedDecoder, getValidatorRulesSetDecoder, getValidatorUnstakedDecoder, getValidatorWeightSetDecoder, getValidatorsObservedDecoder, getValidatorsRecordedDecoder } from './types';
 
 export const IDL_CONSTANTS = {
   FEE_INCREASE_DELAY_EPOCHS: 2n,
+  MAX_COMMISSION_CAP_BPS: 1000,
+  MAX_COOLING_OFF_EPOCHS: 30,
+  MAX_DELINQUENT_EPOCHS: 5,
   MAX_DEPOSIT_FEE_BPS: 50,
   MAX_EXIT_FEE_BPS: 50,
   MAX_INSTANT_UNSTAKE_FEE_BPS: 1000,
@@ -16,6 +19,8 @@ export const IDL_CONSTANTS = {
   MAX_REWARD_FEE_BPS: 1000,
   MAX_STAKE_INCREASES_PER_EPOCH: 32,
   MAX_VALIDATORS: 20000,
+  MIN_CREDITS_SHARE_CEILING_BPS: 9500,
+  MIN_CREDITS_SHARE_FLOOR_BPS: 2500,
   MIN_INITIAL_DEPOSIT_LAMPORTS: 1000000000n,
   MIN_RESERVE_BUFFER_BPS: 10,
   MIN_STAKE_DELEGATION_LAMPORTS: 1000000000n,
@@ -29,6 +34,7 @@ export const IDL_CONSTANTS = {
   TICKET_SEED: new Uint8Array([116, 105, 99, 107, 101, 116]),
   TRANSIENT_STAKE_SEED: new Uint8Array([116, 114, 97, 110, 115, 105, 101, 110, 116, 95, 115, 116, 97, 107, 101]),
   TREASURY_SEED: new Uint8Array([116, 114, 101, 97, 115, 117, 114, 121]),
+  VALIDATOR_LIST_VERSION: 1,
   VALIDATOR_STAKE_SEED: new Uint8Array([118, 97, 108, 105, 100, 97, 116, 111, 114, 95, 115, 116, 97, 107, 101]),
 } as const;
 
@@ -37,6 +43,7 @@ export const EVENT_DISCRIMINATORS = {
   adminChanged: new Uint8Array([232, 34, 31, 226, 62, 18, 19, 114]),
   epochFinalized: new Uint8Array([109, 54, 231, 81, 101, 249, 145, 107]),
   feesScheduled: new Uint8Array([139, 119, 189, 4, 249, 90, 240, 205]),
+  ineligibleStakeDeactivated: new Uint8Array([14, 203, 82, 66, 70, 211, 233, 243]),
   instantUnstaked: new Uint8Array([244, 69, 195, 95, 136, 198, 76, 168]),
   pauseSet: new Uint8Array([175, 57, 198, 136, 192, 66, 204, 73]),
   poolInitialized: new Uint8Array([100, 118, 173, 87, 12, 198, 254, 229]),
@@ -52,12 +59,18 @@ export const EVENT_DISCRIMINATORS = {
   treasuryWithdrawn: new Uint8Array([143, 181, 157, 169, 87, 155, 170, 46]),
   unstakeOrdered: new Uint8Array([161, 117, 201, 22, 131, 116, 122, 196]),
   validatorAdded: new Uint8Array([67, 26, 43, 25, 58, 219, 99, 48]),
+  validatorBlockSet: new Uint8Array([240, 71, 137, 61, 48, 186, 31, 242]),
   validatorDeactivatedExternally: new Uint8Array([159, 189, 168, 157, 39, 201, 69, 225]),
+  validatorEligibleAgain: new Uint8Array([58, 149, 124, 106, 221, 135, 53, 3]),
+  validatorIneligible: new Uint8Array([236, 7, 231, 252, 150, 160, 197, 54]),
+  validatorListMigrated: new Uint8Array([239, 220, 57, 151, 10, 39, 68, 69]),
   validatorRebalanced: new Uint8Array([14, 150, 218, 195, 146, 235, 181, 140]),
   validatorRemovalStarted: new Uint8Array([212, 255, 202, 5, 111, 146, 4, 243]),
+  validatorRulesSet: new Uint8Array([145, 152, 72, 210, 137, 71, 138, 168]),
   validatorUnstaked: new Uint8Array([246, 100, 63, 201, 178, 133, 185, 127]),
   validatorWeightSet: new Uint8Array([76, 70, 116, 14, 118, 163, 231, 216]),
   validatorsObserved: new Uint8Array([252, 195, 122, 7, 68, 216, 160, 59]),
+  validatorsRecorded: new Uint8Array([158, 252, 94, 92, 205, 106, 154, 242]),
 } as const;
 
 export type EventName = keyof typeof EVENT_DISCRIMINATORS;
@@ -136,6 +149,14 @@ export const PROGRAM_ERRORS: Record<number, { name: string; msg: string }> = {
   6069: { name: "LstAccountMissing", msg: "There is no LST token account at this address: create the holder's LST account first" },
   6070: { name: "NothingToObserve", msg: "Every validator of this batch was observed this epoch already: nothing to observe" },
   6071: { name: "PoolAlreadyUpdated", msg: "The pool is already updated this epoch: nothing to finalize" },
+  6072: { name: "VoteStateUnreadable", msg: "The vote account's data is not a vote state this program reads (versions 0 to 3, initialized)" },
+  6073: { name: "VoteAccountMismatch", msg: "The vote account is not the one of the validator at this index" },
+  6074: { name: "ValidatorListNeedsMigration", msg: "The validator list has the layout from before validator records: migrate it (migrate_validator_list) first" },
+  6075: { name: "ValidatorListAlreadyMigrated", msg: "The validator list already has the current layout" },
+  6076: { name: "ValidatorRulesOutOfBounds", msg: "A validator rule is outside its on-chain bounds" },
+  6077: { name: "ValidatorEligible", msg: "The validator passes every rule: nothing to deactivate" },
+  6078: { name: "NothingToDeactivate", msg: "The ineligible validator's stake is deactivated already: nothing to deactivate" },
+  6079: { name: "NothingToRecord", msg: "Every validator of this batch was read this epoch and nothing changed: nothing to record" },
 };
 
 /** Each event's data decoder (the generated type of the same name). */
@@ -143,6 +164,7 @@ export const EVENT_DECODERS = {
   adminChanged: getAdminChangedDecoder,
   epochFinalized: getEpochFinalizedDecoder,
   feesScheduled: getFeesScheduledDecoder,
+  ineligibleStakeDeactivated: getIneligibleStakeDeactivatedDecoder,
   instantUnstaked: getInstantUnstakedDecoder,
   pauseSet: getPauseSetDecoder,
   poolInitialized: getPoolInitializedDecoder,
@@ -158,10 +180,16 @@ export const EVENT_DECODERS = {
   treasuryWithdrawn: getTreasuryWithdrawnDecoder,
   unstakeOrdered: getUnstakeOrderedDecoder,
   validatorAdded: getValidatorAddedDecoder,
+  validatorBlockSet: getValidatorBlockSetDecoder,
   validatorDeactivatedExternally: getValidatorDeactivatedExternallyDecoder,
+  validatorEligibleAgain: getValidatorEligibleAgainDecoder,
+  validatorIneligible: getValidatorIneligibleDecoder,
+  validatorListMigrated: getValidatorListMigratedDecoder,
   validatorRebalanced: getValidatorRebalancedDecoder,
   validatorRemovalStarted: getValidatorRemovalStartedDecoder,
+  validatorRulesSet: getValidatorRulesSetDecoder,
   validatorUnstaked: getValidatorUnstakedDecoder,
   validatorWeightSet: getValidatorWeightSetDecoder,
   validatorsObserved: getValidatorsObservedDecoder,
+  validatorsRecorded: getValidatorsRecordedDecoder,
 } as const;

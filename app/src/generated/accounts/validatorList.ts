@@ -25,6 +25,8 @@ import {
   getStructEncoder,
   getU32Decoder,
   getU32Encoder,
+  getU8Decoder,
+  getU8Encoder,
   transformEncoder,
   type Account,
   type Address,
@@ -41,8 +43,16 @@ import {
 import {
   getValidatorEntryDecoder,
   getValidatorEntryEncoder,
+  getValidatorRecordDecoder,
+  getValidatorRecordEncoder,
+  getValidatorScoringDecoder,
+  getValidatorScoringEncoder,
   type ValidatorEntry,
   type ValidatorEntryArgs,
+  type ValidatorRecord,
+  type ValidatorRecordArgs,
+  type ValidatorScoring,
+  type ValidatorScoringArgs,
 } from "../types";
 
 export const VALIDATOR_LIST_DISCRIMINATOR = new Uint8Array([
@@ -59,15 +69,25 @@ export type ValidatorList = {
   discriminator: ReadonlyUint8Array;
   pool: Address;
   count: number;
+  /** VALIDATOR_LIST_VERSION (0 in lists from before the records). */
+  version: number;
   padding: ReadonlyUint8Array;
   entries: Array<ValidatorEntry>;
+  /** `records[i]` is what the pool read of `entries[i]`'s vote account. */
+  records: Array<ValidatorRecord>;
+  scoring: ValidatorScoring;
 };
 
 export type ValidatorListArgs = {
   pool: Address;
   count: number;
+  /** VALIDATOR_LIST_VERSION (0 in lists from before the records). */
+  version: number;
   padding: ReadonlyUint8Array;
   entries: Array<ValidatorEntryArgs>;
+  /** `records[i]` is what the pool read of `entries[i]`'s vote account. */
+  records: Array<ValidatorRecordArgs>;
+  scoring: ValidatorScoringArgs;
 };
 
 /** Gets the encoder for {@link ValidatorListArgs} account data. */
@@ -77,8 +97,14 @@ export function getValidatorListEncoder(): FixedSizeEncoder<ValidatorListArgs> {
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["pool", getAddressEncoder()],
       ["count", getU32Encoder()],
-      ["padding", fixEncoderSize(getBytesEncoder(), 4)],
+      ["version", getU8Encoder()],
+      ["padding", fixEncoderSize(getBytesEncoder(), 3)],
       ["entries", getArrayEncoder(getValidatorEntryEncoder(), { size: 20000 })],
+      [
+        "records",
+        getArrayEncoder(getValidatorRecordEncoder(), { size: 20000 }),
+      ],
+      ["scoring", getValidatorScoringEncoder()],
     ]),
     (value) => ({ ...value, discriminator: VALIDATOR_LIST_DISCRIMINATOR }),
   );
@@ -90,8 +116,11 @@ export function getValidatorListDecoder(): FixedSizeDecoder<ValidatorList> {
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["pool", getAddressDecoder()],
     ["count", getU32Decoder()],
-    ["padding", fixDecoderSize(getBytesDecoder(), 4)],
+    ["version", getU8Decoder()],
+    ["padding", fixDecoderSize(getBytesDecoder(), 3)],
     ["entries", getArrayDecoder(getValidatorEntryDecoder(), { size: 20000 })],
+    ["records", getArrayDecoder(getValidatorRecordDecoder(), { size: 20000 })],
+    ["scoring", getValidatorScoringDecoder()],
   ]);
 }
 
@@ -161,5 +190,5 @@ export async function fetchAllMaybeValidatorList(
 }
 
 export function getValidatorListSize(): number {
-  return 1440048;
+  return 2720176;
 }

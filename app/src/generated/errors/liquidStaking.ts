@@ -158,6 +158,22 @@ export const LIQUID_STAKING_ERROR__LST_ACCOUNT_MISSING = 0x17b5; // 6069
 export const LIQUID_STAKING_ERROR__NOTHING_TO_OBSERVE = 0x17b6; // 6070
 /** PoolAlreadyUpdated: The pool is already updated this epoch: nothing to finalize */
 export const LIQUID_STAKING_ERROR__POOL_ALREADY_UPDATED = 0x17b7; // 6071
+/** VoteStateUnreadable: The vote account's data is not a vote state this program reads (versions 0 to 3, initialized) */
+export const LIQUID_STAKING_ERROR__VOTE_STATE_UNREADABLE = 0x17b8; // 6072
+/** VoteAccountMismatch: The vote account is not the one of the validator at this index */
+export const LIQUID_STAKING_ERROR__VOTE_ACCOUNT_MISMATCH = 0x17b9; // 6073
+/** ValidatorListNeedsMigration: The validator list has the layout from before validator records: migrate it (migrate_validator_list) first */
+export const LIQUID_STAKING_ERROR__VALIDATOR_LIST_NEEDS_MIGRATION = 0x17ba; // 6074
+/** ValidatorListAlreadyMigrated: The validator list already has the current layout */
+export const LIQUID_STAKING_ERROR__VALIDATOR_LIST_ALREADY_MIGRATED = 0x17bb; // 6075
+/** ValidatorRulesOutOfBounds: A validator rule is outside its on-chain bounds */
+export const LIQUID_STAKING_ERROR__VALIDATOR_RULES_OUT_OF_BOUNDS = 0x17bc; // 6076
+/** ValidatorEligible: The validator passes every rule: nothing to deactivate */
+export const LIQUID_STAKING_ERROR__VALIDATOR_ELIGIBLE = 0x17bd; // 6077
+/** NothingToDeactivate: The ineligible validator's stake is deactivated already: nothing to deactivate */
+export const LIQUID_STAKING_ERROR__NOTHING_TO_DEACTIVATE = 0x17be; // 6078
+/** NothingToRecord: Every validator of this batch was read this epoch and nothing changed: nothing to record */
+export const LIQUID_STAKING_ERROR__NOTHING_TO_RECORD = 0x17bf; // 6079
 
 export type LiquidStakingError =
   | typeof LIQUID_STAKING_ERROR__DEPOSIT_FEE_TOO_HIGH
@@ -179,7 +195,9 @@ export type LiquidStakingError =
   | typeof LIQUID_STAKING_ERROR__LST_ACCOUNT_MISSING
   | typeof LIQUID_STAKING_ERROR__MATH_OVERFLOW
   | typeof LIQUID_STAKING_ERROR__NOT_ADMIN
+  | typeof LIQUID_STAKING_ERROR__NOTHING_TO_DEACTIVATE
   | typeof LIQUID_STAKING_ERROR__NOTHING_TO_OBSERVE
+  | typeof LIQUID_STAKING_ERROR__NOTHING_TO_RECORD
   | typeof LIQUID_STAKING_ERROR__NOTHING_TO_STAKE
   | typeof LIQUID_STAKING_ERROR__NOT_OPERATOR
   | typeof LIQUID_STAKING_ERROR__NOT_PAUSE_GUARDIAN
@@ -220,12 +238,18 @@ export type LiquidStakingError =
   | typeof LIQUID_STAKING_ERROR__TREASURY_SHARE_TOO_HIGH
   | typeof LIQUID_STAKING_ERROR__VALIDATOR_ALREADY_ADDED
   | typeof LIQUID_STAKING_ERROR__VALIDATOR_BELOW_TARGET
+  | typeof LIQUID_STAKING_ERROR__VALIDATOR_ELIGIBLE
   | typeof LIQUID_STAKING_ERROR__VALIDATOR_INDEX_MISMATCH
   | typeof LIQUID_STAKING_ERROR__VALIDATOR_INDEX_OUT_OF_RANGE
+  | typeof LIQUID_STAKING_ERROR__VALIDATOR_LIST_ALREADY_MIGRATED
   | typeof LIQUID_STAKING_ERROR__VALIDATOR_LIST_FULL
+  | typeof LIQUID_STAKING_ERROR__VALIDATOR_LIST_NEEDS_MIGRATION
   | typeof LIQUID_STAKING_ERROR__VALIDATOR_LIST_TOO_SMALL
   | typeof LIQUID_STAKING_ERROR__VALIDATOR_REMOVING
+  | typeof LIQUID_STAKING_ERROR__VALIDATOR_RULES_OUT_OF_BOUNDS
   | typeof LIQUID_STAKING_ERROR__VALIDATORS_NOT_OBSERVED
+  | typeof LIQUID_STAKING_ERROR__VOTE_ACCOUNT_MISMATCH
+  | typeof LIQUID_STAKING_ERROR__VOTE_STATE_UNREADABLE
   | typeof LIQUID_STAKING_ERROR__WRONG_MINT
   | typeof LIQUID_STAKING_ERROR__WRONG_RATE_ACCOUNT
   | typeof LIQUID_STAKING_ERROR__WRONG_RESERVE
@@ -255,7 +279,9 @@ if (process.env.NODE_ENV !== "production") {
     [LIQUID_STAKING_ERROR__LST_ACCOUNT_MISSING]: `There is no LST token account at this address: create the holder's LST account first`,
     [LIQUID_STAKING_ERROR__MATH_OVERFLOW]: `Arithmetic overflow: the amount is too large for the pool's totals`,
     [LIQUID_STAKING_ERROR__NOT_ADMIN]: `Signer is not the pool's admin`,
+    [LIQUID_STAKING_ERROR__NOTHING_TO_DEACTIVATE]: `The ineligible validator's stake is deactivated already: nothing to deactivate`,
     [LIQUID_STAKING_ERROR__NOTHING_TO_OBSERVE]: `Every validator of this batch was observed this epoch already: nothing to observe`,
+    [LIQUID_STAKING_ERROR__NOTHING_TO_RECORD]: `Every validator of this batch was read this epoch and nothing changed: nothing to record`,
     [LIQUID_STAKING_ERROR__NOTHING_TO_STAKE]: `Nothing to stake into this validator: at or above its target, or less than the minimum stake available`,
     [LIQUID_STAKING_ERROR__NOT_OPERATOR]: `Signer is not the pool's operator`,
     [LIQUID_STAKING_ERROR__NOT_PAUSE_GUARDIAN]: `Signer is neither the pause guardian nor the admin`,
@@ -296,12 +322,18 @@ if (process.env.NODE_ENV !== "production") {
     [LIQUID_STAKING_ERROR__TREASURY_SHARE_TOO_HIGH]: `Treasury share above 100%`,
     [LIQUID_STAKING_ERROR__VALIDATOR_ALREADY_ADDED]: `Validator already in the pool (its stake account exists)`,
     [LIQUID_STAKING_ERROR__VALIDATOR_BELOW_TARGET]: `Unstaking only from a validator at or above its target`,
+    [LIQUID_STAKING_ERROR__VALIDATOR_ELIGIBLE]: `The validator passes every rule: nothing to deactivate`,
     [LIQUID_STAKING_ERROR__VALIDATOR_INDEX_MISMATCH]: `Vote account does not match the validator at this index`,
     [LIQUID_STAKING_ERROR__VALIDATOR_INDEX_OUT_OF_RANGE]: `Validator index out of range`,
+    [LIQUID_STAKING_ERROR__VALIDATOR_LIST_ALREADY_MIGRATED]: `The validator list already has the current layout`,
     [LIQUID_STAKING_ERROR__VALIDATOR_LIST_FULL]: `Validator list is full`,
+    [LIQUID_STAKING_ERROR__VALIDATOR_LIST_NEEDS_MIGRATION]: `The validator list has the layout from before validator records: migrate it (migrate_validator_list) first`,
     [LIQUID_STAKING_ERROR__VALIDATOR_LIST_TOO_SMALL]: `Validator list account is too small for MAX_VALIDATORS entries`,
     [LIQUID_STAKING_ERROR__VALIDATOR_REMOVING]: `Validator is being removed`,
+    [LIQUID_STAKING_ERROR__VALIDATOR_RULES_OUT_OF_BOUNDS]: `A validator rule is outside its on-chain bounds`,
     [LIQUID_STAKING_ERROR__VALIDATORS_NOT_OBSERVED]: `Finalize refused: not every validator has been observed this epoch`,
+    [LIQUID_STAKING_ERROR__VOTE_ACCOUNT_MISMATCH]: `The vote account is not the one of the validator at this index`,
+    [LIQUID_STAKING_ERROR__VOTE_STATE_UNREADABLE]: `The vote account's data is not a vote state this program reads (versions 0 to 3, initialized)`,
     [LIQUID_STAKING_ERROR__WRONG_MINT]: `Mint is not this pool's LST mint`,
     [LIQUID_STAKING_ERROR__WRONG_RATE_ACCOUNT]: `Rate account is not this pool's rate account`,
     [LIQUID_STAKING_ERROR__WRONG_RESERVE]: `Reserve account is not this pool's reserve`,

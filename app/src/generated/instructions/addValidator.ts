@@ -161,6 +161,7 @@ export type AddValidatorInput<
 > = {
   operator: TransactionSigner<TAccountOperator>;
   pool: Address<TAccountPool>;
+  /** The current layout only (a list from before validator records must migrate first). */
   validatorList: Address<TAccountValidatorList>;
   reserve: Address<TAccountReserve>;
   voteAccount: Address<TAccountVoteAccount>;
@@ -317,6 +318,7 @@ export type ParsedAddValidatorInstruction<
   accounts: {
     operator: TAccountMetas[0];
     pool: TAccountMetas[1];
+    /** The current layout only (a list from before validator records must migrate first). */
     validatorList: TAccountMetas[2];
     reserve: TAccountMetas[3];
     voteAccount: TAccountMetas[4];

@@ -123,6 +123,7 @@ export type ObserveValidatorsInput<
   TAccountStakeProgram extends string = string,
 > = {
   pool: Address<TAccountPool>;
+  /** The current layout only (a list from before validator records must migrate first). */
   validatorList: Address<TAccountValidatorList>;
   reserve: Address<TAccountReserve>;
   clock?: Address<TAccountClock>;
@@ -225,6 +226,7 @@ export type ParsedObserveValidatorsInstruction<
   programAddress: Address<TProgram>;
   accounts: {
     pool: TAccountMetas[0];
+    /** The current layout only (a list from before validator records must migrate first). */
     validatorList: TAccountMetas[1];
     reserve: TAccountMetas[2];
     clock: TAccountMetas[3];

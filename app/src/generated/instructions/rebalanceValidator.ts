@@ -165,6 +165,7 @@ export type RebalanceValidatorInput<
   TAccountPayer extends string = string,
 > = {
   pool: Address<TAccountPool>;
+  /** The current layout only (a list from before validator records must migrate first). */
   validatorList: Address<TAccountValidatorList>;
   reserve: Address<TAccountReserve>;
   voteAccount: Address<TAccountVoteAccount>;
@@ -332,6 +333,7 @@ export type ParsedRebalanceValidatorInstruction<
   programAddress: Address<TProgram>;
   accounts: {
     pool: TAccountMetas[0];
+    /** The current layout only (a list from before validator records must migrate first). */
     validatorList: TAccountMetas[1];
     reserve: TAccountMetas[2];
     voteAccount: TAccountMetas[3];

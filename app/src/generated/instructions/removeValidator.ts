@@ -148,6 +148,7 @@ export type RemoveValidatorInput<
 > = {
   operator: TransactionSigner<TAccountOperator>;
   pool: Address<TAccountPool>;
+  /** The current layout only (a list from before validator records must migrate first). */
   validatorList: Address<TAccountValidatorList>;
   reserve: Address<TAccountReserve>;
   voteAccount: Address<TAccountVoteAccount>;
@@ -278,6 +279,7 @@ export type ParsedRemoveValidatorInstruction<
   accounts: {
     operator: TAccountMetas[0];
     pool: TAccountMetas[1];
+    /** The current layout only (a list from before validator records must migrate first). */
     validatorList: TAccountMetas[2];
     reserve: TAccountMetas[3];
     voteAccount: TAccountMetas[4];

@@ -129,6 +129,7 @@ export type SetValidatorWeightInput<
 > = {
   operator: TransactionSigner<TAccountOperator>;
   pool: Address<TAccountPool>;
+  /** The current layout only (a list from before validator records must migrate first). */
   validatorList: Address<TAccountValidatorList>;
   reserve: Address<TAccountReserve>;
   voteAccount: Address<TAccountVoteAccount>;
@@ -211,6 +212,7 @@ export type ParsedSetValidatorWeightInstruction<
   accounts: {
     operator: TAccountMetas[0];
     pool: TAccountMetas[1];
+    /** The current layout only (a list from before validator records must migrate first). */
     validatorList: TAccountMetas[2];
     reserve: TAccountMetas[3];
     voteAccount: TAccountMetas[4];

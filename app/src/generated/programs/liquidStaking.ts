@@ -20,22 +20,27 @@ import {
   parseAcceptAdminInstruction,
   parseAddValidatorInstruction,
   parseClaimTicketInstruction,
+  parseDeactivateIneligibleInstruction,
   parseDepositSolInstruction,
   parseDepositStakeInstruction,
   parseFinalizeEpochInstruction,
   parseGetRateInstruction,
   parseInitializePoolInstruction,
   parseInstantUnstakeInstruction,
+  parseMigrateValidatorListInstruction,
   parseObserveValidatorsInstruction,
   parseOrderUnstakeInstruction,
   parseProposeAdminInstruction,
   parseRebalanceValidatorInstruction,
+  parseRecordValidatorsInstruction,
   parseRemoveValidatorInstruction,
   parseResetRateBreakerInstruction,
   parseSetFeesInstruction,
   parseSetPauseInstruction,
   parseSetReserveBufferInstruction,
   parseSetRolesInstruction,
+  parseSetValidatorBlockedInstruction,
+  parseSetValidatorRulesInstruction,
   parseSetValidatorWeightInstruction,
   parseUnstakeInstruction,
   parseWithdrawStakeInstruction,
@@ -43,22 +48,27 @@ import {
   type ParsedAcceptAdminInstruction,
   type ParsedAddValidatorInstruction,
   type ParsedClaimTicketInstruction,
+  type ParsedDeactivateIneligibleInstruction,
   type ParsedDepositSolInstruction,
   type ParsedDepositStakeInstruction,
   type ParsedFinalizeEpochInstruction,
   type ParsedGetRateInstruction,
   type ParsedInitializePoolInstruction,
   type ParsedInstantUnstakeInstruction,
+  type ParsedMigrateValidatorListInstruction,
   type ParsedObserveValidatorsInstruction,
   type ParsedOrderUnstakeInstruction,
   type ParsedProposeAdminInstruction,
   type ParsedRebalanceValidatorInstruction,
+  type ParsedRecordValidatorsInstruction,
   type ParsedRemoveValidatorInstruction,
   type ParsedResetRateBreakerInstruction,
   type ParsedSetFeesInstruction,
   type ParsedSetPauseInstruction,
   type ParsedSetReserveBufferInstruction,
   type ParsedSetRolesInstruction,
+  type ParsedSetValidatorBlockedInstruction,
+  type ParsedSetValidatorRulesInstruction,
   type ParsedSetValidatorWeightInstruction,
   type ParsedUnstakeInstruction,
   type ParsedWithdrawStakeInstruction,
@@ -132,22 +142,27 @@ export enum LiquidStakingInstruction {
   AcceptAdmin,
   AddValidator,
   ClaimTicket,
+  DeactivateIneligible,
   DepositSol,
   DepositStake,
   FinalizeEpoch,
   GetRate,
   InitializePool,
   InstantUnstake,
+  MigrateValidatorList,
   ObserveValidators,
   OrderUnstake,
   ProposeAdmin,
   RebalanceValidator,
+  RecordValidators,
   RemoveValidator,
   ResetRateBreaker,
   SetFees,
   SetPause,
   SetReserveBuffer,
   SetRoles,
+  SetValidatorBlocked,
+  SetValidatorRules,
   SetValidatorWeight,
   Unstake,
   WithdrawStake,
@@ -190,6 +205,17 @@ export function identifyLiquidStakingInstruction(
     )
   ) {
     return LiquidStakingInstruction.ClaimTicket;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([16, 184, 3, 101, 165, 169, 41, 212]),
+      ),
+      0,
+    )
+  ) {
+    return LiquidStakingInstruction.DeactivateIneligible;
   }
   if (
     containsBytes(
@@ -261,6 +287,17 @@ export function identifyLiquidStakingInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([39, 173, 15, 81, 68, 195, 109, 20]),
+      ),
+      0,
+    )
+  ) {
+    return LiquidStakingInstruction.MigrateValidatorList;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([154, 147, 97, 78, 221, 167, 98, 174]),
       ),
       0,
@@ -300,6 +337,17 @@ export function identifyLiquidStakingInstruction(
     )
   ) {
     return LiquidStakingInstruction.RebalanceValidator;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([121, 248, 89, 33, 250, 179, 231, 157]),
+      ),
+      0,
+    )
+  ) {
+    return LiquidStakingInstruction.RecordValidators;
   }
   if (
     containsBytes(
@@ -371,6 +419,28 @@ export function identifyLiquidStakingInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([144, 238, 20, 83, 187, 125, 123, 59]),
+      ),
+      0,
+    )
+  ) {
+    return LiquidStakingInstruction.SetValidatorBlocked;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([193, 90, 140, 193, 176, 122, 139, 94]),
+      ),
+      0,
+    )
+  ) {
+    return LiquidStakingInstruction.SetValidatorRules;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([34, 168, 208, 147, 10, 44, 86, 194]),
       ),
       0,
@@ -429,6 +499,9 @@ export type ParsedLiquidStakingInstruction<
       instructionType: LiquidStakingInstruction.ClaimTicket;
     } & ParsedClaimTicketInstruction<TProgram>)
   | ({
+      instructionType: LiquidStakingInstruction.DeactivateIneligible;
+    } & ParsedDeactivateIneligibleInstruction<TProgram>)
+  | ({
       instructionType: LiquidStakingInstruction.DepositSol;
     } & ParsedDepositSolInstruction<TProgram>)
   | ({
@@ -447,6 +520,9 @@ export type ParsedLiquidStakingInstruction<
       instructionType: LiquidStakingInstruction.InstantUnstake;
     } & ParsedInstantUnstakeInstruction<TProgram>)
   | ({
+      instructionType: LiquidStakingInstruction.MigrateValidatorList;
+    } & ParsedMigrateValidatorListInstruction<TProgram>)
+  | ({
       instructionType: LiquidStakingInstruction.ObserveValidators;
     } & ParsedObserveValidatorsInstruction<TProgram>)
   | ({
@@ -458,6 +534,9 @@ export type ParsedLiquidStakingInstruction<
   | ({
       instructionType: LiquidStakingInstruction.RebalanceValidator;
     } & ParsedRebalanceValidatorInstruction<TProgram>)
+  | ({
+      instructionType: LiquidStakingInstruction.RecordValidators;
+    } & ParsedRecordValidatorsInstruction<TProgram>)
   | ({
       instructionType: LiquidStakingInstruction.RemoveValidator;
     } & ParsedRemoveValidatorInstruction<TProgram>)
@@ -476,6 +555,12 @@ export type ParsedLiquidStakingInstruction<
   | ({
       instructionType: LiquidStakingInstruction.SetRoles;
     } & ParsedSetRolesInstruction<TProgram>)
+  | ({
+      instructionType: LiquidStakingInstruction.SetValidatorBlocked;
+    } & ParsedSetValidatorBlockedInstruction<TProgram>)
+  | ({
+      instructionType: LiquidStakingInstruction.SetValidatorRules;
+    } & ParsedSetValidatorRulesInstruction<TProgram>)
   | ({
       instructionType: LiquidStakingInstruction.SetValidatorWeight;
     } & ParsedSetValidatorWeightInstruction<TProgram>)
@@ -513,6 +598,13 @@ export function parseLiquidStakingInstruction<TProgram extends string>(
       return {
         instructionType: LiquidStakingInstruction.ClaimTicket,
         ...parseClaimTicketInstruction(instruction),
+      };
+    }
+    case LiquidStakingInstruction.DeactivateIneligible: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: LiquidStakingInstruction.DeactivateIneligible,
+        ...parseDeactivateIneligibleInstruction(instruction),
       };
     }
     case LiquidStakingInstruction.DepositSol: {
@@ -557,6 +649,13 @@ export function parseLiquidStakingInstruction<TProgram extends string>(
         ...parseInstantUnstakeInstruction(instruction),
       };
     }
+    case LiquidStakingInstruction.MigrateValidatorList: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: LiquidStakingInstruction.MigrateValidatorList,
+        ...parseMigrateValidatorListInstruction(instruction),
+      };
+    }
     case LiquidStakingInstruction.ObserveValidators: {
       assertIsInstructionWithAccounts(instruction);
       return {
@@ -583,6 +682,13 @@ export function parseLiquidStakingInstruction<TProgram extends string>(
       return {
         instructionType: LiquidStakingInstruction.RebalanceValidator,
         ...parseRebalanceValidatorInstruction(instruction),
+      };
+    }
+    case LiquidStakingInstruction.RecordValidators: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: LiquidStakingInstruction.RecordValidators,
+        ...parseRecordValidatorsInstruction(instruction),
       };
     }
     case LiquidStakingInstruction.RemoveValidator: {
@@ -625,6 +731,20 @@ export function parseLiquidStakingInstruction<TProgram extends string>(
       return {
         instructionType: LiquidStakingInstruction.SetRoles,
         ...parseSetRolesInstruction(instruction),
+      };
+    }
+    case LiquidStakingInstruction.SetValidatorBlocked: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: LiquidStakingInstruction.SetValidatorBlocked,
+        ...parseSetValidatorBlockedInstruction(instruction),
+      };
+    }
+    case LiquidStakingInstruction.SetValidatorRules: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: LiquidStakingInstruction.SetValidatorRules,
+        ...parseSetValidatorRulesInstruction(instruction),
       };
     }
     case LiquidStakingInstruction.SetValidatorWeight: {
