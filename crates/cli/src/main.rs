@@ -38,7 +38,7 @@ enum Command {
     /// Pools: create one, show one.
     #[command(subcommand)]
     Pool(commands::pool::PoolCommand),
-    /// Validators of a pool (operator): add, remove, set weight, list.
+    /// Validators of a pool: add, remove, set weight, list (operator); rules, blocklist; protect and migrate (anyone).
     #[command(subcommand)]
     Validator(commands::validator::ValidatorCommand),
     /// Set the pool's fees (admin). Lower fees apply at once, higher ones after two epoch boundaries.

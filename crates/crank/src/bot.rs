@@ -40,6 +40,10 @@ pub struct BotConfig {
     /// Observe in v0 transactions over the bot's own lookup tables (created and extended as
     /// needed, paid by the bot): about twice as many validators a transaction.
     pub lookup_tables: bool,
+    /// Validator risk: read every validator's vote account each epoch (`record_validators`) and,
+    /// at every poll, deactivate the stake of a validator that breaks a rule
+    /// (`deactivate_ineligible`): a commission rug is answered within a poll interval.
+    pub protect_validators: bool,
     pub sender: SenderConfig,
 }
 
@@ -177,6 +181,7 @@ impl Bot {
         }
         if pool.last_update_epoch >= info.epoch {
             self.record_lag(info.epoch, epoch_start);
+            self.protect(sender)?;
             // Between updates, rebalance when
             // - tickets ordered since need stake back: unstake now, so the SOL is back at the
             //   next boundary;
@@ -226,6 +231,7 @@ impl Bot {
         // The rate is fresh from here: the lag lenders see ends now, not after rebalancing.
         self.record_lag(info.epoch, epoch_start);
         rpc::rebalance(&self.rpc, &payer, &self.keys, sender, &mut run)?;
+        self.protect(sender)?;
         let (_, pool) = sender.read("the pool", |rpc| rpc::load_pool(rpc, &pool_address))?;
         {
             let mut m = self.metrics.lock().unwrap();
@@ -357,6 +363,22 @@ impl Bot {
         if closed || !unused.is_empty() {
             self.count_table_rent(sender)?;
         }
+        Ok(())
+    }
+
+    /// Validator risk, when configured: reads the vote accounts not read this epoch, then
+    /// deactivates the stake of validators that break a rule (see `rpc::protect`).
+    fn protect(&mut self, sender: &mut BotSender) -> Result<(), String> {
+        if !self.config.protect_validators {
+            return Ok(());
+        }
+        let payer = self.payer.pubkey();
+        let run = rpc::protect(&self.rpc, &payer, &self.keys, sender, true)?;
+        for vote in &run.deactivated {
+            self.log.warn("deactivated the stake of an ineligible validator", &[("vote_account", json!(vote.to_string()))]);
+        }
+        let mut m = self.metrics.lock().unwrap();
+        m.validators_deactivated += run.deactivated.len() as u64;
         Ok(())
     }
 

@@ -81,6 +81,11 @@ struct Args {
     /// validators, is the bot's).
     #[arg(long)]
     no_lookup_tables: bool,
+    /// Validator risk: read every pool validator's vote account each epoch and, at every poll,
+    /// deactivate the stake of one that breaks the pool's rules (a commission rug, delinquency,
+    /// low credits, the blocklist) as soon as it is seen.
+    #[arg(long)]
+    protect_validators: bool,
     /// Log lines as text or JSON, on stderr.
     #[arg(long, value_enum, default_value = "text")]
     log_format: LogFormat,
@@ -146,6 +151,7 @@ fn run(args: Args, log: Logger) -> Result<(), String> {
         jitter: args.jitter.clamp(0.0, 1.0),
         halt_before: args.halt_before_finalize.then_some(CrankStep::Finalize),
         lookup_tables: !args.no_lookup_tables,
+        protect_validators: args.protect_validators,
         sender: SenderConfig {
             priority_fee: args.priority_fee,
             max_priority_fee: args.max_priority_fee,

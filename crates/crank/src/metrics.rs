@@ -71,6 +71,8 @@ pub struct Metrics {
     pub v0_transactions: u64,
     /// Epochs this bot's own transactions finalized.
     pub epochs_updated: u64,
+    /// Ineligible validators whose stake this bot deactivated (`--protect-validators`).
+    pub validators_deactivated: u64,
     pub polls: u64,
     /// When the chain last answered the bot (any call).
     pub last_poll_ok: Option<Instant>,
@@ -155,6 +157,7 @@ impl Metrics {
         counter("fees_paid_lamports_total", "Transaction fees this bot paid.", vec![(String::new(), self.fees_paid_lamports)]);
         counter("epochs_updated_total", "Epochs this bot's finalize updated.", vec![(String::new(), self.epochs_updated)]);
         counter("polls_total", "Polls of the chain.", vec![(String::new(), self.polls)]);
+        counter("validators_deactivated_total", "Ineligible validators whose stake this bot deactivated.", vec![(String::new(), self.validators_deactivated)]);
         counter("v0_transactions_total", "Transactions sent as v0 (observe over the bot's lookup tables).", vec![(String::new(), self.v0_transactions)]);
         counter(
             "transactions_total",

@@ -254,6 +254,7 @@ fn start_crank_bot(
         jitter: 0.2,
         halt_before: None,
         lookup_tables: true,
+        protect_validators: false,
         sender: SenderConfig::default(),
     };
     let rpc = RpcClient::new_with_timeout_and_commitment(rpc_url.to_string(), Duration::from_secs(30), CommitmentConfig::confirmed());

@@ -233,6 +233,7 @@ fn bot(url: &str, payer: &Keypair, pool: Pubkey, halt_before: Option<CrankStep>,
         jitter: 0.2,
         halt_before,
         lookup_tables: true,
+        protect_validators: false,
         sender: SenderConfig { max_wait_unanswered: Duration::from_secs(4), rpc_attempts: 3, ..SenderConfig::default() },
     };
     Bot::new(client(url), payer.insecure_clone(), config, metrics, quiet()).expect("the bot starts")

@@ -9,6 +9,7 @@ pub mod instructions;
 pub mod pack;
 pub mod plan;
 pub mod quote;
+pub mod risk;
 #[cfg(feature = "rpc")]
 pub mod rpc;
 

@@ -78,16 +78,22 @@ pub enum CrankStep {
     Observe,
     Finalize,
     Rebalance,
+    /// Reading the validators' vote accounts (`record_validators`).
+    Record,
+    /// Deactivating an ineligible validator's stake (`deactivate_ineligible`).
+    Protect,
 }
 
 impl CrankStep {
-    pub const ALL: [CrankStep; 3] = [CrankStep::Observe, CrankStep::Finalize, CrankStep::Rebalance];
+    pub const ALL: [CrankStep; 5] = [CrankStep::Observe, CrankStep::Finalize, CrankStep::Rebalance, CrankStep::Record, CrankStep::Protect];
 
     pub fn name(self) -> &'static str {
         match self {
             CrankStep::Observe => "observe",
             CrankStep::Finalize => "finalize",
             CrankStep::Rebalance => "rebalance",
+            CrankStep::Record => "record",
+            CrankStep::Protect => "protect",
         }
     }
 }
@@ -375,6 +381,65 @@ pub fn rebalance(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut 
         }
     }
     Ok(())
+}
+
+/// What one validator-risk pass did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ProtectRun {
+    /// `record_validators` transactions that landed.
+    pub record_transactions: usize,
+    /// Validators whose stake was deactivated (`deactivate_ineligible` landed).
+    pub deactivated: Vec<Pubkey>,
+}
+
+/// The vote accounts of `entries`, in order (None: closed).
+pub fn read_vote_accounts(rpc: &RpcClient, entries: &[liquid_staking::state::ValidatorEntry]) -> RpcResult<Vec<Option<solana_account::Account>>> {
+    let mut out = Vec::with_capacity(entries.len());
+    for chunk in entries.chunks(100) {
+        let addresses: Vec<Pubkey> = chunk.iter().map(|e| e.vote_account).collect();
+        out.extend(rpc.get_multiple_accounts(&addresses).map_err(|e| explain(&e))?);
+    }
+    Ok(out)
+}
+
+/// Validator risk, permissionless, at any slot: with `record`, reads every validator not yet read
+/// this epoch into its record (`record_validators`); then deactivates the stake of every
+/// validator that breaks a rule (`deactivate_ineligible`), judged first from its vote account as
+/// just read (`risk::deactivation_candidates`), so only what the program will do is sent. A list
+/// from before the records is left alone (it must migrate first). Refusals another caller caused
+/// (NothingToRecord, NothingToDeactivate, ValidatorEligible) count as done.
+pub fn protect(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut impl CrankSender, record: bool) -> RpcResult<ProtectRun> {
+    let mut run = ProtectRun::default();
+    let epoch = current_epoch(rpc)?;
+    let list = load_validator_list(rpc, keys)?;
+    if list.scoring.is_none() {
+        return Ok(run);
+    }
+    if record {
+        let max = crate::risk::max_record_accounts(keys, payer);
+        let batches = crate::risk::record_instructions(keys, &list, epoch, max);
+        if !batches.is_empty() {
+            sender.progress(&format!("reading {} validators' vote accounts ({} transactions)", list.entries.len(), batches.len()));
+        }
+        for instruction in batches {
+            match sender.send(CrankStep::Record, &[instruction]) {
+                Ok(_) => run.record_transactions += 1,
+                Err(e) if is_refusal(&e, "NothingToRecord") => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    let list = load_validator_list(rpc, keys)?;
+    let votes = read_vote_accounts(rpc, &list.entries)?;
+    for (index, vote) in crate::risk::deactivation_candidates(&list, &votes, epoch) {
+        sender.progress(&format!("deactivating the stake of ineligible validator {vote}"));
+        match sender.send(CrankStep::Protect, &[ix::deactivate_ineligible(keys, index, vote)]) {
+            Ok(_) => run.deactivated.push(vote),
+            Err(e) if ["NothingToDeactivate", "ValidatorEligible", "EpochRewardsActive"].iter().any(|n| is_refusal(&e, n)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(run)
 }
 
 /// What the local chain (`liquid-staking-localnet up`) tells its clients: where it listens and the
