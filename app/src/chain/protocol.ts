@@ -3,9 +3,7 @@ import {
     AccountRole,
     createNoopSigner,
     generateKeyPairSigner,
-    getArrayDecoder,
     getBase58Decoder,
-    getBase64Encoder,
     type Address,
     type Base58EncodedBytes,
     type Instruction,
@@ -26,15 +24,10 @@ import {
     getOrderUnstakeInstruction,
     getTicketDiscriminatorBytes,
     getUnstakeInstruction,
-    getValidatorEntryDecoder,
-    getValidatorListSize,
     getWithdrawStakeInstruction,
     LIQUID_STAKING_PROGRAM_ADDRESS,
     type Pool,
-    type ValidatorEntry,
 } from '../generated';
-import { IDL_CONSTANTS } from '../generated/idlExtras';
-import type { Rpc } from './connection';
 
 /** Bytes of a stake account (the Stake program's StakeStateV2 size; not in our IDL). */
 export const STAKE_ACCOUNT_SPACE = 200n;
@@ -212,24 +205,6 @@ export function ticketFilters(owner: Address) {
 }
 
 export const PROGRAM = LIQUID_STAKING_PROGRAM_ADDRESS;
-
-/** The pool's validators: the used entries of its validator list, read with a data slice (the
- *  list is 1.4 MB; its entries array is its last field, so it starts at size - capacity * entry). */
-export async function fetchValidators(rpc: Rpc, validatorList: Address, count: number): Promise<ValidatorEntry[]> {
-    if (count === 0) return [];
-    const entry = getValidatorEntryDecoder();
-    const entriesOffset = getValidatorListSize() - IDL_CONSTANTS.MAX_VALIDATORS * entry.fixedSize;
-    const { value } = await rpc
-        .getAccountInfo(validatorList, {
-            encoding: 'base64',
-            commitment: 'confirmed',
-            dataSlice: { offset: entriesOffset, length: count * entry.fixedSize },
-        })
-        .send();
-    if (!value) throw new Error('validator list not found');
-    const bytes = getBase64Encoder().encode(value.data[0]);
-    return [...getArrayDecoder(entry, { size: count }).decode(bytes)];
-}
 
 export async function transientStakeAddress(pool: Address, voteAccount: Address) {
     const [a] = await findTransientStakePda({ pool, voteAccount });
