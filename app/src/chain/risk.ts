@@ -1,0 +1,161 @@
+// Validator risk for people: a validator's state and why it was removed from the targets, its
+// commission and credits, the rules in force, as the SDK words them (crates/sdk/src/risk.rs:
+// `standing`, `reason_text`) and as the program decides them (state/scoring.rs: `rules_at`,
+// `last_commission_bps`, `window_credits`).
+import type { ValidatorEntry, ValidatorRecord, ValidatorRules, ValidatorScoring } from '../generated';
+import { bps } from '../format';
+
+// Written by hand: plain `pub const`s of state/validator_list.rs and state/scoring.rs, not exported
+// to the IDL (as the PAUSED_* flags; see README "What is written by hand").
+/** `ValidatorEntry::flags`: the pool deactivated the validator's whole main stake. */
+export const VALIDATOR_FLAG_MAIN_DEACTIVATED = 1;
+/** `ValidatorEntry::flags`: the validator fails a rule or is cooling off: its weight counts for nothing. */
+export const VALIDATOR_FLAG_INELIGIBLE = 2;
+/** `ValidatorEntry::flags`: blocklisted by the operator. */
+export const VALIDATOR_FLAG_BLOCKED = 4;
+/** `ValidatorRecord::reason`. */
+export const ELIGIBLE = 0;
+export const INELIGIBLE_BLOCKLISTED = 1;
+export const INELIGIBLE_COMMISSION_ABOVE_CAP = 2;
+export const INELIGIBLE_COMMISSION_INCREASE = 3;
+export const INELIGIBLE_DELINQUENT = 4;
+export const INELIGIBLE_LOW_CREDITS = 5;
+/** A `commission_bps` slot of an epoch without a reading. */
+export const COMMISSION_NOT_READ = 0xffff;
+/** `watched_since_epoch` of a validator never read; `pending_rules_epoch` with nothing pending. */
+export const NEVER_READ = 0xffff_ffff_ffff_ffffn;
+export const NOTHING_PENDING = NEVER_READ;
+
+/** The broken rule in words (`reason_text`). */
+export function reasonText(reason: number): string {
+    switch (reason) {
+        case ELIGIBLE:
+            return 'passes every rule';
+        case INELIGIBLE_BLOCKLISTED:
+            return 'blocklisted';
+        case INELIGIBLE_COMMISSION_ABOVE_CAP:
+            return 'commission above the cap';
+        case INELIGIBLE_COMMISSION_INCREASE:
+            return 'commission rose more than the rules allow';
+        case INELIGIBLE_DELINQUENT:
+            return 'delinquent (no credits)';
+        case INELIGIBLE_LOW_CREDITS:
+            return "credits below the share of the best validator's";
+        default:
+            return `unknown reason ${reason}`;
+    }
+}
+
+export type ValidatorStateKind = 'eligible' | 'ineligible' | 'cooling-off' | 'blocklisted' | 'never-read' | 'unknown';
+
+export interface ValidatorState {
+    kind: ValidatorStateKind;
+    /** The state in a few words: "eligible", "cooling off until epoch 12", ... */
+    label: string;
+    /** Why the validator is out of the targets (the record's reason in words); null while it is in. */
+    reason: string | null;
+    /** The SDK's one-line wording (`risk::standing`). */
+    standing: string;
+}
+
+/** A validator's state in `epoch` (`risk::standing`): blocklisted first, then never read, then
+ *  eligible by its entry's flag, else the rule it broke, cooling off while `epoch` is before its
+ *  `eligible_from_epoch`. `record` null: a list from before the records (state unknown). */
+export function validatorState(entry: ValidatorEntry, record: ValidatorRecord | null, epoch: bigint | null): ValidatorState {
+    if (entry.flags & VALIDATOR_FLAG_BLOCKED) {
+        return { kind: 'blocklisted', label: 'blocklisted', reason: 'blocklisted by the operator', standing: 'blocklisted by the operator' };
+    }
+    if (!record) return { kind: 'unknown', label: 'not recorded', reason: null, standing: 'not recorded (the list needs migration)' };
+    if (record.watchedSinceEpoch === NEVER_READ) return { kind: 'never-read', label: 'never read', reason: null, standing: 'never read' };
+    if (!(entry.flags & VALIDATOR_FLAG_INELIGIBLE)) return { kind: 'eligible', label: 'eligible', reason: null, standing: 'eligible' };
+    const why = reasonText(record.reason);
+    if (record.reason === ELIGIBLE || epoch === null || epoch < record.eligibleFromEpoch) {
+        return {
+            kind: 'cooling-off',
+            label: `cooling off until epoch ${record.eligibleFromEpoch}`,
+            reason: why,
+            standing: `ineligible: ${why}; cooling off until epoch ${record.eligibleFromEpoch}`,
+        };
+    }
+    return { kind: 'ineligible', label: `ineligible: ${why}`, reason: why, standing: `ineligible: ${why}` };
+}
+
+/** The weight that counts toward the targets (`effective_weight`): nothing while ineligible. */
+export function effectiveWeight(entry: ValidatorEntry): number {
+    return entry.flags & VALIDATOR_FLAG_INELIGIBLE ? 0 : entry.weight;
+}
+
+/** The highest commission of the latest epoch read and that epoch (`last_commission_bps`); null
+ *  when none was read. `commission_bps[i]` belongs to epoch `recorded_epoch - i`. */
+export function lastCommission(record: ValidatorRecord): { bps: number; epoch: bigint } | null {
+    const i = record.commissionBps.findIndex((c) => c !== COMMISSION_NOT_READ);
+    return i < 0 ? null : { bps: record.commissionBps[i], epoch: record.recordedEpoch - BigInt(i) };
+}
+
+/** Commission as a percentage with two decimals ("5.00%"), "—" when not read. */
+export function commissionText(record: ValidatorRecord | null): string {
+    const c = record && lastCommission(record);
+    return c ? bps(c.bps) : '—';
+}
+
+/** Credits over the window (`window_credits`). */
+export function windowCredits(record: ValidatorRecord): bigint {
+    return record.credits.reduce((a, c) => a + BigInt(c), 0n);
+}
+
+/** Credits by epoch, newest first: `credits[i]` was earned in epoch `recorded_epoch - 1 - i`
+ *  (completed epochs before the reading); epochs before 0 are left out. */
+export function creditsByEpoch(record: ValidatorRecord): { epoch: bigint; credits: number }[] {
+    return record.credits
+        .map((credits, i) => ({ epoch: record.recordedEpoch - 1n - BigInt(i), credits }))
+        .filter((x) => x.epoch >= 0n);
+}
+
+/** The rules in force in `epoch` (`rules_at`). */
+export function rulesAt(scoring: ValidatorScoring, epoch: bigint): ValidatorRules {
+    return epoch >= scoring.pendingRulesEpoch ? scoring.pendingRules : scoring.rules;
+}
+
+/** A scheduled loosening not yet in force in `epoch`: the rules and the epoch they apply from. */
+export function pendingRules(scoring: ValidatorScoring, epoch: bigint): { rules: ValidatorRules; fromEpoch: bigint } | null {
+    if (scoring.pendingRulesEpoch === NOTHING_PENDING || epoch >= scoring.pendingRulesEpoch) return null;
+    return { rules: scoring.pendingRules, fromEpoch: scoring.pendingRulesEpoch };
+}
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** Each rule in words, in the order of the module doc of state/scoring.rs: `short` is the value
+ *  alone, `value` the value with what it applies to. */
+export function rulesText(r: ValidatorRules): { key: keyof ValidatorRules; label: string; short: string; value: string }[] {
+    return [
+        { key: 'maxCommissionBps', label: 'Max commission', short: bps(r.maxCommissionBps), value: bps(r.maxCommissionBps) },
+        {
+            key: 'maxCommissionIncreaseBps',
+            label: 'Max commission increase',
+            short: bps(r.maxCommissionIncreaseBps),
+            value: `${bps(r.maxCommissionIncreaseBps)} over the reading before`,
+        },
+        { key: 'minCreditsBps', label: 'Min credits share', short: bps(r.minCreditsBps), value: `${bps(r.minCreditsBps)} of the best pool validator's credits` },
+        {
+            key: 'delinquentEpochs',
+            label: 'Delinquent after',
+            short: plural(r.delinquentEpochs, 'epoch'),
+            value: `${plural(r.delinquentEpochs, 'epoch')} without a credit`,
+        },
+        {
+            key: 'coolingOffEpochs',
+            label: 'Cooling-off',
+            short: plural(r.coolingOffEpochs, 'epoch'),
+            value: `${plural(r.coolingOffEpochs, 'epoch')} after a failed reading`,
+        },
+    ];
+}
+
+/** What a pending change moves, rule by rule ("max commission 5.00% → 8.00%"). */
+export function rulesChanges(now: ValidatorRules, next: ValidatorRules): string[] {
+    const b = rulesText(next);
+    return rulesText(now)
+        .map((x, i) => ({ x, y: b[i] }))
+        .filter(({ x }) => now[x.key] !== next[x.key])
+        .map(({ x, y }) => `${x.label.toLowerCase()} ${x.short} → ${y.short}`);
+}
