@@ -1,6 +1,7 @@
 // Turning failures into one clear sentence: program errors by name (from the IDL), wallet
 // rejections, RPC failures.
-import { PROGRAM_ERRORS } from '../generated/idlExtras';
+import { bps } from '../format';
+import { IDL_CONSTANTS, PROGRAM_ERRORS } from '../generated/idlExtras';
 import { QuoteError } from '../math';
 
 export class UserFacingError extends Error {
@@ -29,6 +30,16 @@ const QUOTE_MESSAGES: Record<string, string> = {
     ExitSlippageExceeded: 'The rate moved since the quote: the exit would pay less SOL than the quote less your slippage tolerance (Settings). Nothing was exited; check the new quote and try again.',
     InstantPartBelowMinimum:
         'The reserve’s buffer would now pay less SOL at once than the quote’s instant part less your slippage tolerance (Settings): it was drained, or instant exits were paused, since the quote. The exit was refused instead of turning the instant part into a ticket; nothing was exited. Check the new quote and try again.',
+    // Validator risk.
+    VoteStateUnreadable: 'The validator’s vote account does not hold a vote state the pool can read (versions 0 to 3, initialized). Nothing was sent.',
+    VoteAccountMismatch: 'The vote account is not the one of the validator at this position: the validator list changed since it was read. Reload the page and try again. Nothing was sent.',
+    ValidatorListNeedsMigration:
+        'The pool’s validator list still has the layout from before validator records: it must be migrated first (migrate_validator_list, which anyone may send). Nothing was sent.',
+    ValidatorListAlreadyMigrated: 'The validator list already has the current layout: there is nothing to migrate. Nothing was sent.',
+    ValidatorRulesOutOfBounds: `A validator rule is outside its on-chain bounds (max commission and max increase at most ${bps(IDL_CONSTANTS.MAX_COMMISSION_CAP_BPS)}, min credits share ${bps(IDL_CONSTANTS.MIN_CREDITS_SHARE_FLOOR_BPS)} to ${bps(IDL_CONSTANTS.MIN_CREDITS_SHARE_CEILING_BPS)}, 1 to ${IDL_CONSTANTS.MAX_DELINQUENT_EPOCHS} delinquent epochs, 1 to ${IDL_CONSTANTS.MAX_COOLING_OFF_EPOCHS} cooling-off epochs). Nothing was sent.`,
+    ValidatorEligible: 'The validator passes every rule: its stake stays where it is. Nothing was sent.',
+    NothingToDeactivate: 'The ineligible validator’s stake is already deactivated: nothing to do. Nothing was sent.',
+    NothingToRecord: 'Every validator of this batch was read this epoch already and nothing changed: nothing to record. Nothing was sent.',
 };
 
 export function quoteMessage(e: QuoteError): string {
