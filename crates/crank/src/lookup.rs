@@ -3,8 +3,10 @@
 //! transient); a v0 transaction names an account in a lookup table with a one-byte index, and the
 //! limit becomes the 64 accounts a transaction may lock (55 stake accounts).
 //!
-//! Table `k` holds observe's fixed accounts, then the stake account pairs of validators
-//! `k * VALIDATORS_PER_TABLE ..` in list order (a table holds at most 256 addresses). The bot is
+//! Table `k` holds observe's fixed accounts (record_validators' are among them), then for each of
+//! validators `k * validators_per_table ..` in list order its main and transient stake accounts
+//! and its vote account (a table holds at most 256 addresses): observe and record_validators both
+//! name their per-validator accounts by index. The bot is
 //! each table's authority; it finds its tables by that, keeps the ones whose contents are a prefix
 //! of what they should hold (extending them as validators are added), and creates the rest.
 //! Tables that no longer match (validators removed from the middle of the list) are deactivated,
@@ -42,9 +44,12 @@ pub fn fixed_accounts(keys: &PoolKeys) -> Vec<Pubkey> {
         .collect()
 }
 
+/// Addresses a validator takes in a table: main stake, transient stake, vote account.
+const PER_VALIDATOR: usize = 3;
+
 /// Validators a table covers.
 pub fn validators_per_table(keys: &PoolKeys) -> usize {
-    (MAX_ADDRESSES - fixed_accounts(keys).len()) / 2
+    (MAX_ADDRESSES - fixed_accounts(keys).len()) / PER_VALIDATOR
 }
 
 /// What table `k` should hold for these entries.
@@ -54,6 +59,7 @@ pub fn table_contents(keys: &PoolKeys, entries: &[ValidatorEntry], k: usize) -> 
     for e in entries.iter().skip(k * per).take(per) {
         out.push(keys.validator_stake(&e.vote_account));
         out.push(keys.transient_stake(&e.vote_account));
+        out.push(e.vote_account);
     }
     out
 }
@@ -211,11 +217,14 @@ mod tests {
     fn tables_cover_every_validator_and_extend_prefixes() {
         let keys = PoolKeys::derive(Pubkey::new_unique(), Pubkey::new_unique());
         let per = validators_per_table(&keys);
-        assert!(fixed_accounts(&keys).len() + 2 * per <= MAX_ADDRESSES);
+        assert!(fixed_accounts(&keys).len() + 3 * per <= MAX_ADDRESSES);
+        // record_validators' own accounts are among observe's.
+        let record = ix::record_validators(&ix::RecordValidatorsParams { keys, first_index: 0, vote_accounts: &[] });
+        assert!(record.accounts.iter().all(|a| fixed_accounts(&keys).contains(&a.pubkey)));
         let list = entries(per + 3);
         let plans = plan_tables(&keys, &list, &[]);
         assert_eq!(plans.len(), 2);
-        assert!(matches!(&plans[1], TablePlan::Create { contents } if contents.len() == fixed_accounts(&keys).len() + 6));
+        assert!(matches!(&plans[1], TablePlan::Create { contents } if contents.len() == fixed_accounts(&keys).len() + 9));
         // An existing first table with the first 10 validators is extended, not replaced.
         let first = AddressLookupTableAccount { key: Pubkey::new_unique(), addresses: table_contents(&keys, &list[..10], 0) };
         let plans = plan_tables(&keys, &list, std::slice::from_ref(&first));

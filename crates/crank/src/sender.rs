@@ -23,7 +23,7 @@ use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_hash::Hash;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
-use liquid_staking_sdk::{pack, plan, state::ValidatorEntry, PoolKeys};
+use liquid_staking_sdk::{instructions as ix, pack, plan, state::ValidatorEntry, PoolKeys};
 use anchor_lang::prelude::Pubkey;
 use solana_message::{v0, AddressLookupTableAccount, Message, VersionedMessage};
 use solana_rpc_client::rpc_client::RpcClient;
@@ -452,7 +452,17 @@ fn without_compute_budget(instructions: &[Instruction]) -> Vec<Instruction> {
 
 impl CrankSender for BotSender {
     fn send(&mut self, step: CrankStep, instructions: &[Instruction]) -> RpcResult<Signature> {
-        self.send_as(step.name(), instructions, step == CrankStep::Observe)
+        self.send_as(step.name(), instructions, matches!(step, CrankStep::Observe | CrankStep::Record))
+    }
+
+    /// With lookup tables, as many vote accounts as the 64 account locks allow; else the SDK's
+    /// legacy size.
+    fn record_accounts(&mut self, keys: &PoolKeys, payer: &Pubkey) -> usize {
+        if self.lookup_tables.is_empty() {
+            return liquid_staking_sdk::risk::max_record_accounts(keys, payer);
+        }
+        let fixed = ix::record_validators(&ix::RecordValidatorsParams { keys: *keys, first_index: 0, vote_accounts: &[] }).accounts.len();
+        pack::MAX_TRANSACTION_ACCOUNTS - 3 - fixed
     }
 
     /// All simulated, signed and sent at once, then awaited together; one that expires unlanded

@@ -25,6 +25,9 @@ use solana_signer::Signer;
 use solana_transaction::versioned::VersionedTransaction;
 use std::time::Instant;
 
+/// record_validators' accounts before the vote accounts (pool, list, clock).
+const RECORD_FIXED_ACCOUNTS: usize = 3;
+
 /// Fee per signature (lamports); the crank pays no priority fee on an idle cluster.
 const FEE_PER_SIGNATURE: u64 = 5_000;
 
@@ -34,12 +37,15 @@ struct EpochCost {
     observe: usize,
     finalize: usize,
     rebalance: usize,
+    /// record_validators transactions (validator risk: every vote account read once an epoch).
+    record: usize,
     transactions: usize,
     accounts: usize,
     bytes: usize,
     fee_lamports: u64,
     max_units: u64,
     max_observe_units_per_validator: u64,
+    max_record_units_per_validator: u64,
     validators_staked: usize,
     validators_unstaked: usize,
     wall_ms: u128,
@@ -79,6 +85,11 @@ impl Bench {
                 let first = u32::from_le_bytes(ix.data[8..12].try_into().expect("first_index")) as usize;
                 let stake_accounts = ix.accounts.len() - lookup::fixed_accounts(&self.keys).len();
                 wanted.extend(first / self.per_table..=(first + stake_accounts) / self.per_table);
+            }
+            if ix.data[..8] == <liquid_staking::instruction::RecordValidators as anchor_lang::Discriminator>::DISCRIMINATOR[..] {
+                let first = u32::from_le_bytes(ix.data[8..12].try_into().expect("first_index")) as usize;
+                let votes = ix.accounts.len() - RECORD_FIXED_ACCOUNTS;
+                wanted.extend(first / self.per_table..=(first + votes) / self.per_table);
             }
         }
         if wanted.is_empty() {
@@ -155,6 +166,17 @@ impl Bench {
             } else {
                 cost.validators_staked += tx.len();
             }
+            self.count(&mut cost, accounts, bytes, units);
+        }
+        // Validator risk: every vote account read once an epoch, as many a transaction as the
+        // account locks allow (payer, program, compute budget, the record's own three).
+        let list = self.chain.validator_list(&self.keys).await;
+        let max_votes = pack::MAX_TRANSACTION_ACCOUNTS - 3 - RECORD_FIXED_ACCOUNTS;
+        for record in liquid_staking_sdk::risk::record_instructions(&self.keys, &list, epoch, max_votes) {
+            let validators = (record.accounts.len() - RECORD_FIXED_ACCOUNTS) as u64;
+            let (accounts, bytes, units) = self.send_v0(&[plan::observe_compute_budget(), record]).await;
+            cost.record += 1;
+            cost.max_record_units_per_validator = cost.max_record_units_per_validator.max(units / validators);
             self.count(&mut cost, accounts, bytes, units);
         }
         cost.wall_ms = started.elapsed().as_millis();
@@ -262,21 +284,26 @@ fn print_pool(n: usize, costs: &[EpochCost], spl: Option<&serde_json::Value>, me
     println!();
     println!("## {n} validators: the crank per epoch, steady state, 1% of the pool flowing in or out (v0 transactions, lookup tables)");
     println!();
-    println!("| epoch | observe | finalize | rebalance | txs | accounts | KB | fee (lamports) | max CU/tx | max observe CU/validator | staked/unstaked validators | wall s |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| epoch | observe | finalize | rebalance | record | txs | accounts | KB | fee (lamports) | max CU/tx | max observe CU/validator | max record CU/validator | staked/unstaked validators | wall s |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for c in costs {
         let units = |u: u64| if metered { u.to_string() } else { "(native)".into() };
         println!(
-            "| {} | {} | {} | {} | {} | {} | {:.1} | {} | {} | {} | {}/{} | {:.1} |",
-            c.kind, c.observe, c.finalize, c.rebalance, c.transactions, c.accounts, c.bytes as f64 / 1024.0, c.fee_lamports,
-            units(c.max_units), units(c.max_observe_units_per_validator), c.validators_staked, c.validators_unstaked, c.wall_ms as f64 / 1000.0
+            "| {} | {} | {} | {} | {} | {} | {} | {:.1} | {} | {} | {} | {} | {}/{} | {:.1} |",
+            c.kind, c.observe, c.finalize, c.rebalance, c.record, c.transactions, c.accounts, c.bytes as f64 / 1024.0, c.fee_lamports,
+            units(c.max_units), units(c.max_observe_units_per_validator), units(c.max_record_units_per_validator), c.validators_staked,
+            c.validators_unstaked, c.wall_ms as f64 / 1000.0
         );
     }
     let avg = |f: fn(&EpochCost) -> usize| costs.iter().map(f).sum::<usize>() as f64 / costs.len().max(1) as f64;
     println!(
-        "| **mean** | {:.1} | {:.1} | {:.1} | **{:.1}** | {:.0} | {:.1} | {:.0} | | | | |",
-        avg(|c| c.observe), avg(|c| c.finalize), avg(|c| c.rebalance), avg(|c| c.transactions), avg(|c| c.accounts),
+        "| **mean** | {:.1} | {:.1} | {:.1} | {:.1} | **{:.1}** | {:.0} | {:.1} | {:.0} | | | | | |",
+        avg(|c| c.observe), avg(|c| c.finalize), avg(|c| c.rebalance), avg(|c| c.record), avg(|c| c.transactions), avg(|c| c.accounts),
         avg(|c| c.bytes) / 1024.0, avg(|c| c.fee_lamports as usize)
+    );
+    println!(
+        "observe and record together: {:.1} transactions an epoch ({:.2} a validator)",
+        avg(|c| c.observe + c.record), avg(|c| c.observe + c.record) / n as f64
     );
     let Some(pools) = spl.and_then(|s| s["pools"].as_array()) else { return };
     let Some(p) = pools.iter().find(|p| p["validators"].as_u64() == Some(n as u64)) else {
@@ -301,5 +328,5 @@ fn print_pool(n: usize, costs: &[EpochCost], spl: Option<&serde_json::Value>, me
         }
     }
     println!();
-    println!("Ours (mean above) = observe + finalize + rebalance; SPL's = update (every epoch) + rebalance (the same 1% flow).");
+    println!("Ours (mean above) = observe + finalize + rebalance + record; SPL's = update (every epoch) + rebalance (the same 1% flow).");
 }

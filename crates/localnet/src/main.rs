@@ -16,7 +16,7 @@ USAGE:
                                [--ledger DIR]
                                [--validator PATH] [--program PATH] [--extra-votes N]
                                [--authority-out PATH] [--info-out PATH] [--dynamic-port-range A-B]
-                               [--no-pool] [--no-crank] [--metrics-addr HOST:PORT] [--app-addr HOST:PORT] [--epochs N]
+                               [--no-pool] [--no-crank] [--no-protect] [--metrics-addr HOST:PORT] [--app-addr HOST:PORT] [--epochs N]
     liquid-staking-localnet demo [--validators N] [--epochs N]
 
 COMMANDS:
@@ -49,6 +49,8 @@ OPTIONS:
     --dynamic-port-range A-B  up: the validator's gossip/TPU ports (default its own)
     --no-pool               up: do not create a pool
     --no-crank              up: do not run the crank bot (run `liquid-staking-crank` yourself)
+    --no-protect            up: the crank bot does not run validator risk (--protect-validators):
+                            the validators that never vote keep their stake
     --app-addr A            up: where the web app (app/, built with npm when missing or older than
                             its sources) is served with a /config.json for this chain (default
                             127.0.0.1:8080; port 0 picks a free one; \"off\")
@@ -88,6 +90,7 @@ fn parse_args() -> Result<Args, String> {
             info_out: LocalnetInfo::default_path(),
             pool: true,
             crank: true,
+            protect: true,
             metrics_addr: "127.0.0.1:9464".into(),
             app_addr: "127.0.0.1:8080".into(),
             extra_votes: 2,
@@ -114,6 +117,7 @@ fn parse_args() -> Result<Args, String> {
             "--dynamic-port-range" => a.up.dynamic_port_range = Some(value("--dynamic-port-range")?),
             "--no-pool" => a.up.pool = false,
             "--no-crank" => a.up.crank = false,
+            "--no-protect" => a.up.protect = false,
             "--metrics-addr" => a.up.metrics_addr = value("--metrics-addr")?,
             "--app-addr" => a.up.app_addr = value("--app-addr")?,
             "-h" | "--help" => return Err(String::new()),

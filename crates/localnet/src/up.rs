@@ -44,6 +44,8 @@ pub struct UpArgs {
     pub info_out: PathBuf,
     pub pool: bool,
     pub crank: bool,
+    /// The crank bot runs validator risk (`--protect-validators`).
+    pub protect: bool,
     /// Where the crank bot serves /metrics and /healthz ("off": nowhere).
     pub metrics_addr: String,
     /// Where the web app is served ("off": not built, not served).
@@ -230,12 +232,14 @@ fn epoch_line(pool: &liquid_staking_sdk::state::Pool, run: &rpc::CrankRun, slots
 
 /// Starts the crank bot (the `liquid-staking-crank` library, as anyone would run it) on a thread
 /// of its own, paying from `payer`; prints a line per epoch it updates and counts them.
+#[allow(clippy::too_many_arguments)]
 fn start_crank_bot(
     rpc_url: &str,
     payer: Keypair,
     pool: Pubkey,
     metrics_addr: &str,
     slots_per_epoch: u64,
+    protect: bool,
     cranked: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
 ) -> Result<Option<std::net::SocketAddr>, String> {
@@ -254,7 +258,7 @@ fn start_crank_bot(
         jitter: 0.2,
         halt_before: None,
         lookup_tables: true,
-        protect_validators: false,
+        protect_validators: protect,
         sender: SenderConfig::default(),
     };
     let rpc = RpcClient::new_with_timeout_and_commitment(rpc_url.to_string(), Duration::from_secs(30), CommitmentConfig::confirmed());
@@ -315,7 +319,7 @@ pub fn run(args: &UpArgs) -> Result<(), String> {
     let mut crank_metrics = None;
     if let Some(crank_payer) = crank_payer {
         let (keys, _) = pool.as_ref().expect("a crank payer only with a pool");
-        crank_metrics = start_crank_bot(&chain.rpc_url, crank_payer, keys.pool, &args.metrics_addr, chain.slots_per_epoch, cranked.clone(), stop.clone())?
+        crank_metrics = start_crank_bot(&chain.rpc_url, crank_payer, keys.pool, &args.metrics_addr, chain.slots_per_epoch, args.protect, cranked.clone(), stop.clone())?
             .map(|address| format!("http://{address}/metrics"));
     }
     let info = LocalnetInfo {

@@ -49,9 +49,49 @@ pub fn load_pool(rpc: &RpcClient, address: &Pubkey) -> RpcResult<(PoolKeys, Pool
     Ok((PoolKeys::from_pool(*address, &pool), pool))
 }
 
-/// The pool's validator list, decoded.
+/// The pool's validator list, decoded. Only the used parts are fetched (header, the `count`
+/// entries and records, the rules: a few kilobytes for a small pool instead of the 2.7 MB account),
+/// laid into a zeroed buffer of the account's size and decoded as a whole.
 pub fn load_validator_list(rpc: &RpcClient, keys: &PoolKeys) -> RpcResult<decode::DecodedValidatorList> {
-    let data = rpc.get_account_data(&keys.validator_list).map_err(|e| format!("validator list {}: {e}", keys.validator_list))?;
+    use liquid_staking::state::{ValidatorEntry, ValidatorList, ValidatorRecord, ValidatorScoring};
+    use solana_account_decoder_client_types::{UiAccountEncoding, UiDataSliceConfig};
+    let address = keys.validator_list;
+    let slice = |offset: usize, length: usize| -> RpcResult<(Vec<u8>, Option<u64>)> {
+        let config = solana_rpc_client_api::config::RpcAccountInfoConfig {
+            encoding: Some(UiAccountEncoding::Base64),
+            data_slice: Some(UiDataSliceConfig { offset, length }),
+            commitment: Some(rpc.commitment()),
+            min_context_slot: None,
+        };
+        let account = rpc.get_ui_account_with_config(&address, config).map_err(|e| format!("validator list {address}: {e}"))?.value;
+        let account = account.ok_or_else(|| format!("validator list {address}: no such account"))?;
+        let space = account.space;
+        let data = account.data.decode().ok_or_else(|| format!("validator list {address}: undecodable data"))?;
+        Ok((data, space))
+    };
+    let header_len = 8 + std::mem::offset_of!(ValidatorList, entries);
+    let (header, space) = slice(0, header_len)?;
+    let Some(space) = space.map(|s| s as usize).filter(|s| *s >= ValidatorList::SPACE_V0 && header.len() == header_len) else {
+        // A node that does not say the account's size: read it whole.
+        let data = rpc.get_account_data(&address).map_err(|e| format!("validator list {address}: {e}"))?;
+        return decode::validator_list(&data).map_err(|e| e.to_string());
+    };
+    let count_at = 8 + std::mem::offset_of!(ValidatorList, count);
+    let count = u32::from_le_bytes(header[count_at..count_at + 4].try_into().expect("4 bytes")) as usize;
+    let mut data = vec![0u8; space];
+    data[..header_len].copy_from_slice(&header);
+    let mut parts = vec![(header_len, count * std::mem::size_of::<ValidatorEntry>())];
+    if space >= ValidatorList::SPACE {
+        parts.push((8 + std::mem::offset_of!(ValidatorList, records), count * std::mem::size_of::<ValidatorRecord>()));
+        parts.push((8 + std::mem::offset_of!(ValidatorList, scoring), std::mem::size_of::<ValidatorScoring>()));
+    }
+    for (offset, length) in parts.into_iter().filter(|(_, l)| *l > 0) {
+        let (part, _) = slice(offset, length)?;
+        if part.len() != length {
+            return Err(format!("validator list {address}: {} bytes at {offset}, {length} asked", part.len()));
+        }
+        data[offset..offset + length].copy_from_slice(&part);
+    }
     decode::validator_list(&data).map_err(|e| e.to_string())
 }
 
@@ -114,6 +154,10 @@ pub trait CrankSender {
     /// limit, unless the sender has a better way, such as lookup tables).
     fn observe_accounts(&mut self, keys: &PoolKeys, payer: &Pubkey, _entries: &[liquid_staking::state::ValidatorEntry]) -> usize {
         plan::max_observe_accounts(keys, payer)
+    }
+    /// How many vote accounts one record_validators transaction carries.
+    fn record_accounts(&mut self, keys: &PoolKeys, payer: &Pubkey) -> usize {
+        crate::risk::max_record_accounts(keys, payer)
     }
     /// Most validators one epoch's staking goes to (the most under-target first).
     fn max_stake_validators(&self) -> usize {
@@ -416,7 +460,7 @@ pub fn protect(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut im
         return Ok(run);
     }
     if record {
-        let max = crate::risk::max_record_accounts(keys, payer);
+        let max = sender.record_accounts(keys, payer);
         let batches = crate::risk::record_instructions(keys, &list, epoch, max);
         if !batches.is_empty() {
             sender.progress(&format!("reading {} validators' vote accounts ({} transactions)", list.entries.len(), batches.len()));

@@ -100,7 +100,7 @@ fn deposit_stake_once(ctx: &Context, a: &DepositStakeArgs) -> CliResult {
         .ok_or("the deposit is too large for the pool's totals")?;
     let min_lst_out = match &a.min_lst { Some(m) => amount::parse(m)?, None => quote::with_slippage(quoted.lst_out, a.slippage.slippage_bps) };
     let vote = s.delegation.voter_pubkey;
-    let list = decode::validator_list(&ctx.rpc.get_account_data(&keys.validator_list)?)?;
+    let list = liquid_staking_sdk::rpc::load_validator_list(&ctx.rpc, &keys)?;
     let index = list.entries.iter().position(|e| e.vote_account == vote).ok_or(format!("{vote} is not a validator of this pool"))? as u32;
     let recipient_lst = lst_account(&me, &keys.lst_mint);
     let before = token_balance(ctx, &recipient_lst);
@@ -257,7 +257,7 @@ fn withdraw_stake_once(ctx: &Context, a: &WithdrawStakeArgs) -> CliResult {
     let lst = amount::parse(&a.amount)?;
     let quoted = quote::stake_withdrawal(&pool, lst, ctx.epoch()?).ok_or("the exit is too large for the pool's totals")?;
     let min_lamports_out = match &a.min_sol { Some(m) => amount::parse(m)?, None => quote::with_slippage(quoted.lamports_out, a.slippage.slippage_bps) };
-    let list = decode::validator_list(&ctx.rpc.get_account_data(&keys.validator_list)?)?;
+    let list = liquid_staking_sdk::rpc::load_validator_list(&ctx.rpc, &keys)?;
     let index = match &a.validator {
         Some(v) => {
             let vote = Pubkey::from_str(v)?;

@@ -4,7 +4,7 @@ use crate::context::{CliResult, Context};
 use anchor_lang::prelude::Pubkey;
 use clap::{Args, Subcommand};
 use liquid_staking_sdk::{
-    decode, instructions as ix, risk,
+    instructions as ix, risk,
     state::{ValidatorRules, COMMISSION_NOT_READ, NEVER_READ, VALIDATOR_STATUS_ACTIVE},
     PoolKeys,
 };
@@ -70,7 +70,7 @@ pub struct VoteArgs {
 }
 
 fn find(ctx: &Context, keys: &PoolKeys, vote: &Pubkey) -> CliResult<u32> {
-    let list = decode::validator_list(&ctx.rpc.get_account_data(&keys.validator_list)?)?;
+    let list = liquid_staking_sdk::rpc::load_validator_list(&ctx.rpc, &keys)?;
     list.entries
         .iter()
         .position(|e| e.vote_account == *vote)
@@ -113,7 +113,7 @@ pub fn run(ctx: &Context, command: ValidatorCommand) -> CliResult {
         }
         ValidatorCommand::List(a) => {
             let (keys, _) = ctx.pool(&a.pool)?;
-            let list = decode::validator_list(&ctx.rpc.get_account_data(&keys.validator_list)?)?;
+            let list = liquid_staking_sdk::rpc::load_validator_list(&ctx.rpc, &keys)?;
             let epoch = ctx.rpc.get_epoch_info()?.epoch;
             let mut rows = Vec::new();
             let mut lines = Vec::new();
@@ -154,7 +154,7 @@ pub fn run(ctx: &Context, command: ValidatorCommand) -> CliResult {
         }
         ValidatorCommand::Rules(a) => {
             let (keys, _) = ctx.pool(&a.pool.pool)?;
-            let list = decode::validator_list(&ctx.rpc.get_account_data(&keys.validator_list)?)?;
+            let list = liquid_staking_sdk::rpc::load_validator_list(&ctx.rpc, &keys)?;
             let scoring = list.scoring.ok_or("the validator list is from before validator records: run `validator migrate`")?;
             let epoch = ctx.rpc.get_epoch_info()?.epoch;
             let current = scoring.rules_at(epoch);
