@@ -68,12 +68,19 @@ export function ValidatorsPage() {
                                                 <div className="bar">
                                                     <div style={{ width: pct(weight, totalWeight) }} />
                                                 </div>
-                                                {pct(weight, totalWeight)} (weight {v.weight}
-                                                {weight === 0n && v.weight > 0 ? ', not counted while ineligible' : ''})
+                                                <span>
+                                                    {pct(weight, totalWeight)}
+                                                    <span className="small block">
+                                                        weight {v.weight}
+                                                        {weight === 0n && v.weight > 0 ? ' (not counted: ineligible)' : ''}
+                                                    </span>
+                                                </span>
                                             </td>
                                             <td data-label="Stake (SOL)">
-                                                {formatAmount(v.activeStakeLamports)}
-                                                {v.transientStakeLamports > 0n && <span className="small"> + {formatAmount(v.transientStakeLamports)} in transit</span>}
+                                                <span>
+                                                    {formatAmount(v.activeStakeLamports)}
+                                                    {v.transientStakeLamports > 0n && <span className="small block">+ {formatAmount(v.transientStakeLamports)} in transit</span>}
+                                                </span>
                                             </td>
                                             <td data-label="Share of stake">
                                                 <div className="bar">
@@ -89,13 +96,13 @@ export function ValidatorsPage() {
                                                     )}
                                                 </span>
                                             </td>
-                                            <td data-label="Credits (last epochs)" data-testid="validator-credits">
+                                            <td data-label="Credits (last epochs)" data-testid="validator-credits" className="credits">
                                                 {record && read ? (
                                                     <span title={`credits by epoch, newest first; read in epoch ${record.recordedEpoch}`}>
                                                         {num(windowCredits(record))}
                                                         {byEpoch.length > 0 && (
-                                                            <span className="small credits-by-epoch">
-                                                                {byEpoch.map((x) => `${x.epoch}: ${num(x.credits)}`).join(' · ')}
+                                                            <span className="small block">
+                                                                {byEpoch.map((x, k) => `${k === 0 ? 'epoch ' : ''}${x.epoch}: ${num(x.credits)}`).join(' · ')}
                                                             </span>
                                                         )}
                                                     </span>
@@ -106,23 +113,30 @@ export function ValidatorsPage() {
                                             <td data-label="Score" data-testid="validator-score" title="credits over the window less the commission's share">
                                                 {record && read ? num(record.score) : '—'}
                                             </td>
-                                            <td data-label="State" data-testid="validator-state" className="wrap">
+                                            <td data-label="State" data-testid="validator-state" className="wrap state-cell">
                                                 <span>
                                                     <span className={`state ${state.kind}`}>{state.label}</span>
                                                     {state.reason && state.kind !== 'ineligible' && (
-                                                        <span className="small state-reason" data-testid="validator-reason">
+                                                        <span className="small block" data-testid="validator-reason">
                                                             out of the targets: {state.reason}
                                                         </span>
                                                     )}
                                                     {record && read && record.delinquentEpochs > 0 && (
-                                                        <span className="small state-reason">
+                                                        <span className="small block">
                                                             {record.delinquentEpochs} epoch{record.delinquentEpochs === 1 ? '' : 's'} without a credit
                                                         </span>
                                                     )}
                                                 </span>
                                             </td>
                                             <td data-label="Status">
-                                                {v.status === 0 ? (v.flags & VALIDATOR_FLAG_MAIN_DEACTIVATED ? 'active (stake resting)' : 'active') : 'leaving'}
+                                                {v.status === 0 ? (
+                                                    <span>
+                                                        active
+                                                        {v.flags & VALIDATOR_FLAG_MAIN_DEACTIVATED ? <span className="small block">stake resting</span> : null}
+                                                    </span>
+                                                ) : (
+                                                    'leaving'
+                                                )}
                                             </td>
                                         </tr>
                                     );
@@ -177,7 +191,7 @@ function RulesCard({ list, epoch }: { list: ValidatorListView; epoch: bigint | n
                 <Row label="Best credits (last round)">
                     {s.referenceBestCredits > 0n
                         ? `${num(s.referenceBestCredits)} (so at least ${num((s.referenceBestCredits * BigInt(rules.minCreditsBps) + 9_999n) / 10_000n)})`
-                        : 'none yet: the credits rule waits for a full round'}
+                        : 'none yet (the credits rule waits for a full round)'}
                 </Row>
                 <Row label="Ineligible now" testId="rules-ineligible">
                     {s.ineligibleCount}
