@@ -11,6 +11,7 @@ import {
     withdrawStakeInstructions,
 } from '../chain/protocol';
 import { quoteMessage, UserFacingError } from '../chain/errors';
+import { VALIDATOR_FLAG_MAIN_DEACTIVATED } from '../chain/risk';
 import { Card, PoolNotices, Row, useRent, useSecondsToNextEpoch } from '../components/common';
 import { FlowStatus, requireLst, requireReady, requireSol, txFee, useFlow } from '../components/flow';
 import { useValidators } from '../components/validators';
@@ -77,7 +78,9 @@ export function UnstakePage() {
     const claimEpoch = c.epoch !== null ? c.epoch + IDL_CONSTANTS.TICKET_DELAY_EPOCHS : null;
     const activeValidators = (validators ?? [])
         .map((v, index) => ({ v, index }))
-        .filter(({ v }) => v.status === 0 && v.activeStakeLamports > IDL_CONSTANTS.MIN_STAKE_DELEGATION_LAMPORTS);
+        // Not one whose main stake the pool deactivated (for tickets, or as ineligible): it is not
+        // active, so withdraw_stake would refuse it (StakeNotActive).
+        .filter(({ v }) => v.status === 0 && !(v.flags & VALIDATOR_FLAG_MAIN_DEACTIVATED) && v.activeStakeLamports > IDL_CONSTANTS.MIN_STAKE_DELEGATION_LAMPORTS);
     const chosen = activeValidators.find((x) => x.index === validatorIndex) ?? activeValidators.sort((a, b) => Number(b.v.activeStakeLamports - a.v.activeStakeLamports))[0];
     const fees = c.pool && c.epoch !== null ? feesAt(c.pool, c.epoch) : null;
     const position = c.pool && c.reserveLamports !== null ? instantCurvePosition(c.pool, c.reserveLamports) : null;
