@@ -553,6 +553,74 @@ async function main() {
         await connect();
     });
 
+    await check('validators: a commission, credits, score and state for each validator, as the list on chain', async () => {
+        await go('validators');
+        await page.waitForSelector('[data-testid=validator-state]', { timeout: 30_000 });
+        // The whole list decoded in Node by the generated full-struct decoder (the page reads slices).
+        const U64_MAX = 0xffff_ffff_ffff_ffffn;
+        const expected = async () => {
+            const pool = generated.getPoolDecoder().decode(
+                getBase64Encoder().encode((await rpc.getAccountInfo(address(info.pool), { encoding: 'base64', commitment: 'confirmed' }).send()).value.data[0]),
+            );
+            const acct = (await rpc.getAccountInfo(pool.validatorList, { encoding: 'base64', commitment: 'confirmed' }).send()).value;
+            const list = generated.getValidatorListDecoder().decode(getBase64Encoder().encode(acct.data[0]));
+            const { epoch } = await epochInfo();
+            return list.entries.slice(0, list.count).map((e, i) => {
+                const r = list.records[i];
+                const c = r.commissionBps.find((x) => x !== 0xffff);
+                const kind =
+                    e.flags & 4 ? 'blocklisted'
+                    : r.watchedSinceEpoch === U64_MAX ? 'never-read'
+                    : !(e.flags & 2) ? 'eligible'
+                    : r.reason === 0 || epoch < r.eligibleFromEpoch ? 'cooling-off'
+                    : 'ineligible';
+                return { vote: e.voteAccount, commission: c === undefined ? '—' : `${(c / 100).toFixed(2)}%`, kind };
+            });
+        };
+        const shown = async () =>
+            page.$$eval('[data-testid=validator-row]', (rows) =>
+                rows.map((r) => ({
+                    vote: r.getAttribute('data-vote'),
+                    kind: r.getAttribute('data-state'),
+                    commission: r.querySelector('[data-testid=validator-commission]')?.textContent ?? '',
+                    state: (r.querySelector('[data-testid=validator-state]')?.innerText ?? '').replace(/\s*\n\s*/g, '; '),
+                    credits: r.querySelector('[data-testid=validator-credits]')?.textContent ?? '',
+                    score: r.querySelector('[data-testid=validator-score]')?.textContent ?? '',
+                })),
+            );
+        // The crank may read the vote accounts meanwhile: until both sides agree, 60 s at most.
+        let want = [];
+        let got = [];
+        const end = Date.now() + 60_000;
+        for (;;) {
+            want = await expected();
+            got = await shown();
+            const agree =
+                want.length > 0 &&
+                got.length === want.length &&
+                want.every((w, i) => got[i].vote === w.vote && got[i].kind === w.kind && got[i].commission.startsWith(w.commission));
+            if (agree || Date.now() > end) break;
+            await sleep(1_000);
+        }
+        assert(want.length > 0, 'the pool has validators');
+        assertEq(got.length, want.length, 'validator rows');
+        const headers = await page.$$eval('[data-testid=validators] thead th', (ths) => ths.map((t) => t.textContent));
+        for (const h of ['Commission', 'Credits (last epochs)', 'Score', 'State']) assert(headers.includes(h), `a ${h} column (${headers.join(', ')})`);
+        want.forEach((w, i) => {
+            const g = got[i];
+            assertEq(g.vote, w.vote, `row ${i} vote account`);
+            assert(/^(\d+\.\d{2}%|—)/.test(g.commission), `row ${i} commission "${g.commission}"`);
+            assert(g.commission.startsWith(w.commission), `row ${i} commission "${g.commission}" vs the record's ${w.commission}`);
+            assertEq(g.kind, w.kind, `row ${i} state`);
+            assert(g.state.trim().length > 0, `row ${i} state text`);
+            assert(g.credits.trim().length > 0 && g.score.trim().length > 0, `row ${i} credits and score`);
+        });
+        log(`validators: ${got.map((g) => `${g.vote.slice(0, 4)} ${g.commission} ${g.state}`).join('; ')}`);
+        await page.waitForSelector('[data-testid=validator-rules]', { timeout: 10_000 });
+        assert(/\d+\.\d{2}%/.test(await text('rule-maxCommissionBps')), 'the max commission in force');
+        await page.screenshot({ path: join(SHOTS, 'validators-desktop.png'), fullPage: true });
+    });
+
     await check('screenshots of every page at desktop and phone widths', async () => {
         for (const [w, h, tag] of [
             [1280, 800, 'desktop'],
@@ -562,7 +630,7 @@ async function main() {
             for (const p of ['stake', 'unstake', 'tickets', 'stats', 'validators', 'settings']) {
                 await go(p);
                 if (p === 'stats') await page.waitForSelector('[data-testid=history-chart]', { timeout: 60_000 }).catch(() => {});
-                if (p === 'validators') await page.waitForSelector('[data-testid=validators]', { timeout: 30_000 }).catch(() => {});
+                if (p === 'validators') await page.waitForSelector('[data-testid=validator-state]', { timeout: 30_000 }).catch(() => {});
                 if (p === 'unstake') await page.fill('[data-testid=unstake-amount]', '1');
                 if (p === 'stake') await page.fill('[data-testid=stake-amount]', '1');
                 await sleep(500);
