@@ -337,6 +337,36 @@ async fn main() {
     let restaked = rebalance(&mut chain, &mut meter, &keys).await;
     eprintln!("epoch 3: {} tickets claimed, {restaked} rebalanced; {:.1} s in all", tickets.len(), started.elapsed().as_secs_f64());
 
+    // Validator risk: every vote account read (in batches as large as a v0 transaction's account
+    // locks allow), the operator's rules and blocklist, a commission rug answered, a migration step.
+    let list = chain.validator_list(&keys).await;
+    for record in liquid_staking_sdk::risk::record_instructions(&keys, &list, chain.epoch().await, 58) {
+        let n = record.accounts.len() - 3;
+        let units = send(&mut chain, &[plan::observe_compute_budget(), record], &[]).await - budget_units;
+        meter.record(&format!("record_validators ({n} vote accounts)"), units);
+        meter.record("record_validators, per vote account", units / n as u64);
+    }
+    let rules = liquid_staking::state::ValidatorRules::default();
+    measure(&mut chain, &mut meter, "set_validator_rules", ix::set_validator_rules(&keys, operator.pubkey(), rules), &[operator]).await;
+    let last = chain.validator_list(&keys).await.entries.len() as u32 - 1;
+    let last_vote = chain.validator_list(&keys).await.entries[last as usize].vote_account;
+    measure(&mut chain, &mut meter, "set_validator_blocked", ix::set_validator_blocked(&keys, operator.pubkey(), last, last_vote, true), &[operator]).await;
+    measure(&mut chain, &mut meter, "deactivate_ineligible", ix::deactivate_ineligible(&keys, last, last_vote), &[]).await;
+    measure(&mut chain, &mut meter, "set_validator_blocked", ix::set_validator_blocked(&keys, operator.pubkey(), last, last_vote, false), &[operator]).await;
+    let rugged = chain.validator_list(&keys).await.entries[0].vote_account;
+    chain.set_commission(&rugged, 100).await.expect("a rise early in the epoch");
+    measure(&mut chain, &mut meter, "deactivate_ineligible", ix::deactivate_ineligible(&keys, 0, rugged), &[]).await;
+    let other = pools.remove(0).keys;
+    let mut legacy = chain.account(&other.validator_list).await.expect("list");
+    legacy.data.truncate(liquid_staking::state::ValidatorList::SPACE_V0);
+    legacy.data[8 + 36] = 0;
+    chain.ctx.set_account(&other.validator_list, &legacy.into());
+    let payer = chain.payer_pubkey();
+    for _ in 0..ix::migration_steps(liquid_staking::state::ValidatorList::SPACE_V0) {
+        let units = send(&mut chain, &[ix::migrate_validator_list(&other, payer)], &[]).await;
+        meter.record("migrate_validator_list (one 10 KiB step)", units);
+    }
+
     println!("Compute units per instruction (SBF build, one instruction per transaction, CPIs included)");
     println!();
     println!("| instruction | calls | min | median | max |");

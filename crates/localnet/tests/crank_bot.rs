@@ -12,7 +12,10 @@
 //!    every step landed once, and a transaction the other bot made redundant is refused in
 //!    simulation (NothingToObserve, PoolAlreadyUpdated) rather than paid for;
 //! 4. an update that straddles an epoch boundary (its observe lands in the next epoch): it ends
-//!    with the new epoch updated instead of re-sending the same batch for ever.
+//!    with the new epoch updated instead of re-sending the same batch for ever;
+//! 5. validator risk, unattended: the voting validator raises its commission to 100% through the
+//!    Vote program early in an epoch, and a bot with `protect_validators` deactivates its stake in
+//!    that same epoch.
 //!
 //! After each: the pool is updated for the epoch, every validator was observed exactly in it, the
 //! previous update is the epoch before (finalize applied once), the books balance to the lamport
@@ -227,13 +230,17 @@ fn quiet() -> Logger {
 }
 
 fn bot(url: &str, payer: &Keypair, pool: Pubkey, halt_before: Option<CrankStep>, metrics: SharedMetrics) -> Bot {
+    bot_with(url, payer, pool, halt_before, metrics, false)
+}
+
+fn bot_with(url: &str, payer: &Keypair, pool: Pubkey, halt_before: Option<CrankStep>, metrics: SharedMetrics, protect_validators: bool) -> Bot {
     let config = BotConfig {
         pool,
         poll_interval: Duration::from_secs(1),
         jitter: 0.2,
         halt_before,
         lookup_tables: true,
-        protect_validators: false,
+        protect_validators,
         sender: SenderConfig { max_wait_unanswered: Duration::from_secs(4), rpc_attempts: 3, ..SenderConfig::default() },
     };
     Bot::new(client(url), payer.insecure_clone(), config, metrics, quiet()).expect("the bot starts")
@@ -519,6 +526,51 @@ fn crank_bot_survives_faults_restarts_and_company() {
     assert_eq!(run.epoch, e4 + 1, "it updated the epoch its observe landed in");
     assert_eq!(run.finalize_transactions, 1);
     assert_updated_once(&rpc, &keys, e4 + 1, e3);
+
+    // 5. Epoch 6 (or the first epoch whose first half is still open when the test gets there):
+    // the voting validator's withdrawer (its vote account's own keypair, in the ledger) raises the
+    // commission to 100%; the Vote program allows a rise only in the first half of an epoch.
+    let withdrawer = solana_keypair::read_keypair_file(chain._dir.join("ledger/vote-account-keypair.json")).expect("the vote account's keypair");
+    let voting = withdrawer.pubkey();
+    let index = books(&rpc, &keys).1.iter().position(|e| e.vote_account == voting).expect("the voting validator is in the pool");
+    let rug_epoch = loop {
+        let now = rpc.get_epoch_info().unwrap();
+        if now.slot_index * 4 > now.slots_in_epoch {
+            wait_for_epoch(&rpc, now.epoch + 1);
+            continue;
+        }
+        let rug = solana_vote_program::vote_instruction::update_commission(&voting, &voting, 100);
+        match rpc::send(&rpc, &faucet, &[rug], &[&withdrawer]) {
+            Ok(_) => break now.epoch,
+            Err(e) if e.contains("CommissionUpdateTooLate") || e.contains("commission update too late") => continue,
+            Err(e) => panic!("the commission rise was refused: {e}"),
+        }
+    };
+    let payer = Keypair::new();
+    fund(&rpc, &faucet, &payer.pubkey(), SOL);
+    let metrics5 = Metrics::shared();
+    let mut protecting = bot_with(&url, &payer, keys.pool, None, metrics5.clone(), true);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        protecting.poll().expect("the protecting bot polls");
+        let list = rpc::load_validator_list(&rpc, &keys).unwrap();
+        if list.entries[index].main_deactivated_by_pool() {
+            assert!(!list.entries[index].is_eligible());
+            assert_eq!(list.records[index].reason, liquid_staking_sdk::state::INELIGIBLE_COMMISSION_ABOVE_CAP);
+            assert_eq!(list.records[index].commission_bps[0], 10_000);
+            break;
+        }
+        assert!(Instant::now() < deadline, "the bot never deactivated the rugged validator");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let stake = rpc.get_account_data(&keys.validator_stake(&voting)).unwrap();
+    let deactivated_in = match bincode::deserialize::<solana_stake_interface::state::StakeStateV2>(&stake).unwrap() {
+        solana_stake_interface::state::StakeStateV2::Stake(_, s, _) => s.delegation.deactivation_epoch,
+        other => panic!("not a stake: {other:?}"),
+    };
+    assert_eq!(deactivated_in, rug_epoch, "the rug was answered in its own epoch");
+    assert!(metrics5.lock().unwrap().validators_deactivated >= 1);
+    eprintln!("validator risk: commission raised to 100% in epoch {rug_epoch}, stake deactivated in epoch {deactivated_in} by the bot");
     drop(chain);
 }
 
