@@ -77,3 +77,26 @@ assert rewarded, "no epoch paid rewards within 10 minutes"
 assert len(rates) >= 2 and rates[-1] > rates[0], f"the rate did not rise: {rates}"
 print(f"walk-through: {len(rates)} epochs cranked, {len(rewarded)} with rewards, rate {rates[0]:.9f} -> {rates[-1]:.9f}")
 PY2
+
+# Validator risk on `up`: the two vote accounts that never vote become ineligible (delinquent after
+# the rules' two watched epochs without a credit) and the bot deactivates their stake, which
+# returns to the reserve and is staked into the validator that votes.
+echo "== waiting for the validators that never vote to lose their stake"
+python3 - "$work/authority.json" <<'PY3'
+import json, subprocess, sys, time
+deadline = time.time() + 600
+while True:
+    out = subprocess.run(["target/debug/liquid-staking", "-k", sys.argv[1], "validator", "list", "--output", "json"], capture_output=True, text=True)
+    rows = json.loads(out.stdout)["validators"] if out.returncode == 0 else []
+    silent = [r for r in rows if r.get("windowCredits") == 0]
+    gone = [r for r in silent if not r["eligible"] and r["stakeLamports"] < 10**7]
+    if len(silent) == 2 and len(gone) == 2:
+        break
+    assert time.time() < deadline, f"the silent validators kept their stake: {rows}"
+    time.sleep(5)
+voting = [r for r in rows if r.get("windowCredits", 0) > 0]
+for r in rows:
+    print(f"  {r['voteAccount']}  stake {r['stakeLamports'] / 1e9:.3f} SOL  {r['standing']}")
+assert len(voting) == 1 and voting[0]["eligible"], rows
+print(f"validator risk: {len(gone)} silent validators ineligible ({gone[0]['reason']}), their stake back in the reserve")
+PY3
