@@ -337,10 +337,12 @@ async fn main() {
     let restaked = rebalance(&mut chain, &mut meter, &keys).await;
     eprintln!("epoch 3: {} tickets claimed, {restaked} rebalanced; {:.1} s in all", tickets.len(), started.elapsed().as_secs_f64());
 
-    // Validator risk: every vote account read (in batches as large as a v0 transaction's account
-    // locks allow), the operator's rules and blocklist, a commission rug answered, a migration step.
+    // Validator risk: every vote account read (legacy transactions, as many as fit beside the
+    // compute-budget instruction), the operator's rules and blocklist, a commission rug answered,
+    // a migration step.
     let list = chain.validator_list(&keys).await;
-    for record in liquid_staking_sdk::risk::record_instructions(&keys, &list, chain.epoch().await, 58) {
+    let per_tx = liquid_staking_sdk::risk::max_record_accounts(&keys, &chain.payer_pubkey()) - 2;
+    for record in liquid_staking_sdk::risk::record_instructions(&keys, &list, chain.epoch().await, per_tx) {
         let n = record.accounts.len() - 3;
         let units = send(&mut chain, &[plan::observe_compute_budget(), record], &[]).await - budget_units;
         meter.record(&format!("record_validators ({n} vote accounts)"), units);
@@ -348,14 +350,22 @@ async fn main() {
     }
     let rules = liquid_staking::state::ValidatorRules::default();
     measure(&mut chain, &mut meter, "set_validator_rules", ix::set_validator_rules(&keys, operator.pubkey(), rules), &[operator]).await;
-    let last = chain.validator_list(&keys).await.entries.len() as u32 - 1;
-    let last_vote = chain.validator_list(&keys).await.entries[last as usize].vote_account;
-    measure(&mut chain, &mut meter, "set_validator_blocked", ix::set_validator_blocked(&keys, operator.pubkey(), last, last_vote, true), &[operator]).await;
-    measure(&mut chain, &mut meter, "deactivate_ineligible", ix::deactivate_ineligible(&keys, last, last_vote), &[]).await;
-    measure(&mut chain, &mut meter, "set_validator_blocked", ix::set_validator_blocked(&keys, operator.pubkey(), last, last_vote, false), &[operator]).await;
-    let rugged = chain.validator_list(&keys).await.entries[0].vote_account;
-    chain.set_commission(&rugged, 100).await.expect("a rise early in the epoch");
-    measure(&mut chain, &mut meter, "deactivate_ineligible", ix::deactivate_ineligible(&keys, 0, rugged), &[]).await;
+    // Two validators with active stake of their own: one blocklisted, one rugged.
+    let entries = chain.validator_list(&keys).await.entries;
+    let staking: Vec<u32> = (0..entries.len() as u32)
+        .filter(|&i| {
+            let e = &entries[i as usize];
+            e.status == VALIDATOR_STATUS_ACTIVE && !e.main_deactivated_by_pool() && e.transient_stake_lamports == 0
+        })
+        .collect();
+    let (blocked, rugged) = (staking[0], staking[1]);
+    let blocked_vote = entries[blocked as usize].vote_account;
+    measure(&mut chain, &mut meter, "set_validator_blocked", ix::set_validator_blocked(&keys, operator.pubkey(), blocked, blocked_vote, true), &[operator]).await;
+    measure(&mut chain, &mut meter, "deactivate_ineligible", ix::deactivate_ineligible(&keys, blocked, blocked_vote), &[]).await;
+    measure(&mut chain, &mut meter, "set_validator_blocked", ix::set_validator_blocked(&keys, operator.pubkey(), blocked, blocked_vote, false), &[operator]).await;
+    let rugged_vote = entries[rugged as usize].vote_account;
+    chain.set_commission(&rugged_vote, 100).await.expect("a rise early in the epoch");
+    measure(&mut chain, &mut meter, "deactivate_ineligible", ix::deactivate_ineligible(&keys, rugged, rugged_vote), &[]).await;
     let other = pools.remove(0).keys;
     let mut legacy = chain.account(&other.validator_list).await.expect("list");
     legacy.data.truncate(liquid_staking::state::ValidatorList::SPACE_V0);
