@@ -379,6 +379,7 @@ impl Bot {
         }
         let mut m = self.metrics.lock().unwrap();
         m.validators_deactivated += run.deactivated.len() as u64;
+        m.validator_states = run.states.iter().map(|(vote, eligible, reason, commission)| (vote.to_string(), *eligible, *reason, *commission)).collect();
         Ok(())
     }
 

@@ -73,6 +73,9 @@ pub struct Metrics {
     pub epochs_updated: u64,
     /// Ineligible validators whose stake this bot deactivated (`--protect-validators`).
     pub validators_deactivated: u64,
+    /// Each validator as the last validator-risk pass read it: vote account, eligible, the
+    /// INELIGIBLE_* reason (0: none), commission in basis points.
+    pub validator_states: Vec<(String, bool, u8, u16)>,
     pub polls: u64,
     /// When the chain last answered the bot (any call).
     pub last_poll_ok: Option<Instant>,
@@ -142,6 +145,10 @@ impl Metrics {
         gauge("fee_payer_lamports", "The fee payer's balance.", self.fee_payer_lamports.to_string());
         gauge("lookup_table_lamports", "Lamports the bot's lookup tables hold (rent it paid).", self.lookup_table_lamports.to_string());
         gauge("priority_fee_micro_lamports", "The last priority fee used, per compute unit.", self.priority_fee_micro_lamports.to_string());
+        if !self.validator_states.is_empty() {
+            let ineligible = self.validator_states.iter().filter(|v| !v.1).count();
+            gauge("validators_ineligible", "Pool validators that break a validator rule or are cooling off (--protect-validators).", ineligible.to_string());
+        }
         gauge("healthy", "1 when /healthz answers 200.", u8::from(self.health_problems(limits).is_empty()).to_string());
         gauge(
             "uptime_seconds",
@@ -169,6 +176,17 @@ impl Metrics {
             "Errors by kind.",
             self.errors.iter().map(|(kind, n)| (format!("{{kind=\"{kind}\"}}"), *n)).collect(),
         );
+        if !self.validator_states.is_empty() {
+            out.push_str("# HELP liquid_staking_crank_validator_eligible 1 while the validator passes every rule; reason names the broken rule otherwise.\n# TYPE liquid_staking_crank_validator_eligible gauge\n");
+            for (vote, eligible, reason, _) in &self.validator_states {
+                let reason = liquid_staking_sdk::risk::reason_code(*reason);
+                out.push_str(&format!("liquid_staking_crank_validator_eligible{{vote_account=\"{vote}\",reason=\"{reason}\"}} {}\n", u8::from(*eligible)));
+            }
+            out.push_str("# HELP liquid_staking_crank_validator_commission_bps The validator's inflation commission at the last reading.\n# TYPE liquid_staking_crank_validator_commission_bps gauge\n");
+            for (vote, _, _, commission) in &self.validator_states {
+                out.push_str(&format!("liquid_staking_crank_validator_commission_bps{{vote_account=\"{vote}\"}} {commission}\n"));
+            }
+        }
         out
     }
 }
@@ -259,5 +277,16 @@ mod tests {
         assert!(text.contains("liquid_staking_crank_transactions_total{step=\"finalize\",result=\"expired\"} 1\n"));
         assert!(text.contains("liquid_staking_crank_errors_total{kind=\"rpc\"} 1\n"));
         assert!(text.contains("liquid_staking_crank_healthy 0\n"));
+        assert!(!text.contains("validator_eligible"), "no validator-risk series before a pass");
+    }
+
+    #[test]
+    fn render_names_each_validators_standing() {
+        let m = Metrics { validator_states: vec![("Vote1".into(), true, 0, 500), ("Vote2".into(), false, 4, 0)], ..Metrics::default() };
+        let text = m.render(&limits());
+        assert!(text.contains("liquid_staking_crank_validators_ineligible 1\n"));
+        assert!(text.contains("liquid_staking_crank_validator_eligible{vote_account=\"Vote1\",reason=\"none\"} 1\n"));
+        assert!(text.contains("liquid_staking_crank_validator_eligible{vote_account=\"Vote2\",reason=\"delinquent\"} 0\n"));
+        assert!(text.contains("liquid_staking_crank_validator_commission_bps{vote_account=\"Vote1\"} 500\n"));
     }
 }

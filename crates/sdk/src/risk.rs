@@ -73,6 +73,19 @@ pub fn standing(entry: &ValidatorEntry, record: &ValidatorRecord, epoch: u64) ->
     }
 }
 
+/// The broken rule as a short label (metrics, JSON).
+pub fn reason_code(reason: u8) -> &'static str {
+    match reason {
+        ELIGIBLE => "none",
+        INELIGIBLE_BLOCKLISTED => "blocklisted",
+        INELIGIBLE_COMMISSION_ABOVE_CAP => "commission_above_cap",
+        INELIGIBLE_COMMISSION_INCREASE => "commission_increase",
+        INELIGIBLE_DELINQUENT => "delinquent",
+        INELIGIBLE_LOW_CREDITS => "low_credits",
+        _ => "unknown",
+    }
+}
+
 /// The broken rule in words.
 pub fn reason_text(reason: u8) -> &'static str {
     match reason {

@@ -434,6 +434,8 @@ pub struct ProtectRun {
     pub record_transactions: usize,
     /// Validators whose stake was deactivated (`deactivate_ineligible` landed).
     pub deactivated: Vec<Pubkey>,
+    /// Every validator as the pass last read it: vote account, eligible, reason, commission (bps).
+    pub states: Vec<(Pubkey, bool, u8, u16)>,
 }
 
 /// The vote accounts of `entries`, in order (None: closed).
@@ -474,6 +476,15 @@ pub fn protect(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut im
         }
     }
     let list = load_validator_list(rpc, keys)?;
+    run.states = list
+        .entries
+        .iter()
+        .zip(&list.records)
+        .map(|(e, r)| {
+            let commission = r.commission_bps.iter().copied().find(|c| *c != liquid_staking::state::COMMISSION_NOT_READ).unwrap_or(0);
+            (e.vote_account, e.is_eligible(), r.reason, commission)
+        })
+        .collect();
     let votes = read_vote_accounts(rpc, &list.entries)?;
     for (index, vote) in crate::risk::deactivation_candidates(&list, &votes, epoch) {
         sender.progress(&format!("deactivating the stake of ineligible validator {vote}"));
