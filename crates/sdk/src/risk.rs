@@ -5,7 +5,7 @@
 use crate::{addresses::PoolKeys, decode::DecodedValidatorList, instructions as ix, pack};
 use anchor_lang::prelude::Pubkey;
 use liquid_staking::{
-    checks::{read_vote_state, VoteReading, VOTE_HISTORY_EPOCHS},
+    checks::{read_vote_state, VoteReading},
     state::*,
 };
 use solana_instruction::Instruction;
@@ -13,8 +13,7 @@ use solana_instruction::Instruction;
 /// What a client reads of a vote account: its reading, or why there is none.
 pub fn reading_of(account: Option<&solana_account::Account>, epoch: u64) -> Result<VoteReading, String> {
     match account {
-        // Closed: the program reads it as taking everything and earning nothing.
-        None => Ok(VoteReading { commission_bps: 10_000, credits: [0; VOTE_HISTORY_EPOCHS], current_credits: 0 }),
+        None => Ok(VoteReading::closed()),
         Some(a) if a.owner != liquid_staking::instructions::VOTE_PROGRAM_ID => Err("not owned by the Vote program".into()),
         Some(a) => read_vote_state(&a.data, epoch).map_err(|e| e.to_string()),
     }
@@ -65,8 +64,12 @@ pub fn standing(entry: &ValidatorEntry, record: &ValidatorRecord, epoch: u64) ->
     if entry.is_eligible() {
         return "eligible".into();
     }
+    if record.reason == ELIGIBLE {
+        // Blocklisting lifted: eligible again at the next reading that passes.
+        return "ineligible until its next reading".into();
+    }
     let why = reason_text(record.reason);
-    if record.reason == ELIGIBLE || epoch < record.eligible_from_epoch {
+    if epoch < record.eligible_from_epoch {
         format!("ineligible: {why}; cooling off until epoch {}", record.eligible_from_epoch)
     } else {
         format!("ineligible: {why}")
@@ -105,7 +108,8 @@ pub fn reason_text(reason: u8) -> &'static str {
 pub fn deactivation_candidates(list: &DecodedValidatorList, votes: &[Option<solana_account::Account>], epoch: u64) -> Vec<(u32, Pubkey)> {
     let Some(scoring) = list.scoring else { return Vec::new() };
     let rules = scoring.rules_at(epoch);
-    let reference = if scoring.round_epoch == epoch { scoring.reference_best_credits } else { scoring.round_best_credits.max(scoring.reference_best_credits) };
+    // The reference a reading in `epoch` compares with (the program's own round rollover, on a copy).
+    let reference = { scoring }.count_round(epoch, 0);
     let mut out = Vec::new();
     for (i, (entry, record)) in list.entries.iter().zip(&list.records).enumerate() {
         if entry.status != VALIDATOR_STATUS_ACTIVE {
@@ -136,5 +140,7 @@ mod tests {
         assert_eq!(standing(&entry, &record, 7), "ineligible: delinquent (no credits); cooling off until epoch 9");
         assert_eq!(standing(&ValidatorEntry { flags: 0, ..entry }, &record, 9), "eligible");
         assert_eq!(standing(&entry, &ValidatorRecord::unread(), 9), "never read");
+        let lifted = ValidatorRecord { reason: ELIGIBLE, ..record };
+        assert_eq!(standing(&entry, &lifted, 9), "ineligible until its next reading");
     }
 }

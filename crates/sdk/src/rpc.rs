@@ -461,6 +461,7 @@ pub fn protect(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut im
     if list.scoring.is_none() {
         return Ok(run);
     }
+    let mut list = list;
     if record {
         let max = sender.record_accounts(keys, payer);
         let batches = crate::risk::record_instructions(keys, &list, epoch, max);
@@ -474,16 +475,15 @@ pub fn protect(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut im
                 Err(e) => return Err(e),
             }
         }
+        if run.record_transactions > 0 {
+            list = load_validator_list(rpc, keys)?;
+        }
     }
-    let list = load_validator_list(rpc, keys)?;
     run.states = list
         .entries
         .iter()
         .zip(&list.records)
-        .map(|(e, r)| {
-            let commission = r.commission_bps.iter().copied().find(|c| *c != liquid_staking::state::COMMISSION_NOT_READ).unwrap_or(0);
-            (e.vote_account, e.is_eligible(), r.reason, commission)
-        })
+        .map(|(e, r)| (e.vote_account, e.is_eligible(), r.reason, r.last_commission_bps().unwrap_or(0)))
         .collect();
     let votes = read_vote_accounts(rpc, &list.entries)?;
     for (index, vote) in crate::risk::deactivation_candidates(&list, &votes, epoch) {

@@ -5,7 +5,7 @@ use anchor_lang::prelude::Pubkey;
 use clap::{Args, Subcommand};
 use liquid_staking_sdk::{
     instructions as ix, risk,
-    state::{ValidatorRules, COMMISSION_NOT_READ, NEVER_READ, VALIDATOR_STATUS_ACTIVE},
+    state::{ValidatorRules, NEVER_READ, VALIDATOR_STATUS_ACTIVE},
     PoolKeys,
 };
 use serde_json::json;
@@ -131,7 +131,7 @@ pub fn run(ctx: &Context, command: ValidatorCommand) -> CliResult {
                 });
                 let mut line = format!("{}  weight {:>6}  stake {:>20} SOL  transient {:>18} SOL  {status}", e.vote_account, e.weight, amount::format(e.active_stake_lamports), amount::format(e.transient_stake_lamports));
                 if let Some(r) = list.records.get(i) {
-                    let commission = r.commission_bps.iter().copied().find(|c| *c != COMMISSION_NOT_READ);
+                    let commission = r.last_commission_bps();
                     let standing = risk::standing(e, r, epoch);
                     row["commissionBps"] = json!(commission);
                     row["credits"] = json!(r.credits);

@@ -34,6 +34,12 @@ pub struct VoteReading {
 }
 
 impl VoteReading {
+    /// What a closed vote account (no lamports, no data) reads as: taking all rewards and earning
+    /// no credits. Stake delegated to it earns nothing.
+    pub const fn closed() -> Self {
+        VoteReading { commission_bps: 10_000, credits: [0; VOTE_HISTORY_EPOCHS], current_credits: 0 }
+    }
+
     /// Credits over the window (the completed epochs).
     pub fn window_credits(&self) -> u64 {
         self.credits.iter().fold(0u64, |sum, c| sum.saturating_add(*c))
@@ -160,12 +166,11 @@ pub fn read_vote_state(data: &[u8], epoch: u64) -> Result<VoteReading> {
     Ok(reading)
 }
 
-/// Reads `vote_account`, which must be owned by the Vote program (InvalidVoteAccount). A closed
-/// vote account (no lamports, no data) reads as taking all rewards and earning no credits: stake
-/// delegated to it earns nothing.
+/// Reads `vote_account`, which must be owned by the Vote program (InvalidVoteAccount); a closed
+/// one reads as `VoteReading::closed`.
 pub fn read_vote_account(vote_account: &AccountInfo, epoch: u64) -> Result<VoteReading> {
     if vote_account.lamports() == 0 && vote_account.data_is_empty() {
-        return Ok(VoteReading { commission_bps: 10_000, credits: [0; VOTE_HISTORY_EPOCHS], current_credits: 0 });
+        return Ok(VoteReading::closed());
     }
     require_keys_eq!(*vote_account.owner, crate::instructions::VOTE_PROGRAM_ID, LiquidStakingError::InvalidVoteAccount);
     read_vote_state(&vote_account.try_borrow_data()?, epoch)
