@@ -230,8 +230,10 @@ impl Bot {
         }
         // The rate is fresh from here: the lag lenders see ends now, not after rebalancing.
         self.record_lag(info.epoch, epoch_start);
-        rpc::rebalance(&self.rpc, &payer, &self.keys, sender, &mut run)?;
+        // Validator risk before rebalancing: the targets it moves stake to are then this epoch's
+        // (an ineligible validator's weight gone, score mode's selection made).
         self.protect(sender)?;
+        rpc::rebalance(&self.rpc, &payer, &self.keys, sender, &mut run)?;
         let (_, pool) = sender.read("the pool", |rpc| rpc::load_pool(rpc, &pool_address))?;
         {
             let mut m = self.metrics.lock().unwrap();
@@ -366,8 +368,8 @@ impl Bot {
         Ok(())
     }
 
-    /// Validator risk, when configured: reads the vote accounts not read this epoch, then
-    /// deactivates the stake of validators that break a rule (see `rpc::protect`).
+    /// Validator risk, when configured: reads the vote accounts not read this epoch (and in score
+    /// mode sets the weights from their scores), then deactivates the stake of validators that break a rule (see `rpc::protect`).
     fn protect(&mut self, sender: &mut BotSender) -> Result<(), String> {
         if !self.config.protect_validators {
             return Ok(());
@@ -376,6 +378,9 @@ impl Bot {
         let run = rpc::protect(&self.rpc, &payer, &self.keys, sender, true)?;
         for vote in &run.deactivated {
             self.log.warn("deactivated the stake of an ineligible validator", &[("vote_account", json!(vote.to_string()))]);
+        }
+        if run.selected {
+            self.log.info("set the weights from this epoch's validator scores", &[]);
         }
         let mut m = self.metrics.lock().unwrap();
         m.validators_deactivated += run.deactivated.len() as u64;

@@ -85,6 +85,12 @@ pub const PROGRAM_ERRORS: &[(&str, &str)] = &[
     ("ValidatorEligible", "The validator passes every rule: nothing to deactivate"),
     ("NothingToDeactivate", "The ineligible validator's stake is deactivated already: nothing to deactivate"),
     ("NothingToRecord", "Every validator of this batch was read this epoch and nothing changed: nothing to record"),
+    ("TargetsFollowWeights", "The pool's targets follow the operator's weights (hand mode): there is nothing to select"),
+    ("WeightsFollowScores", "The pool's targets follow validator scores (score mode): weights are set by select_validators, not by the operator"),
+    ("ValidatorsNotRecorded", "A selection needs every active validator read this epoch: record_validators first"),
+    ("SelectionCutoffMismatch", "The cutoff is not the top-N-th best eligible score: read the list and compute it again"),
+    ("TargetModeInvalid", "Unknown target mode, or a top N outside 1..=MAX_VALIDATORS (0 in hand mode)"),
+    ("NothingToSelect", "Validators were selected this epoch already and no weight would change: nothing to select"),
 ];
 
 /// The name and message of a program error code (6000 and up).
@@ -188,6 +194,12 @@ mod tests {
             LiquidStakingError::ValidatorEligible,
             LiquidStakingError::NothingToDeactivate,
             LiquidStakingError::NothingToRecord,
+            LiquidStakingError::TargetsFollowWeights,
+            LiquidStakingError::WeightsFollowScores,
+            LiquidStakingError::ValidatorsNotRecorded,
+            LiquidStakingError::SelectionCutoffMismatch,
+            LiquidStakingError::TargetModeInvalid,
+            LiquidStakingError::NothingToSelect,
         ];
         assert_eq!(variants.len(), PROGRAM_ERRORS.len(), "every error has an entry");
         for (i, variant) in variants.iter().enumerate() {

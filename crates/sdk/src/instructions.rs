@@ -307,6 +307,21 @@ pub fn set_validator_blocked(keys: &PoolKeys, operator: Pubkey, index: u32, vote
     )
 }
 
+/// Operator: where the targets come from (`TARGETS_BY_WEIGHT` with `top_n` 0, or the top `top_n`
+/// by score, `TARGETS_TOP_EQUAL` or `TARGETS_TOP_BY_SCORE`).
+pub fn set_target_mode(keys: &PoolKeys, operator: Pubkey, mode: u8, top_n: u32) -> Instruction {
+    build(operator_access(keys, operator), instruction::SetTargetMode { mode, top_n })
+}
+
+/// Anyone, in score mode: sets every weight from its score, `cutoff_score` being the top-N-th
+/// best (`risk::selection_instruction` computes it).
+pub fn select_validators(keys: &PoolKeys, cutoff_score: u64) -> Instruction {
+    build(
+        accounts::SelectValidators { pool: keys.pool, validator_list: keys.validator_list, clock: sysvar::clock::ID },
+        instruction::SelectValidators { cutoff_score },
+    )
+}
+
 /// Anyone: one step (10 KiB) of growing a validator list from before validator records to the
 /// current layout, `payer` paying the added rent.
 pub fn migrate_validator_list(keys: &PoolKeys, payer: Pubkey) -> Instruction {

@@ -53,6 +53,28 @@ pub fn record_instructions(keys: &PoolKeys, list: &DecodedValidatorList, epoch: 
     out
 }
 
+/// In score mode, the `select_validators` instruction that sets this epoch's weights, with the
+/// cutoff computed from `list` (`state::selection::cutoff_score`). None in hand mode, before every
+/// active validator is read in `epoch`, and when the selection of `epoch` stands unchanged: the
+/// program would refuse it.
+pub fn selection_instruction(keys: &PoolKeys, list: &DecodedValidatorList, epoch: u64) -> Option<Instruction> {
+    let scoring = list.scoring.filter(|s| s.targets_from_scores())?;
+    let cutoff = cutoff_score(&list.entries, &list.records, scoring.top_n);
+    let mut entries = list.entries.clone();
+    let selection = select(&mut entries, &list.records, scoring.target_mode, scoring.top_n, cutoff, epoch).ok()?;
+    (selection.changed > 0 || scoring.selected_epoch != epoch).then(|| ix::select_validators(keys, cutoff))
+}
+
+/// The target mode in words.
+pub fn target_mode_text(scoring: &ValidatorScoring) -> String {
+    match scoring.target_mode {
+        TARGETS_BY_WEIGHT => "the operator's weights".into(),
+        TARGETS_TOP_EQUAL => format!("the top {} validators by score, equal weights", scoring.top_n),
+        TARGETS_TOP_BY_SCORE => format!("the top {} validators by score, weighted by score", scoring.top_n),
+        _ => "unknown".into(),
+    }
+}
+
 /// A validator's standing, for people: "eligible", "never read", or why not.
 pub fn standing(entry: &ValidatorEntry, record: &ValidatorRecord, epoch: u64) -> String {
     if entry.is_blocked() {

@@ -122,10 +122,12 @@ pub enum CrankStep {
     Record,
     /// Deactivating an ineligible validator's stake (`deactivate_ineligible`).
     Protect,
+    /// Setting the weights from scores, in score mode (`select_validators`).
+    Select,
 }
 
 impl CrankStep {
-    pub const ALL: [CrankStep; 5] = [CrankStep::Observe, CrankStep::Finalize, CrankStep::Rebalance, CrankStep::Record, CrankStep::Protect];
+    pub const ALL: [CrankStep; 6] = [CrankStep::Observe, CrankStep::Finalize, CrankStep::Rebalance, CrankStep::Record, CrankStep::Protect, CrankStep::Select];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -134,6 +136,7 @@ impl CrankStep {
             CrankStep::Rebalance => "rebalance",
             CrankStep::Record => "record",
             CrankStep::Protect => "protect",
+            CrankStep::Select => "select",
         }
     }
 }
@@ -432,6 +435,8 @@ pub fn rebalance(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut 
 pub struct ProtectRun {
     /// `record_validators` transactions that landed.
     pub record_transactions: usize,
+    /// Whether a `select_validators` landed (score mode: the weights were set from scores).
+    pub selected: bool,
     /// Validators whose stake was deactivated (`deactivate_ineligible` landed).
     pub deactivated: Vec<Pubkey>,
     /// Every validator as the pass last read it: vote account, eligible, reason, commission (bps).
@@ -449,11 +454,12 @@ pub fn read_vote_accounts(rpc: &RpcClient, entries: &[liquid_staking::state::Val
 }
 
 /// Validator risk, permissionless, at any slot: with `record`, reads every validator not yet read
-/// this epoch into its record (`record_validators`); then deactivates the stake of every
+/// this epoch into its record (`record_validators`) and, in score mode, sets the weights from the
+/// round's scores (`select_validators`); then deactivates the stake of every
 /// validator that breaks a rule (`deactivate_ineligible`), judged first from its vote account as
 /// just read (`risk::deactivation_candidates`), so only what the program will do is sent. A list
 /// from before the records is left alone (it must migrate first). Refusals another caller caused
-/// (NothingToRecord, NothingToDeactivate, ValidatorEligible) count as done.
+/// (NothingToRecord, NothingToSelect, NothingToDeactivate, ValidatorEligible) count as done.
 pub fn protect(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut impl CrankSender, record: bool) -> RpcResult<ProtectRun> {
     let mut run = ProtectRun::default();
     let epoch = current_epoch(rpc)?;
@@ -477,6 +483,18 @@ pub fn protect(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut im
         }
         if run.record_transactions > 0 {
             list = load_validator_list(rpc, keys)?;
+        }
+        if let Some(select) = crate::risk::selection_instruction(keys, &list, epoch) {
+            sender.progress("setting the weights from this epoch's scores");
+            match sender.send(CrankStep::Select, &[select]) {
+                Ok(_) => {
+                    run.selected = true;
+                    list = load_validator_list(rpc, keys)?;
+                }
+                // Another caller selected first, or a reading moved a score since the list was read.
+                Err(e) if ["NothingToSelect", "SelectionCutoffMismatch"].iter().any(|n| is_refusal(&e, n)) => {}
+                Err(e) => return Err(e),
+            }
         }
     }
     run.states = list

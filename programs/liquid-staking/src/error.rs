@@ -185,6 +185,19 @@ pub enum LiquidStakingError {
     NothingToDeactivate,
     #[msg("Every validator of this batch was read this epoch and nothing changed: nothing to record")]
     NothingToRecord,
+    // --- targets from scores (6080..) ---
+    #[msg("The pool's targets follow the operator's weights (hand mode): there is nothing to select")]
+    TargetsFollowWeights,
+    #[msg("The pool's targets follow validator scores (score mode): weights are set by select_validators, not by the operator")]
+    WeightsFollowScores,
+    #[msg("A selection needs every active validator read this epoch: record_validators first")]
+    ValidatorsNotRecorded,
+    #[msg("The cutoff is not the top-N-th best eligible score: read the list and compute it again")]
+    SelectionCutoffMismatch,
+    #[msg("Unknown target mode, or a top N outside 1..=MAX_VALIDATORS (0 in hand mode)")]
+    TargetModeInvalid,
+    #[msg("Validators were selected this epoch already and no weight would change: nothing to select")]
+    NothingToSelect,
 }
 
 impl From<crate::math::MathError> for LiquidStakingError {

@@ -371,3 +371,28 @@ pub struct ValidatorListMigrated {
     pub data_len: u64,
     pub done: bool,
 }
+
+/// The operator chose where the targets come from (`state::selection`): the operator's weights
+/// (TARGETS_BY_WEIGHT) or the top `top_n` by score.
+#[event]
+pub struct TargetModeSet {
+    pub pool: Pubkey,
+    pub old_mode: u8,
+    pub old_top_n: u32,
+    pub mode: u8,
+    pub top_n: u32,
+}
+
+/// A selection set every validator's weight from its score: `selected` validators scored at
+/// least `cutoff_score`; `changed` weights moved; `total_weight` is the pool's new total.
+#[event]
+pub struct ValidatorsSelected {
+    pub pool: Pubkey,
+    pub epoch: u64,
+    pub mode: u8,
+    pub top_n: u32,
+    pub cutoff_score: u64,
+    pub selected: u32,
+    pub changed: u32,
+    pub total_weight: u64,
+}

@@ -193,6 +193,18 @@ pub mod liquid_staking {
         instructions::set_validator_blocked(ctx, index, blocked)
     }
 
+    /// Operator: where the targets come from: the operator's weights, or the top N validators by
+    /// score (equal or score-weighted).
+    pub fn set_target_mode(ctx: Context<OperatorAccess>, mode: u8, top_n: u32) -> Result<()> {
+        instructions::set_target_mode(ctx, mode, top_n)
+    }
+
+    /// Anyone, in score mode: sets every validator's weight from its score; `cutoff_score` is
+    /// the N-th best score, proven by one pass over the list.
+    pub fn select_validators(ctx: Context<SelectValidators>, cutoff_score: u64) -> Result<()> {
+        instructions::select_validators(ctx, cutoff_score)
+    }
+
     /// Anyone: grows a validator list from before validator records by one step toward the
     /// current layout.
     pub fn migrate_validator_list(ctx: Context<MigrateValidatorList>) -> Result<()> {

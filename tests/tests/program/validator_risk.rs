@@ -1,10 +1,11 @@
 //! Validator risk (issue 18) with the real Vote program: a commission rug answered in its epoch, a
 //! delinquent validator unstaked after K epochs and back after its cooling-off, the operator's
-//! rules and blocklist, foreign and fake vote accounts refused, and a list from before the
+//! rules and blocklist, targets from scores (the top N, equal or score-weighted) with the
+//! operator's weights refused, foreign and fake vote accounts refused, and a list from before the
 //! records migrated.
 use liquid_staking::{
     error::LiquidStakingError as E,
-    events::{IneligibleStakeDeactivated, ValidatorIneligible},
+    events::{IneligibleStakeDeactivated, ValidatorIneligible, ValidatorsSelected},
     state::*,
 };
 use liquid_staking_sdk::instructions as ix;
@@ -214,6 +215,101 @@ async fn a_blocklisted_validator_is_ineligible_until_lifted() {
     let list = t.chain.validator_list(&keys).await;
     assert!(list.entries[0].is_eligible() && !list.entries[0].is_blocked());
     assert_eq!(t.pool_state().await.total_weight, 200);
+}
+
+#[tokio::test]
+async fn in_score_mode_the_top_n_hold_the_stake_and_the_operator_sets_no_weight() {
+    // Three pool validators (a fourth vote account stays outside), read once.
+    let mut t = TestContext::new(4).await;
+    t.user_with_deposit(60 * LAMPORTS_PER_SOL).await;
+    let votes = t.chain.vote_accounts.clone();
+    for vote in &votes[..3] {
+        t.add_validator(*vote, 100).await.unwrap();
+    }
+    run_crank(&mut t.chain, &t.pool.keys).await.unwrap();
+    let epoch = crank_next_epoch(&mut t).await;
+    let keys = t.keys();
+    let operator = t.pool.operator.insecure_clone();
+    let intruder = Keypair::new();
+    // The same credits, different commissions: scores 100%, 97% and 95% of the credits.
+    t.chain.set_commission(&votes[1], 3).await.unwrap();
+    t.chain.set_commission(&votes[2], 5).await.unwrap();
+    record_all(&mut t).await.unwrap();
+    let select_now = |list: &liquid_staking_sdk::decode::DecodedValidatorList| liquid_staking_sdk::risk::selection_instruction(&keys, list, epoch);
+
+    // Hand mode: nothing to select; the mode is the operator's, within bounds.
+    let snap = t.snapshot(&[]).await;
+    assert_error(t.chain.process(&[ix::select_validators(&keys, 0)], &[]).await, E::TargetsFollowWeights);
+    assert_error(t.chain.process(&[ix::set_target_mode(&keys, intruder.pubkey(), TARGETS_TOP_EQUAL, 2)], &[&intruder]).await, E::NotOperator);
+    for (mode, top_n) in [(3, 2), (TARGETS_TOP_EQUAL, 0), (TARGETS_TOP_BY_SCORE, liquid_staking::constants::MAX_VALIDATORS + 1), (TARGETS_BY_WEIGHT, 2)] {
+        assert_error(t.chain.process(&[ix::set_target_mode(&keys, operator.pubkey(), mode, top_n)], &[&operator]).await, E::TargetModeInvalid);
+    }
+    snap.assert_same(&t.snapshot(&[]).await);
+    assert!(select_now(&t.chain.validator_list(&keys).await).is_none(), "the SDK plans no selection in hand mode");
+
+    // Top 2, equal weights: until the first selection the weights stay.
+    t.chain.process(&[ix::set_target_mode(&keys, operator.pubkey(), TARGETS_TOP_EQUAL, 2)], &[&operator]).await.unwrap();
+    let list = t.chain.validator_list(&keys).await;
+    let scores: Vec<u64> = list.records.iter().map(|r| r.score).collect();
+    assert!(scores[0] > scores[1] && scores[1] > scores[2] && scores[2] > 0, "scores {scores:?}");
+    assert_eq!(t.pool_state().await.total_weight, 300);
+    // Only the second-best score is the cutoff of a top 2.
+    let snap = t.snapshot(&[]).await;
+    for wrong in [scores[2], scores[1] - 1, scores[1] + 1, scores[0]] {
+        assert_error(t.chain.process(&[ix::select_validators(&keys, wrong)], &[]).await, E::SelectionCutoffMismatch);
+    }
+    snap.assert_same(&t.snapshot(&[]).await);
+    let select = select_now(&list).expect("a selection is due");
+    let logs = t.chain.process_logged(&[select], &[]).await.expect("anyone selects");
+    let list = t.chain.validator_list(&keys).await;
+    assert_eq!(list.entries.iter().map(|e| e.weight).collect::<Vec<_>>(), [1, 1, 0]);
+    assert_eq!(t.pool_state().await.total_weight, 2);
+    let scoring = list.scoring.unwrap();
+    assert_eq!((scoring.selected_epoch, scoring.selected_cutoff_score, scoring.selected_count), (epoch, scores[1], 2));
+    if let Some(events) = events_in::<ValidatorsSelected>(&logs) {
+        assert_eq!((events[0].selected, events[0].changed, events[0].total_weight, events[0].cutoff_score), (2, 3, 2, scores[1]));
+    }
+    assert!(select_now(&list).is_none(), "the selection stands");
+    let snap = t.snapshot(&[]).await;
+    assert_error(t.chain.process(&[ix::select_validators(&keys, scores[1])], &[]).await, E::NothingToSelect);
+
+    // The operator sets no weight: not on the unselected validator, not on an ineligible one.
+    t.chain.process(&[ix::set_validator_blocked(&keys, operator.pubkey(), 1, votes[1], true)], &[&operator]).await.unwrap();
+    assert_eq!(t.pool_state().await.total_weight, 1, "the blocklisted validator's weight counts for nothing");
+    let snap_blocked = t.snapshot(&[]).await;
+    for (index, vote) in [(1, votes[1]), (2, votes[2])] {
+        let weigh = ix::set_validator_weight(&ix::SetValidatorWeightParams { keys, operator: operator.pubkey(), index, vote_account: vote, weight: 500 });
+        assert_error(t.chain.process(&[weigh], &[&operator]).await, E::WeightsFollowScores);
+    }
+    let add = ix::add_validator(&ix::AddValidatorParams { keys, operator: operator.pubkey(), vote_account: votes[3], weight: 100 });
+    assert_error(t.chain.process(&[add], &[&operator]).await, E::WeightsFollowScores);
+    snap_blocked.assert_same(&t.snapshot(&[]).await);
+    drop(snap);
+
+    // New SOL goes to the selected eligible validator only.
+    let before: Vec<u64> = t.chain.validator_list(&keys).await.entries.iter().map(|e| e.total_lamports()).collect();
+    t.user_with_deposit(20 * LAMPORTS_PER_SOL).await;
+    for tx in plan_step(&mut t.chain, &keys, CrankStep::Rebalance).await {
+        t.chain.process(&tx, &[]).await.unwrap();
+    }
+    let after: Vec<u64> = t.chain.validator_list(&keys).await.entries.iter().map(|e| e.total_lamports()).collect();
+    assert!(after[0] > before[0], "the best validator got the deposit");
+    assert_eq!((after[1], after[2]), (before[1], before[2]), "the blocklisted and the unselected got nothing");
+    t.assert_books(0).await;
+
+    // The next epoch needs its own full reading round; then score weights.
+    t.chain.process(&[ix::set_validator_blocked(&keys, operator.pubkey(), 1, votes[1], false)], &[&operator]).await.unwrap();
+    let next = crank_next_epoch(&mut t).await;
+    t.chain.process(&[ix::set_target_mode(&keys, operator.pubkey(), TARGETS_TOP_BY_SCORE, 3)], &[&operator]).await.unwrap();
+    assert_error(t.chain.process(&[ix::select_validators(&keys, 0)], &[]).await, E::ValidatorsNotRecorded);
+    record_all(&mut t).await.unwrap();
+    let list = t.chain.validator_list(&keys).await;
+    let select = liquid_staking_sdk::risk::selection_instruction(&keys, &list, next).expect("a selection is due");
+    t.chain.process(&[select], &[]).await.unwrap();
+    let list = t.chain.validator_list(&keys).await;
+    let weights: Vec<u64> = list.entries.iter().map(|e| e.weight as u64).collect();
+    assert_eq!(weights, list.records.iter().map(|r| r.score).collect::<Vec<_>>(), "each weighted by its score");
+    assert_eq!(t.pool_state().await.total_weight, weights.iter().sum::<u64>());
 }
 
 #[tokio::test]

@@ -32,6 +32,13 @@ pub enum ValidatorCommand {
     /// Read every validator's vote account and deactivate the stake of those that break a rule
     /// (anyone; what the crank bot does with --protect-validators).
     Protect(PoolArg),
+    /// Show where the targets come from, or set it (operator): the operator's weights, or the top N
+    /// eligible validators by score, with equal weights or weighted by score.
+    Mode(ModeArgs),
+    /// Set every weight from this epoch's scores (anyone, in score mode; the crank bot does it
+    /// after reading the vote accounts). Reads the vote accounts not read this epoch first, and
+    /// deactivates the stake of validators that break a rule, as `protect` does.
+    Select(PoolArg),
     /// Grow a validator list from before validator records to the current layout (anyone pays
     /// the rent of the added bytes: about 8.9 SOL for a full list).
     Migrate(PoolArg),
@@ -58,15 +65,37 @@ pub struct RulesArgs {
     cooling_off_epochs: Option<u8>,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TargetMode {
+    /// The operator's weights (`validator set-weight`).
+    Weights,
+    /// The top N eligible validators by score, equal weights.
+    TopEqual,
+    /// The top N eligible validators by score, each weighted by its score.
+    TopScore,
+}
+
+#[derive(Args)]
+pub struct ModeArgs {
+    #[command(flatten)]
+    pool: PoolArg,
+    /// The mode to set (shows the current one when absent).
+    mode: Option<TargetMode>,
+    /// How many validators a selection takes (top-equal, top-score).
+    #[arg(long)]
+    top: Option<u32>,
+}
+
 #[derive(Args)]
 pub struct VoteArgs {
     #[command(flatten)]
     pool: PoolArg,
     /// The validator's vote account.
     vote_account: String,
-    /// Relative weight (add, set-weight).
-    #[arg(long, default_value_t = 100)]
-    weight: u32,
+    /// Relative weight (add, set-weight; default 100, and 0 for add in score mode, where the
+    /// selection sets the weights).
+    #[arg(long)]
+    weight: Option<u32>,
 }
 
 fn find(ctx: &Context, keys: &PoolKeys, vote: &Pubkey) -> CliResult<u32> {
@@ -94,8 +123,10 @@ pub fn run(ctx: &Context, command: ValidatorCommand) -> CliResult {
         ValidatorCommand::Add(a) => {
             let (keys, _) = ctx.pool(&a.pool.pool)?;
             let vote = Pubkey::from_str(&a.vote_account)?;
-            let signature = ctx.send(&[ix::add_validator(&ix::AddValidatorParams { keys, operator: operator()?, vote_account: vote, weight: a.weight })], &[])?;
-            ctx.print(format!("Added {vote} (weight {}). Signature {signature}", a.weight), json!({ "voteAccount": vote.to_string(), "signature": signature.to_string() }));
+            let scores = liquid_staking_sdk::rpc::load_validator_list(&ctx.rpc, &keys)?.scoring.is_some_and(|s| s.targets_from_scores());
+            let weight = a.weight.unwrap_or(if scores { 0 } else { 100 });
+            let signature = ctx.send(&[ix::add_validator(&ix::AddValidatorParams { keys, operator: operator()?, vote_account: vote, weight })], &[])?;
+            ctx.print(format!("Added {vote} (weight {weight}). Signature {signature}"), json!({ "voteAccount": vote.to_string(), "signature": signature.to_string() }));
         }
         ValidatorCommand::Remove(a) => {
             let (keys, _) = ctx.pool(&a.pool.pool)?;
@@ -108,8 +139,9 @@ pub fn run(ctx: &Context, command: ValidatorCommand) -> CliResult {
             let (keys, _) = ctx.pool(&a.pool.pool)?;
             let vote = Pubkey::from_str(&a.vote_account)?;
             let index = find(ctx, &keys, &vote)?;
-            let signature = ctx.send(&[ix::set_validator_weight(&ix::SetValidatorWeightParams { keys, operator: operator()?, index, vote_account: vote, weight: a.weight })], &[])?;
-            ctx.print(format!("Weight of {vote} set to {}. Signature {signature}", a.weight), json!({ "voteAccount": vote.to_string(), "weight": a.weight, "signature": signature.to_string() }));
+            let weight = a.weight.unwrap_or(100);
+            let signature = ctx.send(&[ix::set_validator_weight(&ix::SetValidatorWeightParams { keys, operator: operator()?, index, vote_account: vote, weight })], &[])?;
+            ctx.print(format!("Weight of {vote} set to {weight}. Signature {signature}"), json!({ "voteAccount": vote.to_string(), "weight": weight, "signature": signature.to_string() }));
         }
         ValidatorCommand::List(a) => {
             let (keys, _) = ctx.pool(&a.pool)?;
@@ -197,10 +229,60 @@ pub fn run(ctx: &Context, command: ValidatorCommand) -> CliResult {
             let json = ctx.json();
             let mut sender = liquid_staking_sdk::rpc::PlainSender { rpc: &ctx.rpc, payer: &payer, progress: |line: &str| if !json { eprintln!("{line}") } };
             let run = liquid_staking_sdk::rpc::protect(&ctx.rpc, &payer.pubkey(), &keys, &mut sender, true)?;
+            let selected = if run.selected { "; weights set from this epoch's scores" } else { "" };
             ctx.print(
-                format!("{} record transaction(s); stake deactivated on {} validator(s)", run.record_transactions, run.deactivated.len()),
-                json!({ "recordTransactions": run.record_transactions, "deactivated": run.deactivated.iter().map(|v| v.to_string()).collect::<Vec<_>>() }),
+                format!("{} record transaction(s); stake deactivated on {} validator(s){selected}", run.record_transactions, run.deactivated.len()),
+                json!({ "recordTransactions": run.record_transactions, "selected": run.selected, "deactivated": run.deactivated.iter().map(|v| v.to_string()).collect::<Vec<_>>() }),
             );
+        }
+        ValidatorCommand::Mode(a) => {
+            let (keys, _) = ctx.pool(&a.pool.pool)?;
+            let Some(mode) = a.mode else {
+                let list = liquid_staking_sdk::rpc::load_validator_list(&ctx.rpc, &keys)?;
+                let scoring = list.scoring.ok_or("the validator list is from before validator records: run `validator migrate`")?;
+                let selected = (scoring.targets_from_scores() && scoring.selected_epoch != u64::MAX).then(|| {
+                    json!({ "epoch": scoring.selected_epoch, "cutoffScore": scoring.selected_cutoff_score, "validators": scoring.selected_count })
+                });
+                let mut text = format!("Targets follow {}.", risk::target_mode_text(&scoring));
+                if let Some(s) = &selected {
+                    text.push_str(&format!(" Last selection: epoch {}, {} validators at a score of at least {}.", s["epoch"], s["validators"], s["cutoffScore"]));
+                } else if scoring.targets_from_scores() {
+                    text.push_str(" No selection yet: the weights are the operator's until `validator select`.");
+                }
+                ctx.print(text, json!({ "mode": scoring.target_mode, "topN": scoring.top_n, "description": risk::target_mode_text(&scoring), "lastSelection": selected }));
+                return Ok(());
+            };
+            let (code, top) = match mode {
+                TargetMode::Weights => {
+                    if a.top.is_some() {
+                        return Err("--top is for the score modes (top-equal, top-score)".into());
+                    }
+                    (liquid_staking_sdk::state::TARGETS_BY_WEIGHT, 0)
+                }
+                TargetMode::TopEqual => (liquid_staking_sdk::state::TARGETS_TOP_EQUAL, a.top.ok_or("--top N is needed: how many validators a selection takes")?),
+                TargetMode::TopScore => (liquid_staking_sdk::state::TARGETS_TOP_BY_SCORE, a.top.ok_or("--top N is needed: how many validators a selection takes")?),
+            };
+            let signature = ctx.send(&[ix::set_target_mode(&keys, operator()?, code, top)], &[])?;
+            ctx.print(format!("Target mode set. Signature {signature}"), json!({ "mode": code, "topN": top, "signature": signature.to_string() }));
+        }
+        ValidatorCommand::Select(a) => {
+            let (keys, _) = ctx.pool(&a.pool)?;
+            let payer = ctx.signer()?;
+            let list = liquid_staking_sdk::rpc::load_validator_list(&ctx.rpc, &keys)?;
+            let scoring = list.scoring.ok_or("the validator list is from before validator records: run `validator migrate`")?;
+            if !scoring.targets_from_scores() {
+                return Err("the pool's targets follow the operator's weights: set a score mode first (`validator mode top-equal --top N`)".into());
+            }
+            let json = ctx.json();
+            let mut sender = liquid_staking_sdk::rpc::PlainSender { rpc: &ctx.rpc, payer: &payer, progress: |line: &str| if !json { eprintln!("{line}") } };
+            let run = liquid_staking_sdk::rpc::protect(&ctx.rpc, &payer.pubkey(), &keys, &mut sender, true)?;
+            let scoring = liquid_staking_sdk::rpc::load_validator_list(&ctx.rpc, &keys)?.scoring.unwrap_or(scoring);
+            let text = if run.selected {
+                format!("Weights set from this epoch's scores: {} validators at a score of at least {}.", scoring.selected_count, scoring.selected_cutoff_score)
+            } else {
+                "This epoch's selection stands: no weight would change.".to_string()
+            };
+            ctx.print(text, json!({ "selected": run.selected, "validators": scoring.selected_count, "cutoffScore": scoring.selected_cutoff_score, "epoch": scoring.selected_epoch }));
         }
         ValidatorCommand::Migrate(a) => {
             let (keys, _) = ctx.pool(&a.pool)?;

@@ -3,6 +3,7 @@ pub mod pool;
 pub mod rate;
 pub mod rebalance;
 pub mod scoring;
+pub mod selection;
 pub mod ticket;
 pub mod validator_list;
 
@@ -11,5 +12,6 @@ pub use pool::*;
 pub use rate::*;
 pub use rebalance::*;
 pub use scoring::*;
+pub use selection::*;
 pub use ticket::*;
 pub use validator_list::*;

@@ -15,6 +15,7 @@
 //!
 //! and `cooling_off_epochs` have passed since a reading last failed a rule. An ineligible
 //! validator's weight counts for nothing (its target is 0) and anyone may deactivate its stake.
+use super::selection::*;
 use crate::{checks::VoteReading, checks::VOTE_HISTORY_EPOCHS, constants::*, error::LiquidStakingError};
 use anchor_lang::prelude::*;
 use anchor_lang::prelude::borsh;
@@ -115,8 +116,21 @@ pub struct ValidatorScoring {
     /// Validators ineligible now.
     pub ineligible_count: u32,
     pub _padding: [u8; 4],
-    /// Room for later rules (score-based targets) without a migration.
-    pub _reserved: [u8; 72],
+    /// Where the validators' weights come from: TARGETS_BY_WEIGHT (the operator's), or
+    /// TARGETS_TOP_EQUAL / TARGETS_TOP_BY_SCORE (`select_validators`, see `state::selection`).
+    pub target_mode: u8,
+    pub _mode_padding: [u8; 3],
+    /// Validators a selection takes in score mode (0 in hand mode).
+    pub top_n: u32,
+    /// Epoch of the last selection (u64::MAX: none since score mode was set).
+    pub selected_epoch: u64,
+    /// The cutoff score of the last selection.
+    pub selected_cutoff_score: u64,
+    /// Validators the last selection took.
+    pub selected_count: u32,
+    pub _selection_padding: [u8; 4],
+    /// Room for later rules without a migration.
+    pub _reserved: [u8; 40],
 }
 
 impl ValidatorScoring {
@@ -130,8 +144,38 @@ impl ValidatorScoring {
             reference_best_credits: 0,
             ineligible_count: 0,
             _padding: [0; 4],
-            _reserved: [0; 72],
+            target_mode: TARGETS_BY_WEIGHT,
+            _mode_padding: [0; 3],
+            top_n: 0,
+            selected_epoch: u64::MAX,
+            selected_cutoff_score: 0,
+            selected_count: 0,
+            _selection_padding: [0; 4],
+            _reserved: [0; 40],
         }
+    }
+
+    /// Whether the targets follow scores (`select_validators`) rather than the operator's weights.
+    pub fn targets_from_scores(&self) -> bool {
+        self.target_mode != TARGETS_BY_WEIGHT
+    }
+
+    /// Sets where the targets come from: the operator's weights (`top_n` 0), or the top `top_n`
+    /// (1..=MAX_VALIDATORS) by score (TargetModeInvalid otherwise). Score mode starts with no
+    /// selection: the weights stay as they are until the first `select_validators`.
+    pub fn set_target_mode(&mut self, mode: u8, top_n: u32) -> Result<()> {
+        let valid = match mode {
+            TARGETS_BY_WEIGHT => top_n == 0,
+            TARGETS_TOP_EQUAL | TARGETS_TOP_BY_SCORE => (1..=MAX_VALIDATORS).contains(&top_n),
+            _ => false,
+        };
+        require!(valid, LiquidStakingError::TargetModeInvalid);
+        self.target_mode = mode;
+        self.top_n = top_n;
+        self.selected_epoch = u64::MAX;
+        self.selected_cutoff_score = 0;
+        self.selected_count = 0;
+        Ok(())
     }
 
     /// The rules in force in `epoch`.

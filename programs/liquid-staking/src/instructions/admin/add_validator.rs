@@ -12,10 +12,15 @@ pub struct AddValidator<'info> {
 
 /// Adds a validator: creates its stake account from the reserve (rent plus the minimum
 /// delegation) and delegates it. No value leaves the pool: the SOL moves from reserve to stake,
-/// and never SOL the reserve holds for tickets.
+/// and never SOL the reserve holds for tickets. In score mode the weight must be 0
+/// (WeightsFollowScores): the next selection weighs the validator by its score.
 pub fn add_validator(ctx: Context<AddValidator>, weight: u32) -> Result<()> {
     require_epoch_rewards_inactive()?;
     let a = &ctx.accounts;
+    require!(
+        weight == 0 || !a.access.pool.validator_list.load()?.scoring.targets_from_scores(),
+        LiquidStakingError::WeightsFollowScores
+    );
     let (pool, reserve) = (&a.access.pool.pool, &a.access.pool.reserve);
     let pool_key = pool.key();
     let vote = &a.validator.vote_account;

@@ -10,9 +10,11 @@ pub struct SetValidatorWeight<'info> {
 }
 
 /// Sets a validator's share of the staked SOL. Takes effect at the next rebalance; while the
-/// validator is ineligible the weight is kept but counts for nothing.
+/// validator is ineligible the weight is kept but counts for nothing. Refused in score mode
+/// (WeightsFollowScores), where `select_validators` sets every weight.
 pub fn set_validator_weight(ctx: Context<SetValidatorWeight>, index: u32, weight: u32) -> Result<()> {
     let mut list = ctx.accounts.access.pool.validator_list.load_mut()?;
+    require!(!list.scoring.targets_from_scores(), LiquidStakingError::WeightsFollowScores);
     let entry = list.entry_for_mut(index, ctx.accounts.vote_account.key)?;
     require!(entry.status == VALIDATOR_STATUS_ACTIVE, LiquidStakingError::ValidatorRemoving);
     let old_weight = entry.weight;

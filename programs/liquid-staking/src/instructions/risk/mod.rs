@@ -1,16 +1,21 @@
 //! Validator risk: reading the pool validators' vote accounts into their records, deactivating the
 //! stake of those that break a rule (both permissionless, at any slot), the operator's rules and
-//! blocklist, and the migration of lists from before the records.
+//! blocklist, targets from scores (the operator's mode, anyone's selection), and the migration of
+//! lists from before the records.
 pub mod deactivate_ineligible;
 pub mod migrate_validator_list;
 pub mod record_validators;
+pub mod select_validators;
 pub mod set_validator_blocked;
+pub mod set_target_mode;
 pub mod set_validator_rules;
 
 pub use deactivate_ineligible::*;
 pub use migrate_validator_list::*;
 pub use record_validators::*;
+pub use select_validators::*;
 pub use set_validator_blocked::*;
+pub use set_target_mode::*;
 pub use set_validator_rules::*;
 
 use crate::{events::*, state::*};
