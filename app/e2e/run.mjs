@@ -618,6 +618,10 @@ async function main() {
         log(`validators: ${got.map((g) => `${g.vote.slice(0, 4)} ${g.commission} ${g.state}`).join('; ')}`);
         await page.waitForSelector('[data-testid=validator-rules]', { timeout: 10_000 });
         assert(/\d+\.\d{2}%/.test(await text('rule-maxCommissionBps')), 'the max commission in force');
+        // The local pool runs in hand mode: the targets are the operator's weights, no selection.
+        assertEq(await text('targets-mode'), "the operator's weights", 'where the targets come from');
+        assertEq(await page.locator('[data-testid=targets-selection]').count(), 0, 'no last selection in hand mode');
+        assertEq(await page.locator('[data-testid=validator-selection]').count(), 0, 'no per-validator selection in hand mode');
         await page.screenshot({ path: join(SHOTS, 'validators-desktop.png'), fullPage: true });
     });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { IDL_CONSTANTS, PROGRAM_ERRORS } from '../generated/idlExtras';
-import { programError } from './errors';
+import { explain, programError } from './errors';
 
 describe('errors of validator risk', () => {
     it('each has its own plain sentence', () => {
@@ -28,5 +28,25 @@ describe('errors of validator risk', () => {
         const bounds = programError(Number(Object.entries(PROGRAM_ERRORS).find(([, e]) => e.name === 'ValidatorRulesOutOfBounds')![0]))!;
         expect(bounds.message).toContain(`1 to ${IDL_CONSTANTS.MAX_COOLING_OFF_EPOCHS} cooling-off epochs`);
         expect(bounds.message).toContain('at most 10.00%');
+    });
+});
+
+describe('errors of targets from scores', () => {
+    it('each is named and worded by the IDL (6080..6085, the program’s messages)', () => {
+        const want: [number, string, RegExp][] = [
+            [6080, 'TargetsFollowWeights', /operator's weights \(hand mode\)/],
+            [6081, 'WeightsFollowScores', /follow validator scores \(score mode\)/],
+            [6082, 'ValidatorsNotRecorded', /record_validators first/],
+            [6083, 'SelectionCutoffMismatch', /top-N-th best eligible score/],
+            [6084, 'TargetModeInvalid', /Unknown target mode/],
+            [6085, 'NothingToSelect', /nothing to select/],
+        ];
+        for (const [code, name, msg] of want) {
+            expect(PROGRAM_ERRORS[code]?.name, String(code)).toBe(name);
+            const e = programError(code)!;
+            expect(e.message).toBe(`${name}: ${PROGRAM_ERRORS[code].msg}. Nothing was sent.`);
+            expect(e.message).toMatch(msg);
+            expect(explain({ InstructionError: [0, { Custom: code }] })).toEqual({ kind: name, message: e.message });
+        }
     });
 });

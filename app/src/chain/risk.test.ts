@@ -1,5 +1,6 @@
 // A validator's state and reason in words (as the SDK's risk::standing and reason_text), its
-// commission and credits, the rules in force and a pending loosening.
+// commission and credits, the rules in force and a pending loosening, where the targets come from
+// and the last selection (as the SDK's target_mode_text).
 import { describe, expect, it } from 'vitest';
 
 import type { ValidatorEntry, ValidatorRecord, ValidatorScoring } from '../generated';
@@ -10,13 +11,22 @@ import {
     effectiveWeight,
     INELIGIBLE_DELINQUENT,
     lastCommission,
+    lastSelection,
     NEVER_READ,
+    NO_SELECTION,
     NOTHING_PENDING,
     pendingRules,
     reasonText,
     rulesAt,
     rulesChanges,
     rulesText,
+    selectionState,
+    selectionText,
+    targetModeText,
+    targetsFromScores,
+    TARGETS_BY_WEIGHT,
+    TARGETS_TOP_BY_SCORE,
+    TARGETS_TOP_EQUAL,
     validatorState,
     VALIDATOR_FLAG_BLOCKED,
     VALIDATOR_FLAG_INELIGIBLE,
@@ -124,7 +134,14 @@ describe('rules', () => {
         referenceBestCredits: 0n,
         ineligibleCount: 0,
         padding: new Uint8Array(4),
-        reserved: new Uint8Array(72),
+        targetMode: TARGETS_BY_WEIGHT,
+        modePadding: new Uint8Array(3),
+        topN: 0,
+        selectedEpoch: NO_SELECTION,
+        selectedCutoffScore: 0n,
+        selectedCount: 0,
+        selectionPadding: new Uint8Array(4),
+        reserved: new Uint8Array(40),
     });
     it('a loosening is pending until its epoch, then in force', () => {
         expect(rulesAt(scoring(13n), 12n)).toEqual(rules);
@@ -143,5 +160,70 @@ describe('rules', () => {
             'Cooling-off: 3 epochs after a failed reading',
         ]);
         expect(rulesChanges(rules, loose)).toEqual(['max commission 5.00% → 10.00%', 'delinquent after 2 epochs → 1 epoch']);
+    });
+});
+
+describe('targets from scores', () => {
+    const rules = { maxCommissionBps: 500, maxCommissionIncreaseBps: 200, minCreditsBps: 5_000, delinquentEpochs: 2, coolingOffEpochs: 3 };
+    const scoring = (targetMode: number, topN: number, selectedEpoch = NO_SELECTION, selectedCutoffScore = 0n, selectedCount = 0): ValidatorScoring => ({
+        rules,
+        pendingRules: rules,
+        pendingRulesEpoch: NOTHING_PENDING,
+        roundEpoch: 0n,
+        roundBestCredits: 0n,
+        referenceBestCredits: 0n,
+        ineligibleCount: 0,
+        padding: new Uint8Array(4),
+        targetMode,
+        modePadding: new Uint8Array(3),
+        topN,
+        selectedEpoch,
+        selectedCutoffScore,
+        selectedCount,
+        selectionPadding: new Uint8Array(4),
+        reserved: new Uint8Array(40),
+    });
+    const weighted = (weight: number, flags = 0) => ({ ...entry(flags), weight });
+
+    it('the mode numbers of state/selection.rs', () => {
+        expect([TARGETS_BY_WEIGHT, TARGETS_TOP_EQUAL, TARGETS_TOP_BY_SCORE]).toEqual([0, 1, 2]);
+        expect(NO_SELECTION).toBe(0xffff_ffff_ffff_ffffn);
+    });
+
+    it('where the targets come from, in words (target_mode_text)', () => {
+        expect(targetModeText(scoring(TARGETS_BY_WEIGHT, 0))).toBe("the operator's weights");
+        expect(targetModeText(scoring(TARGETS_TOP_EQUAL, 5))).toBe('the top 5 validators by score, equal weights');
+        expect(targetModeText(scoring(TARGETS_TOP_BY_SCORE, 20_000))).toBe('the top 20,000 validators by score, weighted by score');
+        expect(targetModeText(scoring(7, 1))).toBe('unknown target mode 7');
+        expect(targetsFromScores(scoring(TARGETS_BY_WEIGHT, 0))).toBe(false);
+        expect(targetsFromScores(scoring(TARGETS_TOP_EQUAL, 5))).toBe(true);
+        expect(targetsFromScores(scoring(TARGETS_TOP_BY_SCORE, 5))).toBe(true);
+    });
+
+    it('the last selection: none in hand mode, none yet after score mode was set, else its epoch, count and cutoff', () => {
+        // Hand mode: nothing to say, even if a selection of an earlier score mode is left in the fields.
+        expect(selectionText(scoring(TARGETS_BY_WEIGHT, 0))).toBeNull();
+        expect(lastSelection(scoring(TARGETS_BY_WEIGHT, 0, 12n, 100n, 3))).toBeNull();
+        expect(selectionText(scoring(TARGETS_TOP_EQUAL, 5))).toBe("no selection yet: the operator's weights stand until the first selection");
+        expect(lastSelection(scoring(TARGETS_TOP_EQUAL, 5))).toBeNull();
+        const s = scoring(TARGETS_TOP_BY_SCORE, 5, 12n, 4_321_000n, 6);
+        expect(lastSelection(s)).toEqual({ epoch: 12n, cutoffScore: 4_321_000n, count: 6 });
+        expect(selectionText(s)).toBe('epoch 12: 6 validators at a score of at least 4,321,000');
+        expect(selectionText(scoring(TARGETS_TOP_EQUAL, 1, 3n, 9n, 1))).toBe('epoch 3: 1 validator at a score of at least 9');
+        // Cutoff 0: fewer candidates than N, every one taken.
+        expect(selectionText(scoring(TARGETS_TOP_EQUAL, 10, 4n, 0n, 3))).toBe('epoch 4: 3 validators, every eligible one with a score (fewer than 10)');
+    });
+
+    it('a validator is selected while its weight is above 0, in score mode after a selection only', () => {
+        expect(selectionState(weighted(3), scoring(TARGETS_BY_WEIGHT, 0))).toBeNull();
+        expect(selectionState(weighted(3), null)).toBeNull();
+        expect(selectionState(weighted(3), scoring(TARGETS_TOP_EQUAL, 2))).toEqual({ kind: 'no-selection', label: "no selection yet (the operator's weight)" });
+        const after = scoring(TARGETS_TOP_EQUAL, 2, 12n, 50n, 2);
+        expect(selectionState(weighted(1), after)).toEqual({ kind: 'selected', label: 'selected in epoch 12' });
+        expect(selectionState(weighted(0), after)).toEqual({ kind: 'not-selected', label: 'not selected in epoch 12' });
+        // Turned ineligible since: still selected by the last selection, its weight counts for nothing.
+        const out = weighted(1, VALIDATOR_FLAG_INELIGIBLE);
+        expect(selectionState(out, after)?.kind).toBe('selected');
+        expect(effectiveWeight(out)).toBe(0);
     });
 });

@@ -1,12 +1,14 @@
 // Validator risk for people: a validator's state and why it was removed from the targets, its
-// commission and credits, the rules in force, as the SDK words them (crates/sdk/src/risk.rs:
-// `standing`, `reason_text`) and as the program decides them (state/scoring.rs: `rules_at`,
-// `last_commission_bps`, `window_credits`).
+// commission and credits, the rules in force, where the targets come from, as the SDK words them
+// (crates/sdk/src/risk.rs: `standing`, `reason_text`, `target_mode_text`) and as the program
+// decides them (state/scoring.rs: `rules_at`, `last_commission_bps`, `window_credits`,
+// `targets_from_scores`; state/selection.rs).
 import type { ValidatorEntry, ValidatorRecord, ValidatorRules, ValidatorScoring } from '../generated';
 import { bps } from '../format';
 
-// Written by hand: plain `pub const`s of state/validator_list.rs and state/scoring.rs, not exported
-// to the IDL (as the PAUSED_* flags; see README "What is written by hand").
+// Written by hand: plain `pub const`s of state/validator_list.rs, state/scoring.rs and
+// state/selection.rs, not exported to the IDL (as the PAUSED_* flags; see README "What is written
+// by hand").
 /** `ValidatorEntry::flags`: the pool deactivated the validator's whole main stake. */
 export const VALIDATOR_FLAG_MAIN_DEACTIVATED = 1;
 /** `ValidatorEntry::flags`: the validator fails a rule or is cooling off: its weight counts for nothing. */
@@ -25,6 +27,14 @@ export const COMMISSION_NOT_READ = 0xffff;
 /** `watched_since_epoch` of a validator never read; `pending_rules_epoch` with nothing pending. */
 export const NEVER_READ = 0xffff_ffff_ffff_ffffn;
 export const NOTHING_PENDING = NEVER_READ;
+/** `ValidatorScoring::target_mode` (state/selection.rs): the operator's weights (`set_validator_weight`). */
+export const TARGETS_BY_WEIGHT = 0;
+/** The top N eligible validators by score, with equal weights (`select_validators`). */
+export const TARGETS_TOP_EQUAL = 1;
+/** The top N eligible validators by score, each weighted by its score (`select_validators`). */
+export const TARGETS_TOP_BY_SCORE = 2;
+/** `ValidatorScoring::selected_epoch` with no selection since score mode was set (u64::MAX). */
+export const NO_SELECTION = NEVER_READ;
 
 /** The broken rule in words (`reason_text`). */
 export function reasonText(reason: number): string {
@@ -123,6 +133,68 @@ export function pendingRules(scoring: ValidatorScoring, epoch: bigint): { rules:
 }
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+const num = (x: bigint | number) => x.toLocaleString('en-US');
+
+/** Whether the targets follow scores (`select_validators`) rather than the operator's weights
+ *  (`targets_from_scores`: any mode but TARGETS_BY_WEIGHT). */
+export function targetsFromScores(scoring: ValidatorScoring): boolean {
+    return scoring.targetMode !== TARGETS_BY_WEIGHT;
+}
+
+/** Where the targets come from, in words (`target_mode_text`). */
+export function targetModeText(scoring: ValidatorScoring): string {
+    switch (scoring.targetMode) {
+        case TARGETS_BY_WEIGHT:
+            return "the operator's weights";
+        case TARGETS_TOP_EQUAL:
+            return `the top ${num(scoring.topN)} validators by score, equal weights`;
+        case TARGETS_TOP_BY_SCORE:
+            return `the top ${num(scoring.topN)} validators by score, weighted by score`;
+        default:
+            return `unknown target mode ${scoring.targetMode}`;
+    }
+}
+
+export interface LastSelection {
+    epoch: bigint;
+    /** The N-th best candidate score (0: fewer candidates than N, every one was selected). */
+    cutoffScore: bigint;
+    /** Validators the selection took (the top N and any tied with the N-th). */
+    count: number;
+}
+
+/** The last `select_validators` since score mode was set; null in hand mode and before the first. */
+export function lastSelection(scoring: ValidatorScoring): LastSelection | null {
+    if (!targetsFromScores(scoring) || scoring.selectedEpoch === NO_SELECTION) return null;
+    return { epoch: scoring.selectedEpoch, cutoffScore: scoring.selectedCutoffScore, count: scoring.selectedCount };
+}
+
+/** The last selection in words; null in hand mode (there is none to speak of). */
+export function selectionText(scoring: ValidatorScoring): string | null {
+    if (!targetsFromScores(scoring)) return null;
+    const s = lastSelection(scoring);
+    if (!s) return "no selection yet: the operator's weights stand until the first selection";
+    if (s.cutoffScore === 0n) {
+        // `cutoff_score` is 0 when fewer than N validators are candidates: all of them were taken.
+        return `epoch ${s.epoch}: ${plural(s.count, 'validator')}, every eligible one with a score (fewer than ${num(scoring.topN)})`;
+    }
+    return `epoch ${s.epoch}: ${plural(s.count, 'validator')} at a score of at least ${num(s.cutoffScore)}`;
+}
+
+export type SelectionKind = 'selected' | 'not-selected' | 'no-selection';
+
+/** A validator's part in the selection, in score mode (null in hand mode): selected while its
+ *  weight is above 0 (`select_validators` gives 0 to the others); before the first selection its
+ *  weight is still the operator's. An ineligible validator keeps the weight of its selection until
+ *  the next one, but it counts for nothing meanwhile (see `effectiveWeight`). */
+export function selectionState(entry: ValidatorEntry, scoring: ValidatorScoring | null): { kind: SelectionKind; label: string } | null {
+    if (!scoring || !targetsFromScores(scoring)) return null;
+    const s = lastSelection(scoring);
+    if (!s) return { kind: 'no-selection', label: "no selection yet (the operator's weight)" };
+    return entry.weight > 0
+        ? { kind: 'selected', label: `selected in epoch ${s.epoch}` }
+        : { kind: 'not-selected', label: `not selected in epoch ${s.epoch}` };
+}
 
 /** Each rule in words, in the order of the module doc of state/scoring.rs: `short` is the value
  *  alone, `value` the value with what it applies to. */

@@ -7,6 +7,7 @@ import {
     getValidatorListDecoder,
     getValidatorListEncoder,
     getValidatorRecordEncoder,
+    getValidatorScoringEncoder,
     VALIDATOR_LIST_DISCRIMINATOR,
     type ValidatorEntryArgs,
     type ValidatorRecordArgs,
@@ -14,11 +15,12 @@ import {
 } from '../generated';
 import { IDL_CONSTANTS } from '../generated/idlExtras';
 import type { Rpc } from './connection';
-import { COMMISSION_NOT_READ, NEVER_READ } from './risk';
+import { COMMISSION_NOT_READ, lastSelection, NEVER_READ, NO_SELECTION, TARGETS_TOP_BY_SCORE, TARGETS_TOP_EQUAL, targetModeText } from './risk';
 import {
     decodeValidatorListHeader,
     decodeValidatorListView,
     decodeValidatorRecords,
+    decodeValidatorScoring,
     fetchValidatorList,
     VALIDATOR_LIST_LAYOUT as L,
 } from './validatorList';
@@ -68,7 +70,14 @@ const scoring: ValidatorScoringArgs = {
     referenceBestCredits: 4_000n,
     ineligibleCount: 1,
     padding: new Uint8Array(4),
-    reserved: new Uint8Array(72),
+    targetMode: TARGETS_TOP_EQUAL,
+    modePadding: new Uint8Array(3),
+    topN: 2,
+    selectedEpoch: 10n,
+    selectedCutoffScore: 4_502n,
+    selectedCount: 2,
+    selectionPadding: new Uint8Array(4),
+    reserved: new Uint8Array(40),
 };
 
 /** A whole list of the current layout with `count` validators, by the generated encoder (cached:
@@ -146,6 +155,70 @@ describe('validator list layout', () => {
         expect(new Uint8Array(getValidatorRecordEncoder().encode(r))).toEqual(bytes);
     });
 
+    it('decodes the scoring trailer from its repr(C) bytes, the target mode and the last selection at their offsets', () => {
+        // ValidatorScoring: rules and pending_rules (ValidatorRules: three u16 and two u8, 8 bytes)
+        // at 0 and 8, pending_rules_epoch, round_epoch, round_best_credits, reference_best_credits
+        // (u64 LE at 16, 24, 32, 40), ineligible_count u32 at 48, _padding 4; then target_mode u8
+        // at 56, _mode_padding 3, top_n u32 at 60, selected_epoch u64 at 64, selected_cutoff_score
+        // u64 at 72, selected_count u32 at 80, _selection_padding 4, _reserved [u8; 40] at 88..128.
+        const bytes = new Uint8Array(128);
+        const v = new DataView(bytes.buffer);
+        const rulesAt = (o: number, r: typeof rules) => {
+            v.setUint16(o, r.maxCommissionBps, true);
+            v.setUint16(o + 2, r.maxCommissionIncreaseBps, true);
+            v.setUint16(o + 4, r.minCreditsBps, true);
+            bytes[o + 6] = r.delinquentEpochs;
+            bytes[o + 7] = r.coolingOffEpochs;
+        };
+        rulesAt(0, rules);
+        rulesAt(8, { ...rules, maxCommissionBps: 800 });
+        v.setBigUint64(16, NEVER_READ, true);
+        v.setBigUint64(24, 11n, true);
+        v.setBigUint64(32, 4_200n, true);
+        v.setBigUint64(40, 4_100n, true);
+        v.setUint32(48, 3, true);
+        bytes[56] = TARGETS_TOP_BY_SCORE;
+        v.setUint32(60, 20_000, true);
+        v.setBigUint64(64, 0x0102_0304_0506_0708n, true);
+        v.setBigUint64(72, 0xfedc_ba98_7654_3210n, true);
+        v.setUint32(80, 4_294_967_295, true);
+        const s = decodeValidatorScoring(bytes);
+        expect(s).toMatchObject({
+            rules,
+            pendingRules: { ...rules, maxCommissionBps: 800 },
+            pendingRulesEpoch: NEVER_READ,
+            roundEpoch: 11n,
+            roundBestCredits: 4_200n,
+            referenceBestCredits: 4_100n,
+            ineligibleCount: 3,
+            targetMode: 2,
+            topN: 20_000,
+            selectedEpoch: 0x0102_0304_0506_0708n,
+            selectedCutoffScore: 0xfedc_ba98_7654_3210n,
+            selectedCount: 4_294_967_295,
+        });
+        expect(s.reserved).toHaveLength(40);
+        expect(new Uint8Array(getValidatorScoringEncoder().encode(s))).toEqual(bytes);
+        expect(targetModeText(s)).toBe('the top 20,000 validators by score, weighted by score');
+        expect(lastSelection(s)).toEqual({ epoch: 0x0102_0304_0506_0708n, cutoffScore: 0xfedc_ba98_7654_3210n, count: 4_294_967_295 });
+        // Each new field alone, so a shifted offset cannot pass by a coincidence of zeros.
+        const one = (at: number, value: number) => {
+            const b = new Uint8Array(128);
+            b[at] = value;
+            return decodeValidatorScoring(b);
+        };
+        expect(one(56, 1)).toMatchObject({ targetMode: 1, topN: 0, selectedEpoch: 0n });
+        expect(one(60, 7)).toMatchObject({ targetMode: 0, topN: 7, selectedEpoch: 0n });
+        expect(one(64, 9)).toMatchObject({ topN: 0, selectedEpoch: 9n, selectedCutoffScore: 0n });
+        expect(one(72, 5)).toMatchObject({ selectedEpoch: 0n, selectedCutoffScore: 5n, selectedCount: 0 });
+        expect(one(80, 6)).toMatchObject({ selectedCutoffScore: 0n, selectedCount: 6 });
+        expect(one(88, 1).selectedCount).toBe(0);
+        // A list made by the program's new_default: the operator's weights, no selection.
+        const fresh = new Uint8Array(128);
+        new DataView(fresh.buffer).setBigUint64(64, NO_SELECTION, true);
+        expect(decodeValidatorScoring(fresh)).toMatchObject({ targetMode: 0, topN: 0, selectedEpoch: NO_SELECTION });
+    });
+
     it('reads the used entries and records by offset as the generated full decoder does', () => {
         const data = currentList(3);
         const full = getValidatorListDecoder().decode(data);
@@ -157,6 +230,10 @@ describe('validator list layout', () => {
         expect(view.scoring).toEqual(full.scoring);
         expect(view.records![1].commissionBps[0]).toBe(502);
         expect(view.scoring!.pendingRulesEpoch).toBe(12n);
+        expect(view.scoring).toMatchObject({ targetMode: TARGETS_TOP_EQUAL, topN: 2, selectedEpoch: 10n, selectedCutoffScore: 4_502n, selectedCount: 2 });
+        // The trailer is the account's last 128 bytes: the target mode at 56 of it.
+        expect(data[L.scoringOffset + 56]).toBe(TARGETS_TOP_EQUAL);
+        expect(data.length - L.scoringOffset).toBe(128);
         expect(decodeValidatorListHeader(data)).toEqual({ pool: key(9), count: 3, version: 1 });
         expect(() => decodeValidatorListHeader(new Uint8Array(48))).toThrow(/discriminator/);
         expect(VALIDATOR_LIST_DISCRIMINATOR.length).toBe(8);
@@ -174,6 +251,7 @@ describe('validator list layout', () => {
         expect(view.entries.map((e) => e.weight)).toEqual([1, 2, 3]);
         expect(view.records!.map((r) => r.score)).toEqual([4_501n, 4_502n, 4_503n]);
         expect(view.scoring!.referenceBestCredits).toBe(4_000n);
+        expect(view.scoring).toMatchObject({ targetMode: TARGETS_TOP_EQUAL, topN: 2, selectedEpoch: 10n, selectedCutoffScore: 4_502n, selectedCount: 2 });
     });
 
     it('a list of the old layout (1,440,048 bytes, version 0) still shows its entries and needs migration', async () => {

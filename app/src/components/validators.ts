@@ -6,8 +6,9 @@ import { fetchValidatorList, type ValidatorListView } from '../chain/validatorLi
 import type { ValidatorEntry } from '../generated';
 import type { EventName } from '../generated/idlExtras';
 
-/** Events of the instructions that change records or rules without changing the pool's stake or
- *  count (a first reading, a new commission, the rules, a migration). */
+/** Events of the instructions that change records, rules or weights without necessarily changing
+ *  the pool's stake, count or total weight (a first reading, a new commission, the rules, a
+ *  migration, the target mode, a selection that swaps validators at the same total weight). */
 const RISK_EVENTS = new Set<EventName>([
     'validatorsRecorded',
     'validatorIneligible',
@@ -16,6 +17,8 @@ const RISK_EVENTS = new Set<EventName>([
     'validatorRulesSet',
     'validatorListMigrated',
     'ineligibleStakeDeactivated',
+    'targetModeSet',
+    'validatorsSelected',
 ]);
 
 /** The pool's validator list (the used entries, their records, the rules): read when the pool

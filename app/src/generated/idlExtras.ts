@@ -5,7 +5,7 @@
  * The IDL's constants and event discriminators (the Codama Kit renderer renders neither).
  */
 
-import { getAdminChangedDecoder, getEpochFinalizedDecoder, getFeesScheduledDecoder, getIneligibleStakeDeactivatedDecoder, getInstantUnstakedDecoder, getPauseSetDecoder, getPoolInitializedDecoder, getRateBreakerResetDecoder, getRateBreakerTrippedDecoder, getRateBreakerTrippedV2Decoder, getReserveBufferScheduledDecoder, getRolesSetDecoder, getSolDepositedDecoder, getStakeDepositedDecoder, getStakeWithdrawnDecoder, getTicketClaimedDecoder, getTreasuryWithdrawnDecoder, getUnstakeOrderedDecoder, getValidatorAddedDecoder, getValidatorBlockSetDecoder, getValidatorDeactivatedExternallyDecoder, getValidatorEligibleAgainDecoder, getValidatorIneligibleDecoder, getValidatorListMigratedDecoder, getValidatorRebalancedDecoder, getValidatorRemovalStartedDecoder, getValidatorRulesSetDecoder, getValidatorUnstakedDecoder, getValidatorWeightSetDecoder, getValidatorsObservedDecoder, getValidatorsRecordedDecoder } from './types';
+import { getAdminChangedDecoder, getEpochFinalizedDecoder, getFeesScheduledDecoder, getIneligibleStakeDeactivatedDecoder, getInstantUnstakedDecoder, getPauseSetDecoder, getPoolInitializedDecoder, getRateBreakerResetDecoder, getRateBreakerTrippedDecoder, getRateBreakerTrippedV2Decoder, getReserveBufferScheduledDecoder, getRolesSetDecoder, getSolDepositedDecoder, getStakeDepositedDecoder, getStakeWithdrawnDecoder, getTargetModeSetDecoder, getTicketClaimedDecoder, getTreasuryWithdrawnDecoder, getUnstakeOrderedDecoder, getValidatorAddedDecoder, getValidatorBlockSetDecoder, getValidatorDeactivatedExternallyDecoder, getValidatorEligibleAgainDecoder, getValidatorIneligibleDecoder, getValidatorListMigratedDecoder, getValidatorRebalancedDecoder, getValidatorRemovalStartedDecoder, getValidatorRulesSetDecoder, getValidatorUnstakedDecoder, getValidatorWeightSetDecoder, getValidatorsObservedDecoder, getValidatorsRecordedDecoder, getValidatorsSelectedDecoder } from './types';
 
 export const IDL_CONSTANTS = {
   FEE_INCREASE_DELAY_EPOCHS: 2n,
@@ -55,6 +55,7 @@ export const EVENT_DISCRIMINATORS = {
   solDeposited: new Uint8Array([111, 73, 30, 181, 111, 34, 200, 6]),
   stakeDeposited: new Uint8Array([69, 152, 144, 109, 232, 34, 225, 19]),
   stakeWithdrawn: new Uint8Array([33, 120, 159, 58, 140, 255, 174, 79]),
+  targetModeSet: new Uint8Array([10, 33, 255, 96, 69, 12, 101, 252]),
   ticketClaimed: new Uint8Array([182, 233, 151, 84, 251, 36, 232, 88]),
   treasuryWithdrawn: new Uint8Array([143, 181, 157, 169, 87, 155, 170, 46]),
   unstakeOrdered: new Uint8Array([161, 117, 201, 22, 131, 116, 122, 196]),
@@ -71,6 +72,7 @@ export const EVENT_DISCRIMINATORS = {
   validatorWeightSet: new Uint8Array([76, 70, 116, 14, 118, 163, 231, 216]),
   validatorsObserved: new Uint8Array([252, 195, 122, 7, 68, 216, 160, 59]),
   validatorsRecorded: new Uint8Array([158, 252, 94, 92, 205, 106, 154, 242]),
+  validatorsSelected: new Uint8Array([124, 127, 154, 107, 53, 2, 207, 140]),
 } as const;
 
 export type EventName = keyof typeof EVENT_DISCRIMINATORS;
@@ -157,6 +159,12 @@ export const PROGRAM_ERRORS: Record<number, { name: string; msg: string }> = {
   6077: { name: "ValidatorEligible", msg: "The validator passes every rule: nothing to deactivate" },
   6078: { name: "NothingToDeactivate", msg: "The ineligible validator's stake is deactivated already: nothing to deactivate" },
   6079: { name: "NothingToRecord", msg: "Every validator of this batch was read this epoch and nothing changed: nothing to record" },
+  6080: { name: "TargetsFollowWeights", msg: "The pool's targets follow the operator's weights (hand mode): there is nothing to select" },
+  6081: { name: "WeightsFollowScores", msg: "The pool's targets follow validator scores (score mode): weights are set by select_validators, not by the operator" },
+  6082: { name: "ValidatorsNotRecorded", msg: "A selection needs every active validator read this epoch: record_validators first" },
+  6083: { name: "SelectionCutoffMismatch", msg: "The cutoff is not the top-N-th best eligible score: read the list and compute it again" },
+  6084: { name: "TargetModeInvalid", msg: "Unknown target mode, or a top N outside 1..=MAX_VALIDATORS (0 in hand mode)" },
+  6085: { name: "NothingToSelect", msg: "Validators were selected this epoch already and no weight would change: nothing to select" },
 };
 
 /** Each event's data decoder (the generated type of the same name). */
@@ -176,6 +184,7 @@ export const EVENT_DECODERS = {
   solDeposited: getSolDepositedDecoder,
   stakeDeposited: getStakeDepositedDecoder,
   stakeWithdrawn: getStakeWithdrawnDecoder,
+  targetModeSet: getTargetModeSetDecoder,
   ticketClaimed: getTicketClaimedDecoder,
   treasuryWithdrawn: getTreasuryWithdrawnDecoder,
   unstakeOrdered: getUnstakeOrderedDecoder,
@@ -192,4 +201,5 @@ export const EVENT_DECODERS = {
   validatorWeightSet: getValidatorWeightSetDecoder,
   validatorsObserved: getValidatorsObservedDecoder,
   validatorsRecorded: getValidatorsRecordedDecoder,
+  validatorsSelected: getValidatorsSelectedDecoder,
 } as const;

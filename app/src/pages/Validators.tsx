@@ -8,6 +8,11 @@ import {
     rulesAt,
     rulesChanges,
     rulesText,
+    selectionState,
+    selectionText,
+    targetModeText,
+    targetsFromScores,
+    TARGETS_TOP_BY_SCORE,
     validatorState,
     VALIDATOR_FLAG_MAIN_DEACTIVATED,
     windowCredits,
@@ -57,6 +62,7 @@ export function ValidatorsPage() {
                                     const read = record !== null && record.watchedSinceEpoch !== NEVER_READ;
                                     const state = validatorState(v, record, c.epoch);
                                     const weight = BigInt(effectiveWeight(v));
+                                    const selection = selectionState(v, list?.scoring ?? null);
                                     const commission = record && lastCommission(record);
                                     const byEpoch = record && read ? creditsByEpoch(record) : [];
                                     return (
@@ -70,6 +76,11 @@ export function ValidatorsPage() {
                                                 </div>
                                                 <span>
                                                     {pct(weight, totalWeight)}
+                                                    {selection && (
+                                                        <span className="small block" data-testid="validator-selection" data-selection={selection.kind}>
+                                                            {selection.label}
+                                                        </span>
+                                                    )}
                                                     <span className="small block">
                                                         weight {v.weight}
                                                         {weight === 0n && v.weight > 0 ? ' (not counted: ineligible)' : ''}
@@ -177,9 +188,18 @@ function RulesCard({ list, epoch }: { list: ValidatorListView; epoch: bigint | n
     const now = epoch ?? 0n;
     const rules = rulesAt(s, now);
     const pending = pendingRules(s, now);
+    const selection = selectionText(s);
     return (
-        <Card title="Validator rules">
+        <Card title="Validator rules and targets">
             <div className="grid2" data-testid="validator-rules">
+                <Row label="Targets from" testId="targets-mode">
+                    {targetModeText(s)}
+                </Row>
+                {selection !== null && (
+                    <Row label="Last selection" testId="targets-selection">
+                        {selection}
+                    </Row>
+                )}
                 {rulesText(rules).map((r) => (
                     <Row key={r.key} label={r.label} testId={`rule-${r.key}`}>
                         {r.value}
@@ -203,6 +223,11 @@ function RulesCard({ list, epoch }: { list: ValidatorListView; epoch: bigint | n
                 window, and its credits are at least the share of the best pool validator’s; and the cooling-off has passed since a
                 reading last failed. An ineligible validator’s weight counts for nothing (target 0) and anyone may deactivate its
                 stake. Tightening applies at once; loosening waits {String(IDL_CONSTANTS.FEE_INCREASE_DELAY_EPOCHS)} epochs.
+            </p>
+            <p className="small" data-testid="targets-explained">
+                {targetsFromScores(s)
+                    ? `The targets follow scores: after each full reading round anyone may send select_validators, which gives the top ${num(s.topN)} eligible validators by score (and any tied with the last of them) ${s.targetMode === TARGETS_TOP_BY_SCORE ? 'their score as weight' : 'weight 1 each'} and every other validator weight 0; the operator sets no weights meanwhile. A validator turning ineligible between selections still gets target 0 at once.`
+                    : 'The targets follow the operator’s weights: each validator’s target share is its weight over the total weight of the eligible validators.'}
             </p>
         </Card>
     );

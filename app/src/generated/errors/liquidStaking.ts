@@ -174,6 +174,18 @@ export const LIQUID_STAKING_ERROR__VALIDATOR_ELIGIBLE = 0x17bd; // 6077
 export const LIQUID_STAKING_ERROR__NOTHING_TO_DEACTIVATE = 0x17be; // 6078
 /** NothingToRecord: Every validator of this batch was read this epoch and nothing changed: nothing to record */
 export const LIQUID_STAKING_ERROR__NOTHING_TO_RECORD = 0x17bf; // 6079
+/** TargetsFollowWeights: The pool's targets follow the operator's weights (hand mode): there is nothing to select */
+export const LIQUID_STAKING_ERROR__TARGETS_FOLLOW_WEIGHTS = 0x17c0; // 6080
+/** WeightsFollowScores: The pool's targets follow validator scores (score mode): weights are set by select_validators, not by the operator */
+export const LIQUID_STAKING_ERROR__WEIGHTS_FOLLOW_SCORES = 0x17c1; // 6081
+/** ValidatorsNotRecorded: A selection needs every active validator read this epoch: record_validators first */
+export const LIQUID_STAKING_ERROR__VALIDATORS_NOT_RECORDED = 0x17c2; // 6082
+/** SelectionCutoffMismatch: The cutoff is not the top-N-th best eligible score: read the list and compute it again */
+export const LIQUID_STAKING_ERROR__SELECTION_CUTOFF_MISMATCH = 0x17c3; // 6083
+/** TargetModeInvalid: Unknown target mode, or a top N outside 1..=MAX_VALIDATORS (0 in hand mode) */
+export const LIQUID_STAKING_ERROR__TARGET_MODE_INVALID = 0x17c4; // 6084
+/** NothingToSelect: Validators were selected this epoch already and no weight would change: nothing to select */
+export const LIQUID_STAKING_ERROR__NOTHING_TO_SELECT = 0x17c5; // 6085
 
 export type LiquidStakingError =
   | typeof LIQUID_STAKING_ERROR__DEPOSIT_FEE_TOO_HIGH
@@ -198,6 +210,7 @@ export type LiquidStakingError =
   | typeof LIQUID_STAKING_ERROR__NOTHING_TO_DEACTIVATE
   | typeof LIQUID_STAKING_ERROR__NOTHING_TO_OBSERVE
   | typeof LIQUID_STAKING_ERROR__NOTHING_TO_RECORD
+  | typeof LIQUID_STAKING_ERROR__NOTHING_TO_SELECT
   | typeof LIQUID_STAKING_ERROR__NOTHING_TO_STAKE
   | typeof LIQUID_STAKING_ERROR__NOT_OPERATOR
   | typeof LIQUID_STAKING_ERROR__NOT_PAUSE_GUARDIAN
@@ -217,6 +230,7 @@ export type LiquidStakingError =
   | typeof LIQUID_STAKING_ERROR__RESERVE_BUFFER_TOO_LOW
   | typeof LIQUID_STAKING_ERROR__RESERVE_TOO_LOW
   | typeof LIQUID_STAKING_ERROR__REWARD_FEE_TOO_HIGH
+  | typeof LIQUID_STAKING_ERROR__SELECTION_CUTOFF_MISMATCH
   | typeof LIQUID_STAKING_ERROR__SLIPPAGE_EXCEEDED
   | typeof LIQUID_STAKING_ERROR__STAKE_ACCOUNT_MISMATCH
   | typeof LIQUID_STAKING_ERROR__STAKE_ACCOUNT_NOT_OWNED_BY_STAKE_PROGRAM
@@ -228,6 +242,8 @@ export type LiquidStakingError =
   | typeof LIQUID_STAKING_ERROR__STAKE_WITHDRAWAL_TOO_LARGE
   | typeof LIQUID_STAKING_ERROR__STAKE_WITHDRAWAL_TOO_SMALL
   | typeof LIQUID_STAKING_ERROR__STAKING_LIMIT_REACHED
+  | typeof LIQUID_STAKING_ERROR__TARGET_MODE_INVALID
+  | typeof LIQUID_STAKING_ERROR__TARGETS_FOLLOW_WEIGHTS
   | typeof LIQUID_STAKING_ERROR__TICKET_ACCOUNT_MISMATCH
   | typeof LIQUID_STAKING_ERROR__TICKET_ALREADY_EXISTS
   | typeof LIQUID_STAKING_ERROR__TICKET_NOT_CLAIMABLE_YET
@@ -248,8 +264,10 @@ export type LiquidStakingError =
   | typeof LIQUID_STAKING_ERROR__VALIDATOR_REMOVING
   | typeof LIQUID_STAKING_ERROR__VALIDATOR_RULES_OUT_OF_BOUNDS
   | typeof LIQUID_STAKING_ERROR__VALIDATORS_NOT_OBSERVED
+  | typeof LIQUID_STAKING_ERROR__VALIDATORS_NOT_RECORDED
   | typeof LIQUID_STAKING_ERROR__VOTE_ACCOUNT_MISMATCH
   | typeof LIQUID_STAKING_ERROR__VOTE_STATE_UNREADABLE
+  | typeof LIQUID_STAKING_ERROR__WEIGHTS_FOLLOW_SCORES
   | typeof LIQUID_STAKING_ERROR__WRONG_MINT
   | typeof LIQUID_STAKING_ERROR__WRONG_RATE_ACCOUNT
   | typeof LIQUID_STAKING_ERROR__WRONG_RESERVE
@@ -282,6 +300,7 @@ if (process.env.NODE_ENV !== "production") {
     [LIQUID_STAKING_ERROR__NOTHING_TO_DEACTIVATE]: `The ineligible validator's stake is deactivated already: nothing to deactivate`,
     [LIQUID_STAKING_ERROR__NOTHING_TO_OBSERVE]: `Every validator of this batch was observed this epoch already: nothing to observe`,
     [LIQUID_STAKING_ERROR__NOTHING_TO_RECORD]: `Every validator of this batch was read this epoch and nothing changed: nothing to record`,
+    [LIQUID_STAKING_ERROR__NOTHING_TO_SELECT]: `Validators were selected this epoch already and no weight would change: nothing to select`,
     [LIQUID_STAKING_ERROR__NOTHING_TO_STAKE]: `Nothing to stake into this validator: at or above its target, or less than the minimum stake available`,
     [LIQUID_STAKING_ERROR__NOT_OPERATOR]: `Signer is not the pool's operator`,
     [LIQUID_STAKING_ERROR__NOT_PAUSE_GUARDIAN]: `Signer is neither the pause guardian nor the admin`,
@@ -301,6 +320,7 @@ if (process.env.NODE_ENV !== "production") {
     [LIQUID_STAKING_ERROR__RESERVE_BUFFER_TOO_LOW]: `Reserve buffer below the floor (MIN_RESERVE_BUFFER_BPS)`,
     [LIQUID_STAKING_ERROR__RESERVE_TOO_LOW]: `Reserve holds too little SOL to fund the stake account`,
     [LIQUID_STAKING_ERROR__REWARD_FEE_TOO_HIGH]: `Reward fee above the on-chain cap (MAX_REWARD_FEE_BPS)`,
+    [LIQUID_STAKING_ERROR__SELECTION_CUTOFF_MISMATCH]: `The cutoff is not the top-N-th best eligible score: read the list and compute it again`,
     [LIQUID_STAKING_ERROR__SLIPPAGE_EXCEEDED]: `Slippage: the LST minted would be below the minimum the caller accepts`,
     [LIQUID_STAKING_ERROR__STAKE_ACCOUNT_MISMATCH]: `Stake account is not the one derived for this pool and validator`,
     [LIQUID_STAKING_ERROR__STAKE_ACCOUNT_NOT_OWNED_BY_STAKE_PROGRAM]: `Stake account is not owned by the Stake program`,
@@ -312,6 +332,8 @@ if (process.env.NODE_ENV !== "production") {
     [LIQUID_STAKING_ERROR__STAKE_WITHDRAWAL_TOO_LARGE]: `Stake withdrawal would leave the validator's stake account below rent + the minimum delegation`,
     [LIQUID_STAKING_ERROR__STAKE_WITHDRAWAL_TOO_SMALL]: `Stake withdrawal below the minimum delegation`,
     [LIQUID_STAKING_ERROR__STAKING_LIMIT_REACHED]: `The epoch's limit of staking rebalances (MAX_STAKE_INCREASES_PER_EPOCH) is reached`,
+    [LIQUID_STAKING_ERROR__TARGET_MODE_INVALID]: `Unknown target mode, or a top N outside 1..=MAX_VALIDATORS (0 in hand mode)`,
+    [LIQUID_STAKING_ERROR__TARGETS_FOLLOW_WEIGHTS]: `The pool's targets follow the operator's weights (hand mode): there is nothing to select`,
     [LIQUID_STAKING_ERROR__TICKET_ACCOUNT_MISMATCH]: `Ticket account is not the ticket address for this pool, owner and nonce`,
     [LIQUID_STAKING_ERROR__TICKET_ALREADY_EXISTS]: `A ticket with this nonce already exists for this owner: choose another nonce`,
     [LIQUID_STAKING_ERROR__TICKET_NOT_CLAIMABLE_YET]: `Ticket not claimable yet: wait for its claimable epoch`,
@@ -332,8 +354,10 @@ if (process.env.NODE_ENV !== "production") {
     [LIQUID_STAKING_ERROR__VALIDATOR_REMOVING]: `Validator is being removed`,
     [LIQUID_STAKING_ERROR__VALIDATOR_RULES_OUT_OF_BOUNDS]: `A validator rule is outside its on-chain bounds`,
     [LIQUID_STAKING_ERROR__VALIDATORS_NOT_OBSERVED]: `Finalize refused: not every validator has been observed this epoch`,
+    [LIQUID_STAKING_ERROR__VALIDATORS_NOT_RECORDED]: `A selection needs every active validator read this epoch: record_validators first`,
     [LIQUID_STAKING_ERROR__VOTE_ACCOUNT_MISMATCH]: `The vote account is not the one of the validator at this index`,
     [LIQUID_STAKING_ERROR__VOTE_STATE_UNREADABLE]: `The vote account's data is not a vote state this program reads (versions 0 to 3, initialized)`,
+    [LIQUID_STAKING_ERROR__WEIGHTS_FOLLOW_SCORES]: `The pool's targets follow validator scores (score mode): weights are set by select_validators, not by the operator`,
     [LIQUID_STAKING_ERROR__WRONG_MINT]: `Mint is not this pool's LST mint`,
     [LIQUID_STAKING_ERROR__WRONG_RATE_ACCOUNT]: `Rate account is not this pool's rate account`,
     [LIQUID_STAKING_ERROR__WRONG_RESERVE]: `Reserve account is not this pool's reserve`,

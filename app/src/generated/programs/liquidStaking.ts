@@ -35,10 +35,12 @@ import {
   parseRecordValidatorsInstruction,
   parseRemoveValidatorInstruction,
   parseResetRateBreakerInstruction,
+  parseSelectValidatorsInstruction,
   parseSetFeesInstruction,
   parseSetPauseInstruction,
   parseSetReserveBufferInstruction,
   parseSetRolesInstruction,
+  parseSetTargetModeInstruction,
   parseSetValidatorBlockedInstruction,
   parseSetValidatorRulesInstruction,
   parseSetValidatorWeightInstruction,
@@ -63,10 +65,12 @@ import {
   type ParsedRecordValidatorsInstruction,
   type ParsedRemoveValidatorInstruction,
   type ParsedResetRateBreakerInstruction,
+  type ParsedSelectValidatorsInstruction,
   type ParsedSetFeesInstruction,
   type ParsedSetPauseInstruction,
   type ParsedSetReserveBufferInstruction,
   type ParsedSetRolesInstruction,
+  type ParsedSetTargetModeInstruction,
   type ParsedSetValidatorBlockedInstruction,
   type ParsedSetValidatorRulesInstruction,
   type ParsedSetValidatorWeightInstruction,
@@ -157,10 +161,12 @@ export enum LiquidStakingInstruction {
   RecordValidators,
   RemoveValidator,
   ResetRateBreaker,
+  SelectValidators,
   SetFees,
   SetPause,
   SetReserveBuffer,
   SetRoles,
+  SetTargetMode,
   SetValidatorBlocked,
   SetValidatorRules,
   SetValidatorWeight,
@@ -375,6 +381,17 @@ export function identifyLiquidStakingInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([193, 199, 83, 227, 17, 245, 231, 139]),
+      ),
+      0,
+    )
+  ) {
+    return LiquidStakingInstruction.SelectValidators;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([137, 178, 49, 58, 0, 245, 242, 190]),
       ),
       0,
@@ -414,6 +431,17 @@ export function identifyLiquidStakingInstruction(
     )
   ) {
     return LiquidStakingInstruction.SetRoles;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([20, 198, 132, 145, 63, 56, 244, 184]),
+      ),
+      0,
+    )
+  ) {
+    return LiquidStakingInstruction.SetTargetMode;
   }
   if (
     containsBytes(
@@ -544,6 +572,9 @@ export type ParsedLiquidStakingInstruction<
       instructionType: LiquidStakingInstruction.ResetRateBreaker;
     } & ParsedResetRateBreakerInstruction<TProgram>)
   | ({
+      instructionType: LiquidStakingInstruction.SelectValidators;
+    } & ParsedSelectValidatorsInstruction<TProgram>)
+  | ({
       instructionType: LiquidStakingInstruction.SetFees;
     } & ParsedSetFeesInstruction<TProgram>)
   | ({
@@ -555,6 +586,9 @@ export type ParsedLiquidStakingInstruction<
   | ({
       instructionType: LiquidStakingInstruction.SetRoles;
     } & ParsedSetRolesInstruction<TProgram>)
+  | ({
+      instructionType: LiquidStakingInstruction.SetTargetMode;
+    } & ParsedSetTargetModeInstruction<TProgram>)
   | ({
       instructionType: LiquidStakingInstruction.SetValidatorBlocked;
     } & ParsedSetValidatorBlockedInstruction<TProgram>)
@@ -705,6 +739,13 @@ export function parseLiquidStakingInstruction<TProgram extends string>(
         ...parseResetRateBreakerInstruction(instruction),
       };
     }
+    case LiquidStakingInstruction.SelectValidators: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: LiquidStakingInstruction.SelectValidators,
+        ...parseSelectValidatorsInstruction(instruction),
+      };
+    }
     case LiquidStakingInstruction.SetFees: {
       assertIsInstructionWithAccounts(instruction);
       return {
@@ -731,6 +772,13 @@ export function parseLiquidStakingInstruction<TProgram extends string>(
       return {
         instructionType: LiquidStakingInstruction.SetRoles,
         ...parseSetRolesInstruction(instruction),
+      };
+    }
+    case LiquidStakingInstruction.SetTargetMode: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: LiquidStakingInstruction.SetTargetMode,
+        ...parseSetTargetModeInstruction(instruction),
       };
     }
     case LiquidStakingInstruction.SetValidatorBlocked: {

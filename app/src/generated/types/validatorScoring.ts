@@ -18,6 +18,8 @@ import {
   getU32Encoder,
   getU64Decoder,
   getU64Encoder,
+  getU8Decoder,
+  getU8Encoder,
   type FixedSizeCodec,
   type FixedSizeDecoder,
   type FixedSizeEncoder,
@@ -53,7 +55,22 @@ export type ValidatorScoring = {
   /** Validators ineligible now. */
   ineligibleCount: number;
   padding: ReadonlyUint8Array;
-  /** Room for later rules (score-based targets) without a migration. */
+  /**
+   * Where the validators' weights come from: TARGETS_BY_WEIGHT (the operator's), or
+   * TARGETS_TOP_EQUAL / TARGETS_TOP_BY_SCORE (`select_validators`, see `state::selection`).
+   */
+  targetMode: number;
+  modePadding: ReadonlyUint8Array;
+  /** Validators a selection takes in score mode (0 in hand mode). */
+  topN: number;
+  /** Epoch of the last selection (u64::MAX: none since score mode was set). */
+  selectedEpoch: bigint;
+  /** The cutoff score of the last selection. */
+  selectedCutoffScore: bigint;
+  /** Validators the last selection took. */
+  selectedCount: number;
+  selectionPadding: ReadonlyUint8Array;
+  /** Room for later rules without a migration. */
   reserved: ReadonlyUint8Array;
 };
 
@@ -76,7 +93,22 @@ export type ValidatorScoringArgs = {
   /** Validators ineligible now. */
   ineligibleCount: number;
   padding: ReadonlyUint8Array;
-  /** Room for later rules (score-based targets) without a migration. */
+  /**
+   * Where the validators' weights come from: TARGETS_BY_WEIGHT (the operator's), or
+   * TARGETS_TOP_EQUAL / TARGETS_TOP_BY_SCORE (`select_validators`, see `state::selection`).
+   */
+  targetMode: number;
+  modePadding: ReadonlyUint8Array;
+  /** Validators a selection takes in score mode (0 in hand mode). */
+  topN: number;
+  /** Epoch of the last selection (u64::MAX: none since score mode was set). */
+  selectedEpoch: number | bigint;
+  /** The cutoff score of the last selection. */
+  selectedCutoffScore: number | bigint;
+  /** Validators the last selection took. */
+  selectedCount: number;
+  selectionPadding: ReadonlyUint8Array;
+  /** Room for later rules without a migration. */
   reserved: ReadonlyUint8Array;
 };
 
@@ -90,7 +122,14 @@ export function getValidatorScoringEncoder(): FixedSizeEncoder<ValidatorScoringA
     ["referenceBestCredits", getU64Encoder()],
     ["ineligibleCount", getU32Encoder()],
     ["padding", fixEncoderSize(getBytesEncoder(), 4)],
-    ["reserved", fixEncoderSize(getBytesEncoder(), 72)],
+    ["targetMode", getU8Encoder()],
+    ["modePadding", fixEncoderSize(getBytesEncoder(), 3)],
+    ["topN", getU32Encoder()],
+    ["selectedEpoch", getU64Encoder()],
+    ["selectedCutoffScore", getU64Encoder()],
+    ["selectedCount", getU32Encoder()],
+    ["selectionPadding", fixEncoderSize(getBytesEncoder(), 4)],
+    ["reserved", fixEncoderSize(getBytesEncoder(), 40)],
   ]);
 }
 
@@ -104,7 +143,14 @@ export function getValidatorScoringDecoder(): FixedSizeDecoder<ValidatorScoring>
     ["referenceBestCredits", getU64Decoder()],
     ["ineligibleCount", getU32Decoder()],
     ["padding", fixDecoderSize(getBytesDecoder(), 4)],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 72)],
+    ["targetMode", getU8Decoder()],
+    ["modePadding", fixDecoderSize(getBytesDecoder(), 3)],
+    ["topN", getU32Decoder()],
+    ["selectedEpoch", getU64Decoder()],
+    ["selectedCutoffScore", getU64Decoder()],
+    ["selectedCount", getU32Decoder()],
+    ["selectionPadding", fixDecoderSize(getBytesDecoder(), 4)],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 40)],
   ]);
 }
 
