@@ -377,6 +377,26 @@ async fn main() {
         meter.record("migrate_validator_list (one 10 KiB step)", units);
     }
 
+    // Targets from scores: the mode, then a selection over this pool's list and over a full list
+    // of MAX_VALIDATORS (written into the second pool's list account: the pass reads only the
+    // entries and records, so their stake accounts need not exist).
+    measure(&mut chain, &mut meter, "set_target_mode", ix::set_target_mode(&keys, operator.pubkey(), liquid_staking::state::TARGETS_TOP_EQUAL, 3), &[operator]).await;
+    let epoch = chain.epoch().await;
+    let list = chain.validator_list(&keys).await;
+    let select = liquid_staking_sdk::risk::selection_instruction(&keys, &list, epoch).expect("every validator read this epoch");
+    let units = send(&mut chain, &[plan::observe_compute_budget(), select], &[]).await - budget_units;
+    meter.record(&format!("select_validators ({} validators)", list.entries.len()), units);
+    measure(&mut chain, &mut meter, "set_target_mode", ix::set_target_mode(&keys, operator.pubkey(), liquid_staking::state::TARGETS_BY_WEIGHT, 0), &[operator]).await;
+    let full = liquid_staking::constants::MAX_VALIDATORS as usize;
+    for mode in [liquid_staking::state::TARGETS_TOP_EQUAL, liquid_staking::state::TARGETS_TOP_BY_SCORE] {
+        write_full_list(&mut chain, &other, epoch, mode, 1_000).await;
+        let list = chain.validator_list(&other).await;
+        let select = liquid_staking_sdk::risk::selection_instruction(&other, &list, epoch).expect("a selection is due");
+        let units = send(&mut chain, &[plan::observe_compute_budget(), select], &[]).await - budget_units;
+        let name = if mode == liquid_staking::state::TARGETS_TOP_EQUAL { "top 1,000 equal" } else { "top 1,000 by score" };
+        meter.record(&format!("select_validators ({full} validators, {name})"), units);
+    }
+
     println!("Compute units per instruction (SBF build, one instruction per transaction, CPIs included)");
     println!();
     println!("| instruction | calls | min | median | max |");
@@ -397,4 +417,30 @@ async fn main() {
         let (m, s) = (with_merge[n - 1], steady[n - 1]);
         println!("| {n} | {m} | {} | {s} | {} |", m / n as u64, s / n as u64);
     }
+}
+
+/// Writes a full validator list (MAX_VALIDATORS active validators, all read in `epoch`, distinct
+/// scores, every weight 0) into `keys`' list account, in score `mode` with `top_n`.
+async fn write_full_list(chain: &mut LocalChain, keys: &PoolKeys, epoch: u64, mode: u8, top_n: u32) {
+    use liquid_staking::state::{ValidatorList, ValidatorRecord};
+    let mut account = chain.account(&keys.validator_list).await.expect("list");
+    // SAFETY: all zeros is a valid list (zero_copy: Pod); 2.7 MB, so on the heap.
+    let mut list: Box<ValidatorList> = unsafe { Box::<ValidatorList>::new_zeroed().assume_init() };
+    bytemuck::bytes_of_mut(&mut *list).copy_from_slice(&account.data[8..ValidatorList::SPACE]);
+    list.count = liquid_staking::constants::MAX_VALIDATORS;
+    for i in 0..list.count as usize {
+        list.entries[i].vote_account = Pubkey::new_unique();
+        list.entries[i].status = VALIDATOR_STATUS_ACTIVE;
+        list.entries[i].weight = 0;
+        list.entries[i].flags = 0;
+        list.records[i] = ValidatorRecord {
+            recorded_epoch: epoch,
+            watched_since_epoch: epoch.saturating_sub(5),
+            score: 1_000_000 + (i as u64 * 7_919) % 1_000_003,
+            ..ValidatorRecord::unread()
+        };
+    }
+    list.scoring.set_target_mode(mode, top_n).expect("a valid mode");
+    account.data[8..ValidatorList::SPACE].copy_from_slice(bytemuck::bytes_of(&*list));
+    chain.ctx.set_account(&keys.validator_list, &account.into());
 }

@@ -8,7 +8,9 @@
 //! Per pool: vote accounts at genesis, every validator added, 3 SOL each deposited, staked into
 //! every validator (unbounded, to seed), then measured epochs with 1% of the pool's SOL flowing:
 //! a deposit epoch (1% deposited: staked into at most 16 validators) and an exit epoch (1% ordered
-//! out as tickets: unstaked from the most over-target validators), twice each. Prints, per epoch:
+//! out as tickets: unstaked from the most over-target validators), twice each. The measured epochs
+//! run in score mode (the top n with equal weights: the seeded targets), in the bot's order:
+//! observe, finalize, record every vote account, select, rebalance. Prints, per epoch:
 //! transactions by step, account keys, bytes, fees, the largest compute units of any transaction
 //! and of observe per validator; and, with `--spl FILE` (bench/spl-stake-pool-cost's JSON), SPL
 //! Stake Pool's figures for the same pools beside ours.
@@ -39,6 +41,12 @@ struct EpochCost {
     rebalance: usize,
     /// record_validators transactions (validator risk: every vote account read once an epoch).
     record: usize,
+    /// select_validators transactions (score mode: the weights set from the round's scores).
+    select: usize,
+    /// Compute units of the selection (one pass over the whole list).
+    select_units: u64,
+    /// Validators the selection took.
+    selected: u32,
     transactions: usize,
     accounts: usize,
     bytes: usize,
@@ -152,6 +160,26 @@ impl Bench {
             cost.finalize += 1;
             self.count(&mut cost, accounts, bytes, units);
         }
+        // Validator risk: every vote account read once an epoch, as many a transaction as the
+        // account locks allow (payer, program, compute budget, the record's own three).
+        let list = self.chain.validator_list(&self.keys).await;
+        let max_votes = pack::MAX_TRANSACTION_ACCOUNTS - 3 - RECORD_FIXED_ACCOUNTS;
+        for record in liquid_staking_sdk::risk::record_instructions(&self.keys, &list, epoch, max_votes) {
+            let validators = (record.accounts.len() - RECORD_FIXED_ACCOUNTS) as u64;
+            let (accounts, bytes, units) = self.send_v0(&[plan::observe_compute_budget(), record]).await;
+            cost.record += 1;
+            cost.max_record_units_per_validator = cost.max_record_units_per_validator.max(units / validators);
+            self.count(&mut cost, accounts, bytes, units);
+        }
+        // Score mode: the weights from this round's scores, before rebalancing uses them.
+        let list = self.chain.validator_list(&self.keys).await;
+        if let Some(select) = liquid_staking_sdk::risk::selection_instruction(&self.keys, &list, epoch) {
+            let (accounts, bytes, units) = self.send_v0(&[plan::observe_compute_budget(), select]).await;
+            cost.select += 1;
+            cost.select_units = units;
+            cost.selected = self.chain.validator_list(&self.keys).await.scoring.map_or(0, |s| s.selected_count);
+            self.count(&mut cost, accounts, bytes, units);
+        }
         let pool = self.chain.pool(&self.keys.pool).await;
         let reserve = self.chain.lamports(&self.keys.reserve).await;
         let unstaking = pool.reserve_shortfall_lamports(reserve).unwrap_or(0) > 0;
@@ -166,17 +194,6 @@ impl Bench {
             } else {
                 cost.validators_staked += tx.len();
             }
-            self.count(&mut cost, accounts, bytes, units);
-        }
-        // Validator risk: every vote account read once an epoch, as many a transaction as the
-        // account locks allow (payer, program, compute budget, the record's own three).
-        let list = self.chain.validator_list(&self.keys).await;
-        let max_votes = pack::MAX_TRANSACTION_ACCOUNTS - 3 - RECORD_FIXED_ACCOUNTS;
-        for record in liquid_staking_sdk::risk::record_instructions(&self.keys, &list, epoch, max_votes) {
-            let validators = (record.accounts.len() - RECORD_FIXED_ACCOUNTS) as u64;
-            let (accounts, bytes, units) = self.send_v0(&[plan::observe_compute_budget(), record]).await;
-            cost.record += 1;
-            cost.max_record_units_per_validator = cost.max_record_units_per_validator.max(units / validators);
             self.count(&mut cost, accounts, bytes, units);
         }
         cost.wall_ms = started.elapsed().as_millis();
@@ -256,6 +273,9 @@ async fn bench(n: usize) -> Vec<EpochCost> {
         b.crank("seed", usize::MAX).await;
     }
     eprintln!("{n} validators: seeded in {:.0} s", started.elapsed().as_secs_f64());
+    // Targets from scores, the top n with equal weights: the same targets as the equal hand weights
+    // the pool was seeded with, so the measured epochs also pay for a selection each.
+    b.chain.process(&[ix::set_target_mode(&keys, pool.operator.pubkey(), liquid_staking::state::TARGETS_TOP_EQUAL, n as u32)], &[&pool.operator]).await.expect("score mode");
 
     let mut costs = Vec::new();
     let depositor = Keypair::new();
@@ -284,26 +304,26 @@ fn print_pool(n: usize, costs: &[EpochCost], spl: Option<&serde_json::Value>, me
     println!();
     println!("## {n} validators: the crank per epoch, steady state, 1% of the pool flowing in or out (v0 transactions, lookup tables)");
     println!();
-    println!("| epoch | observe | finalize | rebalance | record | txs | accounts | KB | fee (lamports) | max CU/tx | max observe CU/validator | max record CU/validator | staked/unstaked validators | wall s |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| epoch | observe | finalize | rebalance | record | select | txs | accounts | KB | fee (lamports) | max CU/tx | max observe CU/validator | max record CU/validator | select CU (selected) | staked/unstaked validators | wall s |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for c in costs {
         let units = |u: u64| if metered { u.to_string() } else { "(native)".into() };
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {:.1} | {} | {} | {} | {} | {}/{} | {:.1} |",
-            c.kind, c.observe, c.finalize, c.rebalance, c.record, c.transactions, c.accounts, c.bytes as f64 / 1024.0, c.fee_lamports,
-            units(c.max_units), units(c.max_observe_units_per_validator), units(c.max_record_units_per_validator), c.validators_staked,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.1} | {} | {} | {} | {} | {} ({}) | {}/{} | {:.1} |",
+            c.kind, c.observe, c.finalize, c.rebalance, c.record, c.select, c.transactions, c.accounts, c.bytes as f64 / 1024.0, c.fee_lamports,
+            units(c.max_units), units(c.max_observe_units_per_validator), units(c.max_record_units_per_validator), units(c.select_units), c.selected, c.validators_staked,
             c.validators_unstaked, c.wall_ms as f64 / 1000.0
         );
     }
     let avg = |f: fn(&EpochCost) -> usize| costs.iter().map(f).sum::<usize>() as f64 / costs.len().max(1) as f64;
     println!(
-        "| **mean** | {:.1} | {:.1} | {:.1} | {:.1} | **{:.1}** | {:.0} | {:.1} | {:.0} | | | | | |",
-        avg(|c| c.observe), avg(|c| c.finalize), avg(|c| c.rebalance), avg(|c| c.record), avg(|c| c.transactions), avg(|c| c.accounts),
+        "| **mean** | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | **{:.1}** | {:.0} | {:.1} | {:.0} | | | | | | |",
+        avg(|c| c.observe), avg(|c| c.finalize), avg(|c| c.rebalance), avg(|c| c.record), avg(|c| c.select), avg(|c| c.transactions), avg(|c| c.accounts),
         avg(|c| c.bytes) / 1024.0, avg(|c| c.fee_lamports as usize)
     );
     println!(
-        "observe and record together: {:.1} transactions an epoch ({:.2} a validator)",
-        avg(|c| c.observe + c.record), avg(|c| c.observe + c.record) / n as f64
+        "observe, record and select together: {:.1} transactions an epoch ({:.2} a validator)",
+        avg(|c| c.observe + c.record + c.select), avg(|c| c.observe + c.record + c.select) / n as f64
     );
     let Some(pools) = spl.and_then(|s| s["pools"].as_array()) else { return };
     let Some(p) = pools.iter().find(|p| p["validators"].as_u64() == Some(n as u64)) else {

@@ -69,37 +69,59 @@ pub fn cutoff_score(entries: &[ValidatorEntry], records: &[ValidatorRecord], top
 /// so far are never kept.
 pub fn select(entries: &mut [ValidatorEntry], records: &[ValidatorRecord], mode: u8, top_n: u32, cutoff: u64, epoch: u64) -> Result<Selection> {
     require!(mode != TARGETS_BY_WEIGHT, LiquidStakingError::TargetsFollowWeights);
-    let (mut above, mut at_or_above, mut candidates) = (0u32, 0u32, 0u32);
-    let mut selection = Selection { selected: 0, total_weight: 0, changed: 0 };
+    let pass = if mode == TARGETS_TOP_BY_SCORE { weigh::<true>(entries, records, cutoff, epoch)? } else { weigh::<false>(entries, records, cutoff, epoch)? };
+    require!(pass.above < top_n && pass.selection.selected >= top_n.min(pass.candidates), LiquidStakingError::SelectionCutoffMismatch);
+    Ok(pass.selection)
+}
+
+/// What one pass counted, for the cutoff's proof.
+struct Pass {
+    selection: Selection,
+    /// Candidates scoring above the cutoff.
+    above: u32,
+    candidates: u32,
+}
+
+/// The counts of a pass, packed in one u64 (each at most MAX_VALIDATORS < 2^21): the pass runs
+/// over up to 20,000 validators in one transaction, and SBF has ten registers; counters spilled
+/// to the stack cost more than the rest of the loop.
+const ABOVE_SHIFT: u32 = 0;
+const SELECTED_SHIFT: u32 = 21;
+const CANDIDATE_SHIFT: u32 = 42;
+const COUNT_MASK: u64 = (1 << 21) - 1;
+
+/// Writes every weight (`BY_SCORE`: the score; else 1) for candidates at or above `cutoff`, 0
+/// for the rest, and counts what the cutoff's proof needs.
+fn weigh<const BY_SCORE: bool>(entries: &mut [ValidatorEntry], records: &[ValidatorRecord], cutoff: u64, epoch: u64) -> Result<Pass> {
+    let (mut counts, mut changed, mut total_weight) = (0u64, 0u32, 0u64);
     for (entry, record) in entries.iter_mut().zip(records) {
         if entry.status != VALIDATOR_STATUS_ACTIVE {
             continue;
         }
-        require!(record.watched_since_epoch != NEVER_READ && record.recorded_epoch == epoch, LiquidStakingError::ValidatorsNotRecorded);
-        let weight = match candidate_score(entry, record) {
-            Some(score) => {
-                candidates += 1;
-                above += (score > cutoff) as u32;
-                if score >= cutoff {
-                    at_or_above += 1;
-                    selected_weight(mode, score)
-                } else {
-                    0
-                }
-            }
-            None => 0,
-        };
-        if weight > 0 {
-            selection.selected += 1;
-            selection.total_weight += weight as u64;
+        // A first reading sets `recorded_epoch`, so an unread record never matches a later epoch.
+        if record.recorded_epoch != epoch {
+            return err!(LiquidStakingError::ValidatorsNotRecorded);
         }
-        if entry.weight != weight {
-            entry.weight = weight;
-            selection.changed += 1;
+        // `candidate_score`, unrolled: 0 for one that cannot be selected.
+        let score = if entry.flags & VALIDATOR_FLAG_INELIGIBLE == 0 { record.score } else { 0 };
+        let candidate = (score > 0) as u64;
+        let is_selected = candidate & (score >= cutoff) as u64;
+        counts = counts.wrapping_add(((score > cutoff) as u64) << ABOVE_SHIFT | is_selected << SELECTED_SHIFT | candidate << CANDIDATE_SHIFT);
+        // `selected_weight`, without branches: the score (at most u32::MAX) or 1, masked to 0
+        // when not selected.
+        let weight = if BY_SCORE { (score.min(u32::MAX as u64) & is_selected.wrapping_neg()) as u32 } else { is_selected as u32 };
+        if BY_SCORE {
+            total_weight = total_weight.wrapping_add(weight as u64);
         }
+        changed = changed.wrapping_add((entry.weight != weight) as u32);
+        entry.weight = weight;
     }
-    require!(above < top_n && at_or_above >= top_n.min(candidates), LiquidStakingError::SelectionCutoffMismatch);
-    Ok(selection)
+    let selected = ((counts >> SELECTED_SHIFT) & COUNT_MASK) as u32;
+    Ok(Pass {
+        selection: Selection { selected, total_weight: if BY_SCORE { total_weight } else { selected as u64 }, changed },
+        above: ((counts >> ABOVE_SHIFT) & COUNT_MASK) as u32,
+        candidates: ((counts >> CANDIDATE_SHIFT) & COUNT_MASK) as u32,
+    })
 }
 
 #[cfg(test)]
