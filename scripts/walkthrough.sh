@@ -100,3 +100,14 @@ for r in rows:
 assert len(voting) == 1 and voting[0]["eligible"], rows
 print(f"validator risk: {len(gone)} silent validators ineligible ({gone[0]['reason']}), their stake back in the reserve")
 PY3
+
+# Targets from scores: the operator switches the pool to the top validator by score; anyone selects
+# (the bot does too, at its next poll); from then on the operator's weights are refused by name.
+run "${admin[@]}" validator mode top-equal --top 1
+run "${admin[@]}" validator select
+run "${admin[@]}" validator mode
+"${admin[@]}" validator mode --output json | python3 -c 'import json,sys; m=json.load(sys.stdin); s=m["lastSelection"]; assert m["mode"]==1 and s and s["validators"]==1, m; print("score mode: the top validator selected, cutoff score", s["cutoffScore"])'
+vote=$("${admin[@]}" validator list --output json | python3 -c 'import json,sys; print(json.load(sys.stdin)["validators"][0]["voteAccount"])')
+if "${admin[@]}" validator set-weight "$vote" --weight 5 2> "$work/weight.err"; then echo "a weight was set in score mode" >&2; exit 1; fi
+grep -q WeightsFollowScores "$work/weight.err" || { echo "expected WeightsFollowScores, got:" >&2; cat "$work/weight.err" >&2; exit 1; }
+echo "(weight refused in score mode: $(cat "$work/weight.err"))"
