@@ -69,6 +69,9 @@ describe('validator state in words', () => {
         });
         expect(validatorState(entry(0), record, 9n)).toMatchObject({ kind: 'eligible', label: 'eligible', reason: null, standing: 'eligible' });
         expect(validatorState(entry(VALIDATOR_FLAG_INELIGIBLE), unread, 9n)).toMatchObject({ kind: 'never-read', label: 'never read', standing: 'never read' });
+        // Blocklisting lifted: no cooling-off, eligible at the next reading that passes.
+        const lifted = { ...record, reason: 0 };
+        expect(validatorState(entry(VALIDATOR_FLAG_INELIGIBLE), lifted, 9n)).toMatchObject({ kind: 'ineligible', standing: 'ineligible until its next reading' });
     });
 
     it('ineligible past the cooling-off until a reading passes; blocklisted first; unknown without records', () => {

@@ -78,8 +78,13 @@ export function validatorState(entry: ValidatorEntry, record: ValidatorRecord | 
     if (!record) return { kind: 'unknown', label: 'not recorded', reason: null, standing: 'not recorded (the list needs migration)' };
     if (record.watchedSinceEpoch === NEVER_READ) return { kind: 'never-read', label: 'never read', reason: null, standing: 'never read' };
     if (!(entry.flags & VALIDATOR_FLAG_INELIGIBLE)) return { kind: 'eligible', label: 'eligible', reason: null, standing: 'eligible' };
+    if (record.reason === ELIGIBLE) {
+        // Blocklisting lifted: eligible again at the next reading that passes (no cooling-off).
+        const standing = 'ineligible until its next reading';
+        return { kind: 'ineligible', label: standing, reason: 'blocklisting lifted; waiting for a reading', standing };
+    }
     const why = reasonText(record.reason);
-    if (record.reason === ELIGIBLE || epoch === null || epoch < record.eligibleFromEpoch) {
+    if (epoch === null || epoch < record.eligibleFromEpoch) {
         return {
             kind: 'cooling-off',
             label: `cooling off until epoch ${record.eligibleFromEpoch}`,
