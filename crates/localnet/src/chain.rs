@@ -80,12 +80,14 @@ impl LocalChain {
 
     /// Signs with the payer and `signers`, sends, and waits for the result. Each call uses a new
     /// blockhash, so sending the same instructions twice makes two distinct transactions.
+    ///
+    /// Every transaction goes the one way `process_logged` does too: executed by the banks server
+    /// itself, its account locks released before the answer. BanksClient's `process_transaction`
+    /// hands the transaction to a thread of its own and answers once its status is committed,
+    /// which is before that thread unlocks the accounts: a transaction sent the other way just
+    /// then found them still locked (AccountInUse), now and then, under load.
     pub async fn process(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<(), BanksClientError> {
-        let blockhash = self.ctx.get_new_latest_blockhash().await.map_err(BanksClientError::from)?;
-        let mut all: Vec<&Keypair> = vec![&self.ctx.payer];
-        all.extend_from_slice(signers);
-        let tx = Transaction::new_signed_with_payer(instructions, Some(&self.ctx.payer.pubkey()), &all, blockhash);
-        self.ctx.banks_client.process_transaction(tx).await
+        self.process_logged(instructions, signers).await.map(|_| ())
     }
 
     /// As [`process`](Self::process), returning the transaction's log (where the program's

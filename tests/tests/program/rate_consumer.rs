@@ -40,20 +40,9 @@ fn value_collateral(keys: &PoolKeys, pool: Pubkey, lst_amount: u64) -> Instructi
 /// Sends the consumer's instruction; the lamports value it returned, or the error.
 async fn value(t: &mut TestContext, instruction: Instruction) -> Result<u64, BanksClientError> {
     let payer = t.chain.payer().insecure_clone();
-    // Under load the SBF pass has seen program-test refuse this transaction with AccountInUse (its
-    // account locks raced the bank, twice in four full runs); a transaction refused so executed
-    // nothing, so it is sent again, at most twice more.
-    let mut attempts = 0;
-    let outcome = loop {
-        let blockhash = t.chain.ctx.get_new_latest_blockhash().await.unwrap();
-        let tx = Transaction::new_signed_with_payer(std::slice::from_ref(&instruction), Some(&payer.pubkey()), &[&payer], blockhash);
-        let outcome = t.chain.ctx.banks_client.process_transaction_with_metadata(tx).await?;
-        attempts += 1;
-        if matches!(outcome.result, Err(solana_transaction_error::TransactionError::AccountInUse)) && attempts < 3 {
-            continue;
-        }
-        break outcome;
-    };
+    let blockhash = t.chain.ctx.get_new_latest_blockhash().await.unwrap();
+    let tx = Transaction::new_signed_with_payer(std::slice::from_ref(&instruction), Some(&payer.pubkey()), &[&payer], blockhash);
+    let outcome = t.chain.ctx.banks_client.process_transaction_with_metadata(tx).await?;
     outcome.result.map_err(BanksClientError::TransactionError)?;
     let data = outcome.metadata.and_then(|m| m.return_data).expect("the consumer returns the value").data;
     Ok(u64::from_le_bytes(data.try_into().expect("a u64")))
