@@ -370,12 +370,21 @@ impl Bot {
 
     /// Validator risk, when configured: reads the vote accounts not read this epoch (and in score
     /// mode sets the weights from their scores), then deactivates the stake of validators that break a rule (see `rpc::protect`).
+    /// A failure is logged and counted (`errors_total{kind="protect"}`), never passed on: the
+    /// rebalance after it (tickets to fund) must not wait on one unreadable vote account.
     fn protect(&mut self, sender: &mut BotSender) -> Result<(), String> {
         if !self.config.protect_validators {
             return Ok(());
         }
         let payer = self.payer.pubkey();
-        let run = rpc::protect(&self.rpc, &payer, &self.keys, sender, true)?;
+        let run = match rpc::protect(&self.rpc, &payer, &self.keys, sender, true) {
+            Ok(run) => run,
+            Err(e) => {
+                self.metrics.lock().unwrap().count_error("protect");
+                self.log.error("validator risk failed; rebalancing goes on", &[("error", json!(e))]);
+                return Ok(());
+            }
+        };
         for vote in &run.deactivated {
             self.log.warn("deactivated the stake of an ineligible validator", &[("vote_account", json!(vote.to_string()))]);
         }

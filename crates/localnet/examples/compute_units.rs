@@ -383,16 +383,16 @@ async fn main() {
     measure(&mut chain, &mut meter, "set_target_mode", ix::set_target_mode(&keys, operator.pubkey(), liquid_staking::state::TARGETS_TOP_EQUAL, 3), &[operator]).await;
     let epoch = chain.epoch().await;
     let list = chain.validator_list(&keys).await;
-    let select = liquid_staking_sdk::risk::selection_instruction(&keys, &list, epoch).expect("every validator read this epoch");
-    let units = send(&mut chain, &[plan::observe_compute_budget(), select], &[]).await - budget_units;
+    let select = liquid_staking_sdk::risk::selection_transaction(&keys, &list, epoch).expect("every validator read this epoch");
+    let units = send(&mut chain, &select, &[]).await - budget_units;
     meter.record(&format!("select_validators ({} validators)", list.entries.len()), units);
     measure(&mut chain, &mut meter, "set_target_mode", ix::set_target_mode(&keys, operator.pubkey(), liquid_staking::state::TARGETS_BY_WEIGHT, 0), &[operator]).await;
     let full = liquid_staking::constants::MAX_VALIDATORS as usize;
     for mode in [liquid_staking::state::TARGETS_TOP_EQUAL, liquid_staking::state::TARGETS_TOP_BY_SCORE] {
         write_full_list(&mut chain, &other, epoch, mode, 1_000).await;
         let list = chain.validator_list(&other).await;
-        let select = liquid_staking_sdk::risk::selection_instruction(&other, &list, epoch).expect("a selection is due");
-        let units = send(&mut chain, &[plan::observe_compute_budget(), select], &[]).await - budget_units;
+        let select = liquid_staking_sdk::risk::selection_transaction(&other, &list, epoch).expect("a selection is due");
+        let units = send(&mut chain, &select, &[]).await - budget_units;
         let name = if mode == liquid_staking::state::TARGETS_TOP_EQUAL { "top 1,000 equal" } else { "top 1,000 by score" };
         meter.record(&format!("select_validators ({full} validators, {name})"), units);
     }

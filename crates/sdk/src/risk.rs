@@ -5,7 +5,7 @@
 use crate::{addresses::PoolKeys, decode::DecodedValidatorList, instructions as ix, pack};
 use anchor_lang::prelude::Pubkey;
 use liquid_staking::{
-    checks::{read_vote_state, VoteReading},
+    checks::{read_vote_state, reads_as_closed, VoteReading},
     state::*,
 };
 use solana_instruction::Instruction;
@@ -14,6 +14,7 @@ use solana_instruction::Instruction;
 pub fn reading_of(account: Option<&solana_account::Account>, epoch: u64) -> Result<VoteReading, String> {
     match account {
         None => Ok(VoteReading::closed()),
+        Some(a) if reads_as_closed(&a.owner, a.lamports, a.data.len()) => Ok(VoteReading::closed()),
         Some(a) if a.owner != liquid_staking::instructions::VOTE_PROGRAM_ID => Err("not owned by the Vote program".into()),
         Some(a) => read_vote_state(&a.data, epoch).map_err(|e| e.to_string()),
     }
@@ -63,6 +64,12 @@ pub fn selection_instruction(keys: &PoolKeys, list: &DecodedValidatorList, epoch
     let mut entries = list.entries.clone();
     let selection = select(&mut entries, &list.records, scoring.target_mode, scoring.top_n, cutoff, epoch).ok()?;
     (selection.changed > 0 || scoring.selected_epoch != epoch).then(|| ix::select_validators(keys, cutoff))
+}
+
+/// `selection_instruction` as a transaction's instructions: with the compute-unit limit a pass over
+/// a large list needs (about 55-67 CU a validator: 20,000 take 1.08-1.34M; the default is 200k).
+pub fn selection_transaction(keys: &PoolKeys, list: &DecodedValidatorList, epoch: u64) -> Option<Vec<Instruction>> {
+    selection_instruction(keys, list, epoch).map(|select| vec![crate::plan::observe_compute_budget(), select])
 }
 
 /// The target mode in words.

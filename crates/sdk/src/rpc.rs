@@ -484,15 +484,16 @@ pub fn protect(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut im
         if run.record_transactions > 0 {
             list = load_validator_list(rpc, keys)?;
         }
-        if let Some(select) = crate::risk::selection_instruction(keys, &list, epoch) {
+        if let Some(select) = crate::risk::selection_transaction(keys, &list, epoch) {
             sender.progress("setting the weights from this epoch's scores");
-            match sender.send(CrankStep::Select, &[select]) {
+            match sender.send(CrankStep::Select, &select) {
                 Ok(_) => {
                     run.selected = true;
                     list = load_validator_list(rpc, keys)?;
                 }
-                // Another caller selected first, or a reading moved a score since the list was read.
-                Err(e) if ["NothingToSelect", "SelectionCutoffMismatch"].iter().any(|n| is_refusal(&e, n)) => {}
+                // Another caller selected first, a reading moved a score since the list was read,
+                // or an epoch boundary passed (the next pass reads the new round).
+                Err(e) if ["NothingToSelect", "SelectionCutoffMismatch", "ValidatorsNotRecorded"].iter().any(|n| is_refusal(&e, n)) => {}
                 Err(e) => return Err(e),
             }
         }

@@ -252,6 +252,7 @@ async fn in_score_mode_the_top_n_hold_the_stake_and_the_operator_sets_no_weight(
     let list = t.chain.validator_list(&keys).await;
     let scores: Vec<u64> = list.records.iter().map(|r| r.score).collect();
     assert!(scores[0] > scores[1] && scores[1] > scores[2] && scores[2] > 0, "scores {scores:?}");
+    assert_eq!(list.entries.iter().map(|e| e.weight).collect::<Vec<_>>(), [100, 100, 100]);
     assert_eq!(t.pool_state().await.total_weight, 300);
     // Only the second-best score is the cutoff of a top 2.
     let snap = t.snapshot(&[]).await;
@@ -272,6 +273,7 @@ async fn in_score_mode_the_top_n_hold_the_stake_and_the_operator_sets_no_weight(
     assert!(select_now(&list).is_none(), "the selection stands");
     let snap = t.snapshot(&[]).await;
     assert_error(t.chain.process(&[ix::select_validators(&keys, scores[1])], &[]).await, E::NothingToSelect);
+    snap.assert_same(&t.snapshot(&[]).await);
 
     // The operator sets no weight: not on the unselected validator, not on an ineligible one.
     t.chain.process(&[ix::set_validator_blocked(&keys, operator.pubkey(), 1, votes[1], true)], &[&operator]).await.unwrap();
@@ -284,7 +286,6 @@ async fn in_score_mode_the_top_n_hold_the_stake_and_the_operator_sets_no_weight(
     let add = ix::add_validator(&ix::AddValidatorParams { keys, operator: operator.pubkey(), vote_account: votes[3], weight: 100 });
     assert_error(t.chain.process(&[add], &[&operator]).await, E::WeightsFollowScores);
     snap_blocked.assert_same(&t.snapshot(&[]).await);
-    drop(snap);
 
     // New SOL goes to the selected eligible validator only.
     let before: Vec<u64> = t.chain.validator_list(&keys).await.entries.iter().map(|e| e.total_lamports()).collect();
@@ -341,6 +342,13 @@ async fn foreign_fake_and_unreadable_vote_accounts_are_refused_and_change_nothin
     t.chain.ctx.set_account(&votes[2], &garbage.into());
     assert_error(t.chain.process(&[record_ix(&t, 2, &[votes[2]])], &[]).await, E::VoteStateUnreadable);
     snap.assert_same(&t.snapshot(&[]).await);
+    // Closed by the Vote program and refunded by anyone (a system account, no data): it reads as
+    // closed, taking everything and earning nothing, rather than holding up the batch it is in.
+    let refunded = solana_account::Account { lamports: 1, data: vec![], owner: solana_sdk_ids::system_program::ID, executable: false, rent_epoch: 0 };
+    t.chain.ctx.set_account(&votes[2], &refunded.into());
+    t.chain.process(&[record_ix(&t, 1, &[votes[1], votes[2]])], &[]).await.expect("a batch with the closed vote account");
+    let list = t.chain.validator_list(&keys).await;
+    assert!(!list.entries[2].is_eligible() && list.records[2].reason == INELIGIBLE_COMMISSION_ABOVE_CAP);
     t.chain.ctx.set_account(&votes[2], &real.into());
 }
 

@@ -280,7 +280,7 @@ pub fn run(ctx: &Context, command: ValidatorCommand) -> CliResult {
             let text = if run.selected {
                 format!("Weights set from this epoch's scores: {} validators at a score of at least {}.", scoring.selected_count, scoring.selected_cutoff_score)
             } else {
-                "This epoch's selection stands: no weight would change.".to_string()
+                "No selection sent: this epoch's selection stands with no weight to change, or a score moved (or the epoch ended) while it was sent; run it again to be sure.".to_string()
             };
             ctx.print(text, json!({ "selected": run.selected, "validators": scoring.selected_count, "cutoffScore": scoring.selected_cutoff_score, "epoch": scoring.selected_epoch }));
         }

@@ -166,10 +166,17 @@ pub fn read_vote_state(data: &[u8], epoch: u64) -> Result<VoteReading> {
     Ok(reading)
 }
 
+/// Whether the account at a validator's vote address is its closed vote account: no data and
+/// nothing but the System program's (gone, or refunded by anyone after the Vote program closed it:
+/// only closing makes a vote address a system account).
+pub fn reads_as_closed(owner: &Pubkey, lamports: u64, data_len: usize) -> bool {
+    data_len == 0 && (lamports == 0 || *owner == anchor_lang::solana_program::system_program::ID)
+}
+
 /// Reads `vote_account`, which must be owned by the Vote program (InvalidVoteAccount); a closed
-/// one reads as `VoteReading::closed`.
+/// one (`reads_as_closed`) reads as `VoteReading::closed`.
 pub fn read_vote_account(vote_account: &AccountInfo, epoch: u64) -> Result<VoteReading> {
-    if vote_account.lamports() == 0 && vote_account.data_is_empty() {
+    if reads_as_closed(vote_account.owner, vote_account.lamports(), vote_account.data_len()) {
         return Ok(VoteReading::closed());
     }
     require_keys_eq!(*vote_account.owner, crate::instructions::VOTE_PROGRAM_ID, LiquidStakingError::InvalidVoteAccount);

@@ -98,7 +98,8 @@ fn weigh<const BY_SCORE: bool>(entries: &mut [ValidatorEntry], records: &[Valida
         if entry.status != VALIDATOR_STATUS_ACTIVE {
             continue;
         }
-        // A first reading sets `recorded_epoch`, so an unread record never matches a later epoch.
+        // A first reading sets `recorded_epoch`; an unread record (0) passes only in epoch 0,
+        // where its score, 0, makes it no candidate.
         if record.recorded_epoch != epoch {
             return err!(LiquidStakingError::ValidatorsNotRecorded);
         }
