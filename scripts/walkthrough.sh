@@ -32,6 +32,8 @@ run "${me[@]}" withdraw-stake 2
 run "${me[@]}" balance
 
 run "${admin[@]}" validator list
+# The chain runs this checkout's SBF build: the deployed bytes are the local .so's.
+run "${me[@]}" program verify
 run "${admin[@]}" pause --deposits
 if "${me[@]}" deposit 1 2> "$work/paused.err"; then echo "a deposit went through while deposits were paused" >&2; exit 1; fi
 grep -q DepositsPaused "$work/paused.err" || { echo "expected DepositsPaused, got:" >&2; cat "$work/paused.err" >&2; exit 1; }

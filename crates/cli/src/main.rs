@@ -41,6 +41,9 @@ enum Command {
     /// Validators of a pool: add, remove, set weight, list (operator); rules, blocklist; protect and migrate (anyone).
     #[command(subcommand)]
     Validator(commands::validator::ValidatorCommand),
+    /// The deployed program: check it is a local build, byte for byte.
+    #[command(subcommand)]
+    Program(commands::program::ProgramCommand),
     /// Set the pool's fees (admin). Lower fees apply at once, higher ones after two epoch boundaries.
     SetFees(commands::pool::SetFeesArgs),
     /// Set the reserve buffer (admin): in force from the first settlement two epoch boundaries later.
@@ -91,6 +94,7 @@ fn main() {
     let result = match cli.command {
         Command::Pool(c) => commands::pool::run(&ctx, c),
         Command::Validator(c) => commands::validator::run(&ctx, c),
+        Command::Program(c) => commands::program::run(&ctx, c),
         Command::SetFees(a) => commands::pool::set_fees(&ctx, a),
         Command::SetReserveBuffer(a) => commands::pool::set_reserve_buffer(&ctx, a),
         Command::ResetRateBreaker(a) => commands::pool::reset_rate_breaker(&ctx, a),

@@ -8,6 +8,7 @@ pub mod errors;
 pub mod instructions;
 pub mod pack;
 pub mod plan;
+pub mod deployment;
 pub mod quote;
 pub mod risk;
 #[cfg(feature = "rpc")]

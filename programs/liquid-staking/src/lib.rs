@@ -35,6 +35,7 @@ pub mod events;
 pub mod instructions;
 pub mod math;
 pub mod pda;
+mod security;
 pub mod stake_cpi;
 pub mod state;
 

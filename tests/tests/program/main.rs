@@ -22,6 +22,7 @@ mod claim_ticket;
 mod remove_validator;
 mod review_findings;
 mod scenario;
+mod security_txt;
 mod set_fees;
 mod set_pause;
 mod set_reserve_buffer;
