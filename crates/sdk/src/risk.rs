@@ -72,12 +72,16 @@ pub fn selection_transaction(keys: &PoolKeys, list: &DecodedValidatorList, epoch
     selection_instruction(keys, list, epoch).map(|select| vec![crate::plan::observe_compute_budget(), select])
 }
 
+fn top(n: u32) -> String {
+    if n == 1 { "validator".into() } else { format!("{n} validators") }
+}
+
 /// The target mode in words.
 pub fn target_mode_text(scoring: &ValidatorScoring) -> String {
     match scoring.target_mode {
         TARGETS_BY_WEIGHT => "the operator's weights".into(),
-        TARGETS_TOP_EQUAL => format!("the top {} validators by score, equal weights", scoring.top_n),
-        TARGETS_TOP_BY_SCORE => format!("the top {} validators by score, weighted by score", scoring.top_n),
+        TARGETS_TOP_EQUAL => format!("the top {} by score, equal weights", top(scoring.top_n)),
+        TARGETS_TOP_BY_SCORE => format!("the top {} by score, weighted by score", top(scoring.top_n)),
         _ => "unknown".into(),
     }
 }

@@ -107,6 +107,11 @@ fn find(ctx: &Context, keys: &PoolKeys, vote: &Pubkey) -> CliResult<u32> {
         .ok_or_else(|| format!("{vote} is not a validator of pool {}", keys.pool).into())
 }
 
+/// "1 validator", "3 validators".
+fn validators(n: u32) -> String {
+    if n == 1 { "1 validator".into() } else { format!("{n} validators") }
+}
+
 fn block(ctx: &Context, a: VoteArgs, blocked: bool) -> CliResult {
     let (keys, _) = ctx.pool(&a.pool.pool)?;
     let vote = Pubkey::from_str(&a.vote_account)?;
@@ -245,7 +250,7 @@ pub fn run(ctx: &Context, command: ValidatorCommand) -> CliResult {
                 });
                 let mut text = format!("Targets follow {}.", risk::target_mode_text(&scoring));
                 if let Some(s) = &selected {
-                    text.push_str(&format!(" Last selection: epoch {}, {} validators at a score of at least {}.", s["epoch"], s["validators"], s["cutoffScore"]));
+                    text.push_str(&format!(" Last selection: epoch {}, {} at a score of at least {}.", s["epoch"], validators(scoring.selected_count), s["cutoffScore"]));
                 } else if scoring.targets_from_scores() {
                     text.push_str(" No selection yet: the weights are the operator's until `validator select`.");
                 }
@@ -278,7 +283,7 @@ pub fn run(ctx: &Context, command: ValidatorCommand) -> CliResult {
             let run = liquid_staking_sdk::rpc::protect(&ctx.rpc, &payer.pubkey(), &keys, &mut sender, true)?;
             let scoring = liquid_staking_sdk::rpc::load_validator_list(&ctx.rpc, &keys)?.scoring.unwrap_or(scoring);
             let text = if run.selected {
-                format!("Weights set from this epoch's scores: {} validators at a score of at least {}.", scoring.selected_count, scoring.selected_cutoff_score)
+                format!("Weights set from this epoch's scores: {} at a score of at least {}.", validators(scoring.selected_count), scoring.selected_cutoff_score)
             } else {
                 "No selection sent: this epoch's selection stands with no weight to change, or a score moved (or the epoch ended) while it was sent; run it again to be sure.".to_string()
             };
