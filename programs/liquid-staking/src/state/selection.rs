@@ -41,15 +41,6 @@ pub fn candidate_score(entry: &ValidatorEntry, record: &ValidatorRecord) -> Opti
     (entry.status == VALIDATOR_STATUS_ACTIVE && entry.is_eligible() && record.score > 0).then_some(record.score)
 }
 
-/// The weight a candidate with `score` gets when selected under `mode`.
-pub fn selected_weight(mode: u8, score: u64) -> u32 {
-    if mode == TARGETS_TOP_BY_SCORE {
-        score.min(u32::MAX as u64) as u32
-    } else {
-        1
-    }
-}
-
 /// The cutoff that `select` accepts: the `top_n`-th best candidate score, or 0 when there are
 /// fewer candidates (every one is selected).
 pub fn cutoff_score(entries: &[ValidatorEntry], records: &[ValidatorRecord], top_n: u32) -> u64 {
@@ -108,8 +99,8 @@ fn weigh<const BY_SCORE: bool>(entries: &mut [ValidatorEntry], records: &[Valida
         let candidate = (score > 0) as u64;
         let is_selected = candidate & (score >= cutoff) as u64;
         counts = counts.wrapping_add(((score > cutoff) as u64) << ABOVE_SHIFT | is_selected << SELECTED_SHIFT | candidate << CANDIDATE_SHIFT);
-        // `selected_weight`, without branches: the score (at most u32::MAX) or 1, masked to 0
-        // when not selected.
+        // A selected validator's weight, without branches: its score (at most u32::MAX) or 1,
+        // masked to 0 when not selected.
         let weight = if BY_SCORE { (score.min(u32::MAX as u64) & is_selected.wrapping_neg()) as u32 } else { is_selected as u32 };
         if BY_SCORE {
             total_weight = total_weight.wrapping_add(weight as u64);
