@@ -369,7 +369,8 @@ impl Bot {
     }
 
     /// Validator risk, when configured: reads the vote accounts not read this epoch (and in score
-    /// mode sets the weights from their scores), then deactivates the stake of validators that break a rule (see `rpc::protect`).
+    /// mode sets the weights from their scores), then deactivates the stake of validators that
+    /// break a rule (see `rpc::protect`).
     /// A failure is logged and counted (`errors_total{kind="protect"}`), never passed on: the
     /// rebalance after it (tickets to fund) must not wait on one unreadable vote account.
     fn protect(&mut self, sender: &mut BotSender) -> Result<(), String> {

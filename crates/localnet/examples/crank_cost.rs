@@ -173,8 +173,8 @@ impl Bench {
         }
         // Score mode: the weights from this round's scores, before rebalancing uses them.
         let list = self.chain.validator_list(&self.keys).await;
-        if let Some(select) = liquid_staking_sdk::risk::selection_instruction(&self.keys, &list, epoch) {
-            let (accounts, bytes, units) = self.send_v0(&[plan::observe_compute_budget(), select]).await;
+        if let Some(select) = liquid_staking_sdk::risk::selection_transaction(&self.keys, &list, epoch) {
+            let (accounts, bytes, units) = self.send_v0(&select).await;
             cost.select += 1;
             cost.select_units = units;
             cost.selected = self.chain.validator_list(&self.keys).await.scoring.map_or(0, |s| s.selected_count);

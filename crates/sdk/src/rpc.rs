@@ -463,11 +463,10 @@ pub fn read_vote_accounts(rpc: &RpcClient, entries: &[liquid_staking::state::Val
 pub fn protect(rpc: &RpcClient, payer: &Pubkey, keys: &PoolKeys, sender: &mut impl CrankSender, record: bool) -> RpcResult<ProtectRun> {
     let mut run = ProtectRun::default();
     let epoch = current_epoch(rpc)?;
-    let list = load_validator_list(rpc, keys)?;
+    let mut list = load_validator_list(rpc, keys)?;
     if list.scoring.is_none() {
         return Ok(run);
     }
-    let mut list = list;
     if record {
         let max = sender.record_accounts(keys, payer);
         let batches = crate::risk::record_instructions(keys, &list, epoch, max);

@@ -107,6 +107,11 @@ fn find(ctx: &Context, keys: &PoolKeys, vote: &Pubkey) -> CliResult<u32> {
         .ok_or_else(|| format!("{vote} is not a validator of pool {}", keys.pool).into())
 }
 
+/// The list's rules and target mode; a list from before the records has none.
+fn scoring_of(list: &liquid_staking_sdk::decode::DecodedValidatorList) -> CliResult<liquid_staking_sdk::state::ValidatorScoring> {
+    Ok(list.scoring.ok_or("the validator list is from before validator records: run `validator migrate`")?)
+}
+
 /// "1 validator", "3 validators".
 fn validators(n: u32) -> String {
     if n == 1 { "1 validator".into() } else { format!("{n} validators") }
@@ -192,7 +197,7 @@ pub fn run(ctx: &Context, command: ValidatorCommand) -> CliResult {
         ValidatorCommand::Rules(a) => {
             let (keys, _) = ctx.pool(&a.pool.pool)?;
             let list = liquid_staking_sdk::rpc::load_validator_list(&ctx.rpc, &keys)?;
-            let scoring = list.scoring.ok_or("the validator list is from before validator records: run `validator migrate`")?;
+            let scoring = scoring_of(&list)?;
             let epoch = ctx.rpc.get_epoch_info()?.epoch;
             let current = scoring.rules_at(epoch);
             let given = [a.max_commission_bps.is_some(), a.max_commission_increase_bps.is_some(), a.min_credits_bps.is_some(), a.delinquent_epochs.is_some(), a.cooling_off_epochs.is_some()];
@@ -244,7 +249,7 @@ pub fn run(ctx: &Context, command: ValidatorCommand) -> CliResult {
             let (keys, _) = ctx.pool(&a.pool.pool)?;
             let Some(mode) = a.mode else {
                 let list = liquid_staking_sdk::rpc::load_validator_list(&ctx.rpc, &keys)?;
-                let scoring = list.scoring.ok_or("the validator list is from before validator records: run `validator migrate`")?;
+                let scoring = scoring_of(&list)?;
                 let selected = (scoring.targets_from_scores() && scoring.selected_epoch != u64::MAX).then(|| {
                     json!({ "epoch": scoring.selected_epoch, "cutoffScore": scoring.selected_cutoff_score, "validators": scoring.selected_count })
                 });
@@ -264,8 +269,10 @@ pub fn run(ctx: &Context, command: ValidatorCommand) -> CliResult {
                     }
                     (liquid_staking_sdk::state::TARGETS_BY_WEIGHT, 0)
                 }
-                TargetMode::TopEqual => (liquid_staking_sdk::state::TARGETS_TOP_EQUAL, a.top.ok_or("--top N is needed: how many validators a selection takes")?),
-                TargetMode::TopScore => (liquid_staking_sdk::state::TARGETS_TOP_BY_SCORE, a.top.ok_or("--top N is needed: how many validators a selection takes")?),
+                TargetMode::TopEqual | TargetMode::TopScore => {
+                    let code = if mode == TargetMode::TopEqual { liquid_staking_sdk::state::TARGETS_TOP_EQUAL } else { liquid_staking_sdk::state::TARGETS_TOP_BY_SCORE };
+                    (code, a.top.ok_or("--top N is needed: how many validators a selection takes")?)
+                }
             };
             let signature = ctx.send(&[ix::set_target_mode(&keys, operator()?, code, top)], &[])?;
             ctx.print(format!("Target mode set. Signature {signature}"), json!({ "mode": code, "topN": top, "signature": signature.to_string() }));
@@ -274,7 +281,7 @@ pub fn run(ctx: &Context, command: ValidatorCommand) -> CliResult {
             let (keys, _) = ctx.pool(&a.pool)?;
             let payer = ctx.signer()?;
             let list = liquid_staking_sdk::rpc::load_validator_list(&ctx.rpc, &keys)?;
-            let scoring = list.scoring.ok_or("the validator list is from before validator records: run `validator migrate`")?;
+            let scoring = scoring_of(&list)?;
             if !scoring.targets_from_scores() {
                 return Err("the pool's targets follow the operator's weights: set a score mode first (`validator mode top-equal --top N`)".into());
             }
