@@ -44,7 +44,7 @@ use solana_vote_program::vote_state::{self, VoteStateV4};
 use crate::info::ChainInfo;
 
 /// The program id declared by `declare_id!` in programs/liquid-staking.
-const DEFAULT_PROGRAM_ID: &str = "FtthUCQrNBRMFxTTGcBwN34V51gV4C8E62R4G26iAdx8";
+const DEFAULT_PROGRAM_ID: &str = "48YRYB8m6ancFx3R3ZfDwPVxpSvFGM2rJP3zyk6AMBDL";
 /// The smallest epoch the runtime accepts (`MINIMUM_SLOTS_PER_EPOCH`).
 const MIN_SLOTS_PER_EPOCH: u64 = 32;
 /// Balance of each extra validator identity (a plain system account, like the bootstrap's).

@@ -41,7 +41,7 @@ pub mod state;
 
 use instructions::*;
 
-declare_id!("FtthUCQrNBRMFxTTGcBwN34V51gV4C8E62R4G26iAdx8");
+declare_id!("48YRYB8m6ancFx3R3ZfDwPVxpSvFGM2rJP3zyk6AMBDL");
 
 #[program]
 pub mod liquid_staking {

@@ -19,7 +19,7 @@ use sbf_support as _;
 declare_id!("BMt7Ye2jbXfGdtYdoZdtEypQ25DJGQH24suGNHg5z6hv");
 
 /// The liquid-staking program: the only source of the rate.
-pub const LIQUID_STAKING_ID: Pubkey = pubkey!("FtthUCQrNBRMFxTTGcBwN34V51gV4C8E62R4G26iAdx8");
+pub const LIQUID_STAKING_ID: Pubkey = pubkey!("48YRYB8m6ancFx3R3ZfDwPVxpSvFGM2rJP3zyk6AMBDL");
 /// `get_rate`'s instruction data: Anchor's discriminator, sha256("global:get_rate")[..8].
 pub const GET_RATE_DATA: [u8; 8] = [177, 72, 238, 202, 231, 17, 128, 243];
 /// The layout version this reader understands.

@@ -23,7 +23,7 @@ export async function findRatePda(
   config: { programAddress?: Address | undefined } = {},
 ): Promise<ProgramDerivedAddress> {
   const {
-    programAddress = "FtthUCQrNBRMFxTTGcBwN34V51gV4C8E62R4G26iAdx8" as Address<"FtthUCQrNBRMFxTTGcBwN34V51gV4C8E62R4G26iAdx8">,
+    programAddress = "48YRYB8m6ancFx3R3ZfDwPVxpSvFGM2rJP3zyk6AMBDL" as Address<"48YRYB8m6ancFx3R3ZfDwPVxpSvFGM2rJP3zyk6AMBDL">,
   } = config;
   return await getProgramDerivedAddress({
     programAddress,

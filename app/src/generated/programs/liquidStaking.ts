@@ -80,7 +80,7 @@ import {
 } from "../instructions";
 
 export const LIQUID_STAKING_PROGRAM_ADDRESS =
-  "FtthUCQrNBRMFxTTGcBwN34V51gV4C8E62R4G26iAdx8" as Address<"FtthUCQrNBRMFxTTGcBwN34V51gV4C8E62R4G26iAdx8">;
+  "48YRYB8m6ancFx3R3ZfDwPVxpSvFGM2rJP3zyk6AMBDL" as Address<"48YRYB8m6ancFx3R3ZfDwPVxpSvFGM2rJP3zyk6AMBDL">;
 
 export enum LiquidStakingAccount {
   ExchangeRate,
@@ -515,7 +515,7 @@ export function identifyLiquidStakingInstruction(
 }
 
 export type ParsedLiquidStakingInstruction<
-  TProgram extends string = "FtthUCQrNBRMFxTTGcBwN34V51gV4C8E62R4G26iAdx8",
+  TProgram extends string = "48YRYB8m6ancFx3R3ZfDwPVxpSvFGM2rJP3zyk6AMBDL",
 > =
   | ({
       instructionType: LiquidStakingInstruction.AcceptAdmin;
