@@ -52,6 +52,10 @@ enum Command {
     ResetRateBreaker(commands::pool::ResetRateBreakerArgs),
     /// Replace the operator, the pause guardian or the treasury authority (admin).
     SetRoles(commands::pool::SetRolesArgs),
+    /// Name the next admin (admin), step 1 of the handover; `accept-admin` completes it.
+    ProposeAdmin(commands::pool::ProposeAdminArgs),
+    /// Become the admin (the proposed admin), step 2 of the handover.
+    AcceptAdmin(commands::pool::AcceptAdminArgs),
     /// Move LST out of the pool's treasury, where the fees collect (treasury authority).
     WithdrawTreasury(commands::pool::WithdrawTreasuryArgs),
     /// Pause flows (pause guardian or admin).
@@ -99,6 +103,8 @@ fn main() {
         Command::SetReserveBuffer(a) => commands::pool::set_reserve_buffer(&ctx, a),
         Command::ResetRateBreaker(a) => commands::pool::reset_rate_breaker(&ctx, a),
         Command::SetRoles(a) => commands::pool::set_roles(&ctx, a),
+        Command::ProposeAdmin(a) => commands::pool::propose_admin(&ctx, a),
+        Command::AcceptAdmin(a) => commands::pool::accept_admin(&ctx, a),
         Command::WithdrawTreasury(a) => commands::pool::withdraw_treasury(&ctx, a),
         Command::Pause(a) => commands::pool::pause(&ctx, a, true),
         Command::Unpause(a) => commands::pool::pause(&ctx, a, false),

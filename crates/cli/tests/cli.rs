@@ -1,112 +1,42 @@
 //! The CLI as a subprocess against the real local chain: agave's validator (`validator/`, built by
-//! scripts/build-validator.sh) running the program's SBF build (scripts/build-sbf.sh), started by
-//! the test on free ports. An operator creates and manages a pool; a staker goes in and out by
-//! every route; epochs pass in real time and the crank is run with the CLI. Outputs are parsed
-//! from `--output json`.
-use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+//! scripts/build-validator.sh), started by the test on free ports without the program. The
+//! operator deploys the program's SBF build (scripts/build-sbf.sh) through the upgradeable loader,
+//! as on devnet or mainnet, then creates and manages a pool; a staker goes in and out by every
+//! route; epochs pass in real time and the crank is run with the CLI; at the end the upgrade
+//! authority and the admin are handed over. Outputs are parsed from `--output json`.
+mod common;
+
+use common::*;
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-
-const BIN: &str = env!("CARGO_BIN_EXE_liquid-staking");
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The validator as a child process, stopped with SIGTERM when dropped.
-struct Validator {
-    child: Child,
-    info: Value,
-}
-
-impl Drop for Validator {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_validator(dir: &Path) -> Validator {
-    let binary = std::env::var_os("LIQUID_STAKING_VALIDATOR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("validator/target/release/liquid-staking-validator"));
-    assert!(binary.exists(), "no validator at {}: build it with `bash scripts/build-validator.sh`", binary.display());
-    let program = repo_root().join("target/deploy/liquid_staking.so");
-    assert!(program.exists(), "no program at {}: build it with `bash scripts/build-sbf.sh`", program.display());
-    let ports = liquid_staking_localnet::ports::LocalPorts::pick();
-    let mut child = Command::new(binary)
-        .args(["--ledger", dir.join("ledger").to_str().unwrap(), "--rpc-port", &ports.rpc.to_string(), "--faucet-port", &ports.faucet.to_string()])
-        .args(["--dynamic-port-range", &ports.range(), "--program", program.to_str().unwrap()])
-        // As `liquid-staking-localnet up` runs it: half-second slots, 64-slot epochs.
-        .args(["--slots-per-epoch", "64", "--ticks-per-slot", "100"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the validator starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let info: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("the validator's info line ({e}): {line}"));
-    Validator { child, info }
-}
-
-#[derive(Clone)]
-struct Cli {
-    url: String,
-    dir: PathBuf,
-    pool: Arc<std::sync::Mutex<Option<String>>>,
-}
-
-impl Cli {
-    /// Runs the CLI with `--output json` (and `--pool` once one is made); returns (exit success,
-    /// parsed stdout).
-    fn run(&self, keypair: &str, args: &[&str]) -> (bool, Value) {
-        let mut command = Command::new(BIN);
-        command.args(["--url", &self.url, "--keypair", self.dir.join(keypair).to_str().unwrap(), "--output", "json"]).args(args);
-        // Every command about a pool gets it (this chain is not one whose info file names a pool).
-        let poolless = ["create", "keygen", "airdrop", "address", "wait-epoch"];
-        if let Some(pool) = self.pool.lock().unwrap().as_ref() {
-            if !args.iter().any(|a| poolless.contains(a)) {
-                command.args(["--pool", pool]);
-            }
-        }
-        let output = command.output().expect("the CLI runs");
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
-            panic!("{args:?}: stdout is not one JSON object ({e}): {stdout}\nstderr: {}", String::from_utf8_lossy(&output.stderr))
-        });
-        (output.status.success(), value)
-    }
-
-    fn ok(&self, keypair: &str, args: &[&str]) -> Value {
-        let (ok, value) = self.run(keypair, args);
-        assert!(ok, "{args:?} failed: {value}");
-        value
-    }
-
-    fn fails(&self, keypair: &str, args: &[&str], error: &str) {
-        let (ok, value) = self.run(keypair, args);
-        assert!(!ok, "{args:?} should fail");
-        let message = value["error"].as_str().unwrap_or_default();
-        assert!(message.contains(error), "{args:?}: expected {error}, got {message}");
-    }
-}
-
-const SOL: u64 = 1_000_000_000;
 
 #[test]
 fn operators_and_stakers_on_the_real_local_chain() {
     let dir = std::env::temp_dir().join(format!("liquid-staking-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let validator = start_validator(&dir);
-    let cli = Cli { url: validator.info["rpcUrl"].as_str().unwrap().to_string(), dir: dir.clone(), pool: Arc::default() };
+    let cli = Cli::new(&validator, &dir);
     let votes: Vec<String> = validator.info["voteAccounts"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
 
-    // An operator creates a pool and adds every validator of the chain.
+    // The operator deploys the program through the upgradeable loader: it was not at genesis.
     cli.ok("op.json", &["keygen"]);
     cli.ok("op.json", &["airdrop", "1000"]);
+    let op = cli.ok("op.json", &["address"])["address"].as_str().unwrap().to_string();
+    cli.fails("op.json", &["pool", "create"], "");
+    cli.fails("op.json", &["program", "deploy", "--program-keypair", &program_keypair(), "--so", "Cargo.toml"], "not an ELF file");
+    let deployed = cli.deploy("op.json", &current_so());
+    assert_eq!(deployed["programId"], "48YRYB8m6ancFx3R3ZfDwPVxpSvFGM2rJP3zyk6AMBDL");
+    assert_eq!(deployed["upgradeAuthority"], op.as_str());
+    let bytes = deployed["programBytes"].as_u64().unwrap();
+    assert_eq!(deployed["maxProgramLen"].as_u64(), Some(2 * bytes));
+    assert!(deployed["writeTransactions"].as_u64() >= deployed["chunks"].as_u64());
+    println!("deployed: {deployed}");
+    cli.fails("op.json", &["program", "deploy", "--program-keypair", &program_keypair(), "--so", &current_so()], "exists already");
+    let verified = cli.ok("op.json", &["program", "verify", "--so", &current_so()]);
+    assert_eq!((verified["matches"].as_bool(), verified["upgradeAuthority"].as_str()), (Some(true), Some(op.as_str())));
+
+    // An operator creates a pool and adds every validator of the chain.
     cli.fails("op.json", &["pool", "create", "--reward-bps", "5000"], "RewardFeeTooHigh");
     let created = cli.ok("op.json", &["pool", "create", "--initial-deposit", "2", "--reward-bps", "700"]);
     *cli.pool.lock().unwrap() = Some(created["pool"].as_str().unwrap().to_string());
@@ -187,6 +117,33 @@ fn operators_and_stakers_on_the_real_local_chain() {
     // The treasury authority hands its role on and the new one takes the fees.
     cli.ok("op.json", &["set-roles", "--treasury-authority", &me]);
     cli.ok("me.json", &["withdraw-treasury", "all"]);
+
+    // The admin is handed over in two steps: proposed, then accepted by the new key; the old one
+    // can no longer act. A multisig gets the instruction to propose instead.
+    cli.fails("me.json", &["propose-admin", &me], "NotAdmin");
+    cli.fails("me.json", &["accept-admin"], "NotProposedAdmin");
+    let printed = cli.ok("me.json", &["accept-admin", "--instruction-only", "--new-admin", &op]);
+    assert_eq!(printed["programId"], "48YRYB8m6ancFx3R3ZfDwPVxpSvFGM2rJP3zyk6AMBDL");
+    assert_eq!((printed["accounts"][0]["pubkey"].as_str(), printed["accounts"][0]["isSigner"].as_bool()), (Some(op.as_str()), Some(true)));
+    cli.ok("op.json", &["propose-admin", &me]);
+    assert_eq!(cli.ok("me.json", &["accept-admin"])["admin"], me.as_str());
+    cli.fails("op.json", &["set-fees", "--deposit-bps", "5"], "NotAdmin");
+    cli.ok("me.json", &["set-fees", "--deposit-bps", "5"]);
+
+    // The upgrade authority too: checked (the new key signs), then only it can upgrade.
+    cli.fails("me.json", &["program", "set-upgrade-authority", "--new-upgrade-authority", &cli.path("me.json")], &format!("is {op}, not {me}"));
+    cli.fails("op.json", &["program", "set-upgrade-authority", "--new-upgrade-authority", &me], "--skip-new-authority-signer-check");
+    cli.ok("op.json", &["program", "set-upgrade-authority", "--new-upgrade-authority", &cli.path("me.json")]);
+    cli.fails("op.json", &["program", "upgrade", "--so", &current_so()], &format!("the upgrade authority of 48YRYB8m6ancFx3R3ZfDwPVxpSvFGM2rJP3zyk6AMBDL is {me}"));
+    let upgraded = cli.ok("me.json", &["program", "upgrade", "--so", &current_so()]);
+    assert_eq!(upgraded["sha256"], deployed["sha256"]);
+    assert_eq!(cli.ok("me.json", &["program", "verify", "--so", &current_so()])["upgradeAuthority"], me.as_str());
+    assert!(cli.ok("me.json", &["pool", "show"])["totalLamports"].as_u64().unwrap() > 300 * SOL, "the pool reads the same after the upgrade");
+    // To a multisig's vault (an address that cannot sign here), unchecked.
+    let vault = cli.ok("vault.json", &["keygen"])["address"].as_str().unwrap().to_string();
+    let handed = cli.ok("me.json", &["program", "set-upgrade-authority", "--new-upgrade-authority", &vault, "--skip-new-authority-signer-check"]);
+    assert_eq!((handed["upgradeAuthority"].as_str(), handed["checked"].as_bool()), (Some(vault.as_str()), Some(false)));
+    cli.fails("me.json", &["program", "upgrade", "--so", &current_so()], &format!("is {vault}, not {me}"));
     drop(validator);
     let _ = std::fs::remove_dir_all(&dir);
 }

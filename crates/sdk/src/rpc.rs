@@ -1,5 +1,7 @@
 //! The SDK over JSON-RPC (a blocking client at `confirmed`): sending with the program's errors named,
 //! reading a pool, and one run of the epoch crank. The CLI, the local chain and the crank bot use it.
+pub mod deploy;
+
 use crate::{decode, instructions as ix, pack, plan, PoolKeys};
 use anchor_lang::prelude::Pubkey;
 use liquid_staking::{constants::STAKE_ACCOUNT_SPACE, state::Pool};

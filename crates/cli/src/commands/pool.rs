@@ -283,6 +283,96 @@ pub fn set_roles(ctx: &Context, args: SetRolesArgs) -> CliResult {
 }
 
 #[derive(Args)]
+pub struct ProposeAdminArgs {
+    #[command(flatten)]
+    pool: PoolArg,
+    /// The next admin (a key, a multisig's vault, a governance PDA); it takes over once it signs
+    /// `accept-admin`. The all-zero address 11111111111111111111111111111111 cancels.
+    new_admin: String,
+    /// Print the instruction (for a multisig or governance UI to propose) instead of sending it;
+    /// the signer is then --admin.
+    #[arg(long)]
+    instruction_only: bool,
+    /// The current admin, when it is not the keypair (with --instruction-only).
+    #[arg(long, requires = "instruction_only")]
+    admin: Option<String>,
+}
+
+#[derive(Args)]
+pub struct AcceptAdminArgs {
+    #[command(flatten)]
+    pool: PoolArg,
+    /// Print the instruction (for a multisig or governance UI to propose) instead of sending it;
+    /// the signer is then --new-admin.
+    #[arg(long)]
+    instruction_only: bool,
+    /// The proposed admin, when it is not the keypair (with --instruction-only).
+    #[arg(long, requires = "instruction_only")]
+    new_admin: Option<String>,
+}
+
+/// Prints `instruction` as a multisig or governance UI takes it: program, accounts, data.
+fn print_instruction(ctx: &Context, what: &str, instruction: &solana_instruction::Instruction) {
+    use base64::Engine;
+    let data = base64::engine::general_purpose::STANDARD.encode(&instruction.data);
+    let accounts: Vec<_> = instruction
+        .accounts
+        .iter()
+        .map(|a| json!({ "pubkey": a.pubkey.to_string(), "isSigner": a.is_signer, "isWritable": a.is_writable }))
+        .collect();
+    let lines: Vec<String> = instruction
+        .accounts
+        .iter()
+        .map(|a| format!("  {} {}{}", a.pubkey, if a.is_signer { "signer " } else { "" }, if a.is_writable { "writable" } else { "readonly" }))
+        .collect();
+    ctx.print(
+        format!("{what} (not sent)\nprogram {}\naccounts\n{}\ndata (base64) {data}", instruction.program_id, lines.join("\n")),
+        json!({ "programId": instruction.program_id.to_string(), "accounts": accounts, "data": data }),
+    );
+}
+
+/// The key that signs an instruction: `given` (only for one printed, not sent) or the keypair's.
+fn signer_key(ctx: &Context, flag: &str, given: &Option<String>) -> CliResult<Pubkey> {
+    match given {
+        Some(v) => address(flag, v),
+        None => Ok(ctx.signer()?.pubkey()),
+    }
+}
+
+pub fn propose_admin(ctx: &Context, args: ProposeAdminArgs) -> CliResult {
+    let (keys, _) = ctx.pool(&args.pool.pool)?;
+    let new_admin = address("new admin", &args.new_admin)?;
+    let admin = signer_key(ctx, "--admin", &args.admin)?;
+    let instruction = ix::propose_admin(&keys, &admin, new_admin);
+    if args.instruction_only {
+        print_instruction(ctx, &format!("propose_admin: {new_admin} as the next admin, signed by the admin {admin}"), &instruction);
+        return Ok(());
+    }
+    let signature = ctx.send(&[instruction], &[])?;
+    ctx.print(
+        format!("Proposed admin {new_admin}: it becomes the admin when it signs `accept-admin`\nSignature {signature}"),
+        json!({ "proposedAdmin": new_admin.to_string(), "signature": signature.to_string() }),
+    );
+    Ok(())
+}
+
+pub fn accept_admin(ctx: &Context, args: AcceptAdminArgs) -> CliResult {
+    let (keys, pool) = ctx.pool(&args.pool.pool)?;
+    let new_admin = signer_key(ctx, "--new-admin", &args.new_admin)?;
+    let instruction = ix::accept_admin(&keys, &new_admin);
+    if args.instruction_only {
+        print_instruction(ctx, &format!("accept_admin: {new_admin} takes over as the admin"), &instruction);
+        return Ok(());
+    }
+    let signature = ctx.send(&[instruction], &[])?;
+    ctx.print(
+        format!("Admin {new_admin} (was {})\nSignature {signature}", pool.admin),
+        json!({ "admin": new_admin.to_string(), "oldAdmin": pool.admin.to_string(), "signature": signature.to_string() }),
+    );
+    Ok(())
+}
+
+#[derive(Args)]
 pub struct WithdrawTreasuryArgs {
     #[command(flatten)]
     pool: PoolArg,
