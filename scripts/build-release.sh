@@ -6,11 +6,14 @@
 # checkout's build. The build is reproducible (scripts/verify-build.sh), so the cached file is that
 # commit's program; its sha256 is printed and, when releases/<version>/sha256 names the toolchain's
 # hash, compared.
-# usage: scripts/build-release.sh VERSION    (prints the .so's path last; about 3 minutes uncached)
+# usage: scripts/build-release.sh VERSION|newest    (prints the .so's path last; about 3 minutes uncached)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-version=${1:?usage: scripts/build-release.sh VERSION (one of: $(ls releases | tr '\n' ' '))}
+version=${1:?usage: scripts/build-release.sh VERSION|newest (one of: $(ls releases | tr '\n' ' '))}
+if [ "$version" = newest ]; then
+  version=$(find releases -mindepth 2 -maxdepth 2 -name commit -printf '%h\n' | xargs -n1 basename | sort -V | tail -1)
+fi
 [ -f "releases/$version/commit" ] || { echo "build-release: no releases/$version/commit" >&2; exit 1; }
 commit=$(tr -d '[:space:]' < "releases/$version/commit")
 git cat-file -e "$commit^{commit}" 2>/dev/null || { echo "build-release: commit $commit of release $version is not in this clone's history" >&2; exit 1; }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Every test of the project, from a fresh machine (it builds what it needs):
-#   1. the program's SBF build (scripts/build-sbf.sh) and the validator (scripts/build-validator.sh);
+#   1. the program's SBF build (scripts/build-sbf.sh), the validator (scripts/build-validator.sh)
+#      and the newest release's program (scripts/build-release.sh, cached: the upgrade rehearsal);
 #   2. `cargo test --workspace`: math and unit tests, every program test on the in-process chain
-#      (the program compiled for the host), the CLI against the real validator;
+#      (the program compiled for the host), the CLI against the real validator (the program
+#      deployed through the upgradeable loader; the upgrade from the newest release rehearsed);
 #   3. every program test again against the SBF build (LIQUID_STAKING_SBF=1);
 #   4. the local chain (`liquid-staking-localnet up`) checked with real client libraries
 #      (tests/conformance: @solana/kit and @solana/web3.js under Node);
@@ -28,6 +30,8 @@ bash scripts/build-sbf.sh
 step "SBF build"
 bash scripts/build-validator.sh
 step "validator build"
+bash scripts/build-release.sh newest > /dev/null
+step "newest release's build (the upgrade rehearsal)"
 cargo test --workspace
 step "cargo test --workspace"
 LIQUID_STAKING_SBF=1 cargo test -p liquid-staking-tests --test program

@@ -1,16 +1,18 @@
 //! The upgrade rehearsal: the newest release's program (releases/, built from its commit by
 //! scripts/build-release.sh) is deployed through the upgradeable loader on the real validator; two
-//! pools, deposits, stake, tickets of both kinds (a delayed unstake, an instant-and-delayed one)
-//! and the rate account are made with it and epochs pass; then the program is upgraded to this
-//! checkout's build. Every account of the pools (their program accounts, stake accounts, reserves,
-//! mints, treasuries) is compared before and after, by count, lamports and bytes; then the new
-//! build must carry on: the crank settles the next epoch, the rate continues, every ticket is
-//! claimed, deposits and exits work. The layout gate (crates/idl/src/layout.rs) is what refuses a
+//! pools, deposits, stake, tickets of both kinds (a delayed unstake, an instant-and-delayed one),
+//! the rate account and the crank bot's lookup tables are made with it and epochs pass; then the
+//! program is upgraded to this checkout's build. Every account of the pools (their program
+//! accounts, stake accounts, reserves, mints, treasuries, the bot's lookup tables) is compared
+//! before and after, by count, lamports and bytes; then the new build must carry on: the crank bot
+//! settles the next epoch over its tables, the rate continues, every ticket is claimed, deposits
+//! and exits work. The layout gate (crates/idl/src/layout.rs) is what refuses a
 //! build whose layouts would break this before it is ever deployed.
 mod common;
 
 use anchor_lang::prelude::Pubkey;
 use common::*;
+use liquid_staking_crank::{log::{LogFormat, Logger}, metrics::Metrics, sender::SenderConfig, Bot, BotConfig, PollOutcome};
 use liquid_staking_sdk::rpc::load_pool;
 use solana_rpc_client::rpc_client::RpcClient;
 use std::collections::BTreeMap;
@@ -37,15 +39,48 @@ fn release_so() -> (String, String) {
     (version, so.to_string_lossy().to_string())
 }
 
+/// The crank bot over the pool, with its lookup tables and validator risk, as `up` runs it.
+fn bot(url: &str, payer: &solana_keypair::Keypair, pool: Pubkey) -> Bot {
+    let config = BotConfig {
+        pool,
+        poll_interval: std::time::Duration::from_secs(1),
+        jitter: 0.2,
+        halt_before: None,
+        lookup_tables: true,
+        protect_validators: true,
+        sender: SenderConfig::default(),
+    };
+    let rpc = RpcClient::new_with_commitment(url.to_string(), solana_commitment_config::CommitmentConfig::confirmed());
+    Bot::new(rpc, payer.insecure_clone(), config, Metrics::shared(), Logger { format: LogFormat::Text }).expect("the bot starts")
+}
+
+/// Polls until the bot has updated the pool for the current epoch.
+fn bot_updates(bot: &mut Bot) {
+    for _ in 0..60 {
+        match bot.poll() {
+            Ok(PollOutcome::Updated(_)) | Ok(PollOutcome::Fresh) => return,
+            Ok(_) | Err(_) => std::thread::sleep(std::time::Duration::from_secs(1)),
+        }
+    }
+    panic!("the crank bot did not update the pool within a minute");
+}
+
+/// The Address Lookup Table program (the bot's tables).
+const LOOKUP_TABLE_PROGRAM: Pubkey = anchor_lang::pubkey!("AddressLookupTab1e1111111111111111111111111");
+
 /// What an account is, for the comparison: owner, lamports and its bytes.
 type Snapshot = BTreeMap<Pubkey, (Pubkey, u64, Vec<u8>)>;
 
 /// Every account of the pools: what the program owns (pools, validator lists, tickets, rate
-/// accounts), the stake accounts the pools control, and each pool's reserve, mint and treasury.
+/// accounts), the stake accounts the pools control, each pool's reserve, mint and treasury, and
+/// every lookup table (the bot's: none else exists on this chain).
 fn snapshot(rpc: &RpcClient, pools: &[Pubkey]) -> (u64, Snapshot) {
     let epoch = rpc.get_epoch_info().unwrap().epoch;
     let mut accounts: Snapshot = BTreeMap::new();
     for (key, account) in rpc.get_program_accounts(&liquid_staking_sdk::PROGRAM_ID).unwrap() {
+        accounts.insert(key, (account.owner, account.lamports, account.data));
+    }
+    for (key, account) in rpc.get_program_accounts(&LOOKUP_TABLE_PROGRAM).unwrap() {
         accounts.insert(key, (account.owner, account.lamports, account.data));
     }
     let mut controlled = Vec::new();
@@ -103,11 +138,17 @@ fn an_upgrade_from_the_last_release_loses_nothing() {
         other.ok("op2.json", &["pool", "create", "--initial-deposit", "1"])["pool"].as_str().unwrap().to_string()
     };
 
-    // Epochs pass: the stake activates and earns; then exits of every kind, tickets among them.
+    // Epochs pass, the crank bot updating the pool over its lookup tables: the stake activates
+    // and earns; then exits of every kind, tickets among them.
+    cli.ok("bot.json", &["keygen"]);
+    cli.ok("bot.json", &["airdrop", "10"]);
+    let bot_key = solana_keypair::read_keypair_file(cli.path("bot.json")).unwrap();
+    let mut crank_bot = bot(&cli.url, &bot_key, Pubkey::from_str(&pool).unwrap());
     for _ in 0..2 {
         cli.ok("me.json", &["wait-epoch"]);
-        cli.ok("op.json", &["crank"]);
+        bot_updates(&mut crank_bot);
     }
+    assert!(!rpc.get_program_accounts(&LOOKUP_TABLE_PROGRAM).unwrap().is_empty(), "the bot made its lookup tables");
     cli.ok("me.json", &["instant-unstake", "1"]);
     cli.ok("me.json", &["withdraw-stake", "2"]);
     cli.ok("me.json", &["order-unstake", "5"]);
@@ -127,10 +168,11 @@ fn an_upgrade_from_the_last_release_loses_nothing() {
     assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>(), "the same accounts");
     let owned = |s: &Snapshot| s.values().filter(|(owner, ..)| *owner == liquid_staking_sdk::PROGRAM_ID).count();
     println!(
-        "{} accounts compared ({} of the program's, {} tickets), epoch {epoch_before} -> {epoch_after}, {} lamports in all",
+        "{} accounts compared ({} of the program's, {} tickets, {} lookup tables), epoch {epoch_before} -> {epoch_after}, {} lamports in all",
         before.len(),
         owned(&before),
         tickets,
+        before.values().filter(|(owner, ..)| *owner == LOOKUP_TABLE_PROGRAM).count(),
         before.values().map(|(_, l, _)| l).sum::<u64>()
     );
     for (key, (owner, lamports, data)) in &before {
@@ -146,9 +188,10 @@ fn an_upgrade_from_the_last_release_loses_nothing() {
     }
     assert_eq!(cli.ok("me.json", &["pool", "show"])["totalLamports"], shown_before["totalLamports"]);
 
-    // The new build carries on: the next epoch settles, the rate continues, every ticket is claimed.
+    // The new build carries on: the bot settles the next epoch over the same tables, the rate
+    // continues, every ticket is claimed.
     cli.ok("me.json", &["wait-epoch"]);
-    cli.ok("op.json", &["crank"]);
+    bot_updates(&mut crank_bot);
     let rate_after = cli.ok("me.json", &["pool", "rate"]);
     assert!(rate_after["epoch"].as_u64() > rate_before["epoch"].as_u64(), "a new settlement: {rate_after}");
     let ratio = |r: &serde_json::Value| r["totalLamports"].as_u64().unwrap() as u128 * 1_000_000_000 / r["lstSupply"].as_u64().unwrap() as u128;
