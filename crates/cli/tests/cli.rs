@@ -23,7 +23,7 @@ fn operators_and_stakers_on_the_real_local_chain() {
     cli.ok("op.json", &["keygen"]);
     cli.ok("op.json", &["airdrop", "1000"]);
     let op = cli.ok("op.json", &["address"])["address"].as_str().unwrap().to_string();
-    cli.fails("op.json", &["pool", "create"], "");
+    cli.fails("op.json", &["pool", "create"], "Attempt to load a program that does not exist");
     cli.fails("op.json", &["program", "deploy", "--program-keypair", &program_keypair(), "--so", "Cargo.toml"], "not an ELF file");
     let deployed = cli.deploy("op.json", &current_so());
     assert_eq!(deployed["programId"], "48YRYB8m6ancFx3R3ZfDwPVxpSvFGM2rJP3zyk6AMBDL");

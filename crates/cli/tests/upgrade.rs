@@ -1,6 +1,6 @@
 //! The upgrade rehearsal: the newest release's program (releases/, built from its commit by
 //! scripts/build-release.sh) is deployed through the upgradeable loader on the real validator; two
-//! pools, deposits, stake, tickets of both kinds (a delayed unstake, an instant-and-delayed one),
+//! pools, deposits, stake, tickets (delayed unstakes; the one-call unstake beside them),
 //! the rate account and the crank bot's lookup tables are made with it and epochs pass; then the
 //! program is upgraded to this checkout's build. Every account of the pools (their program
 //! accounts, stake accounts, reserves, mints, treasuries, the bot's lookup tables) is compared
@@ -134,7 +134,7 @@ fn an_upgrade_from_the_last_release_loses_nothing() {
     let bare = {
         let other = Cli { pool: Arc::default(), ..cli.clone() };
         other.ok("op2.json", &["keygen"]);
-        other.ok("op2.json", &["airdrop", "10"]);
+        other.ok("op2.json", &["airdrop", "50"]);  // the validator list's rent is about 19 SOL
         other.ok("op2.json", &["pool", "create", "--initial-deposit", "1"])["pool"].as_str().unwrap().to_string()
     };
 
@@ -152,9 +152,12 @@ fn an_upgrade_from_the_last_release_loses_nothing() {
     cli.ok("me.json", &["instant-unstake", "1"]);
     cli.ok("me.json", &["withdraw-stake", "2"]);
     cli.ok("me.json", &["order-unstake", "5"]);
+    cli.ok("me.json", &["order-unstake", "3"]);
+    // One call: instant while the fee stays at or below the cap, the rest a ticket (here the
+    // buffer may pay it all).
     cli.ok("me.json", &["unstake", "10", "--max-fee-bps", "300"]);
     let tickets = cli.ok("me.json", &["tickets"])["tickets"].as_array().unwrap().len();
-    assert!(tickets >= 2, "a delayed unstake and the owed part of an unstake: {tickets} tickets");
+    assert!(tickets >= 2, "two delayed unstakes at least: {tickets} tickets");
     let rate_before = cli.ok("me.json", &["pool", "rate"]);
     let shown_before = cli.ok("me.json", &["pool", "show"]);
 
@@ -209,7 +212,7 @@ fn an_upgrade_from_the_last_release_loses_nothing() {
     let claimed = cli.ok("me.json", &["claim", "--wait"]);
     stop.store(true, Ordering::Relaxed);
     cranker.join().unwrap();
-    assert!(claimed["lamports"].as_u64().unwrap() > 49 * SOL / 10, "{claimed}");
+    assert!(claimed["lamports"].as_u64().unwrap() > 79 * SOL / 10, "{claimed}");
     assert!(cli.ok("me.json", &["tickets"])["tickets"].as_array().unwrap().is_empty(), "every ticket claimed");
     cli.ok("me.json", &["deposit", "1"]);
     cli.ok("me.json", &["instant-unstake", "1"]);

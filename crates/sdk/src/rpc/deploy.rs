@@ -217,6 +217,7 @@ pub fn deploy(
     let mut instructions = compute_budget_for_final(options.priority_fee);
     instructions.extend(deployment::deploy_instructions(&payer.pubkey(), &program_id, &buffer.pubkey(), &upgrade_authority.pubkey(), lamports, max_program_len));
     let signature = send_and_confirm(rpc, &instructions, payer, &[program_keypair, upgrade_authority])?;
+    wait_until_usable(rpc, &program_id)?;
     progress(&format!("deployed {program_id} ({} bytes, room for {max_program_len}): {signature}", program.len()));
     let lamports_spent = before.saturating_sub(balance(rpc, &payer.pubkey())?);
     Ok(DeployReport {
@@ -230,6 +231,21 @@ pub fn deploy(
         max_program_len,
         lamports_spent,
     })
+}
+
+/// Waits until the program at `program_id` can be called: a program deployed or upgraded in slot N
+/// runs from slot N+1 (before that the runtime answers "Unsupported program id").
+pub fn wait_until_usable(rpc: &RpcClient, program_id: &Pubkey) -> RpcResult<()> {
+    let (_, _, _, data) = read_programdata(rpc, program_id)?;
+    let deployed = deployment::programdata(&data)?.slot;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while rpc.get_slot().map_err(|e| explain(&e))? <= deployed {
+        if std::time::Instant::now() > deadline {
+            return Err(format!("{program_id}: the chain did not pass slot {deployed} within a minute"));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Ok(())
 }
 
 /// The deploy and upgrade transactions carry a priority fee too, with the loader's own limit.
@@ -287,6 +303,7 @@ pub fn upgrade(
     let mut instructions = compute_budget_for_final(options.priority_fee);
     instructions.push(deployment::upgrade_instruction(program_id, &buffer.pubkey(), &authority.pubkey(), &payer.pubkey()));
     let signature = send_and_confirm(rpc, &instructions, payer, &[authority])?;
+    wait_until_usable(rpc, program_id)?;
     progress(&format!("upgraded {program_id} to {} bytes: {signature}", program.len()));
     let lamports_spent = before.saturating_sub(balance(rpc, &payer.pubkey())?);
     Ok(DeployReport {
@@ -330,4 +347,27 @@ pub fn set_upgrade_authority(
     let mut signers = vec![current];
     signers.extend(new_signer);
     send_and_confirm(rpc, &[instruction], payer, &signers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A write carrying a full chunk fits the packet, and only just: with or without a priority
+    /// fee, with the payer as the authority or apart.
+    #[test]
+    fn a_full_chunk_fits_one_transaction_and_only_just() {
+        let (payer, authority, buffer) = (Keypair::new(), Keypair::new(), Pubkey::new_unique());
+        for (authority, fee) in [(&payer, 0), (&payer, 10_000), (&authority, 0), (&authority, 10_000)] {
+            let len = chunk_len(&payer, authority, &buffer, fee);
+            let size = |bytes: usize| {
+                let mut instructions = compute_budget(fee);
+                instructions.push(deployment::write_instruction(&buffer, &authority.pubkey(), 0, &vec![7; bytes]));
+                bincode::serialized_size(&sign(solana_hash::Hash::default(), &instructions, &payer, &[authority])).unwrap() as usize
+            };
+            assert!(size(len) <= PACKET_DATA_SIZE, "{len} bytes: {} > {PACKET_DATA_SIZE}", size(len));
+            assert!(size(len + 2) > PACKET_DATA_SIZE, "{len} bytes leave room: {}", size(len + 2));
+            assert!(len >= 850, "{len}");
+        }
+    }
 }
