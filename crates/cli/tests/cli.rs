@@ -8,8 +8,6 @@ mod common;
 
 use common::*;
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 #[test]
 fn operators_and_stakers_on_the_real_local_chain() {
@@ -97,19 +95,7 @@ fn operators_and_stakers_on_the_real_local_chain() {
 
     // Tickets come due once the crank has brought the stake back: claim waits for the epochs, a
     // crank runs meanwhile.
-    let stop = Arc::new(AtomicBool::new(false));
-    let cranker = {
-        let (cli, stop) = (cli.clone(), stop.clone());
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                let _ = cli.run("op.json", &["crank"]);
-                std::thread::sleep(std::time::Duration::from_secs(2));
-            }
-        })
-    };
-    let claimed = cli.ok("me.json", &["claim", "--wait"]);
-    stop.store(true, Ordering::Relaxed);
-    cranker.join().unwrap();
+    let claimed = cli.claim_while_cranking("me.json", "op.json");
     assert!(claimed["lamports"].as_u64().unwrap() > 4_900_000_000);
     assert!(cli.ok("me.json", &["tickets"])["tickets"].as_array().unwrap().is_empty());
     assert!(cli.ok("me.json", &["balance"])["lst"].as_u64().unwrap() > 30 * SOL);

@@ -17,7 +17,6 @@ use liquid_staking_sdk::rpc::load_pool;
 use solana_rpc_client::rpc_client::RpcClient;
 use std::collections::BTreeMap;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// The newest release's version and its cached .so.
@@ -199,19 +198,7 @@ fn an_upgrade_from_the_last_release_loses_nothing() {
     assert!(rate_after["epoch"].as_u64() > rate_before["epoch"].as_u64(), "a new settlement: {rate_after}");
     let ratio = |r: &serde_json::Value| r["totalLamports"].as_u64().unwrap() as u128 * 1_000_000_000 / r["lstSupply"].as_u64().unwrap() as u128;
     assert!(ratio(&rate_after) >= ratio(&rate_before), "the rate does not fall: {rate_before} -> {rate_after}");
-    let stop = Arc::new(AtomicBool::new(false));
-    let cranker = {
-        let (cli, stop) = (cli.clone(), stop.clone());
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                let _ = cli.run("op.json", &["crank"]);
-                std::thread::sleep(std::time::Duration::from_secs(2));
-            }
-        })
-    };
-    let claimed = cli.ok("me.json", &["claim", "--wait"]);
-    stop.store(true, Ordering::Relaxed);
-    cranker.join().unwrap();
+    let claimed = cli.claim_while_cranking("me.json", "op.json");
     assert!(claimed["lamports"].as_u64().unwrap() > 79 * SOL / 10, "{claimed}");
     assert!(cli.ok("me.json", &["tickets"])["tickets"].as_array().unwrap().is_empty(), "every ticket claimed");
     cli.ok("me.json", &["deposit", "1"]);

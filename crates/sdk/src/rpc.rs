@@ -19,11 +19,20 @@ pub type RpcResult<T> = Result<T, String>;
 
 /// Signs with `payer` and `extra`, sends with a fresh blockhash, and waits for confirmation.
 pub fn send(rpc: &RpcClient, payer: &Keypair, instructions: &[Instruction], extra: &[&Keypair]) -> RpcResult<Signature> {
-    let mut signers: Vec<&Keypair> = vec![payer];
-    signers.extend_from_slice(extra);
     let blockhash = rpc.get_latest_blockhash().map_err(|e| explain(&e))?;
-    let tx = Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &signers, blockhash);
-    rpc.send_and_confirm_transaction(&tx).map_err(|e| explain(&e))
+    rpc.send_and_confirm_transaction(&sign(instructions, payer, extra, blockhash)).map_err(|e| explain(&e))
+}
+
+/// A transaction paid by `payer`, signed by it and by each of `extra` once (a key that is both
+/// the payer and another role, such as the upgrade authority, signs once).
+pub fn sign(instructions: &[Instruction], payer: &Keypair, extra: &[&Keypair], blockhash: solana_hash::Hash) -> Transaction {
+    let mut signers: Vec<&Keypair> = vec![payer];
+    for signer in extra {
+        if !signers.iter().any(|s| s.pubkey() == signer.pubkey()) {
+            signers.push(signer);
+        }
+    }
+    Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &signers, blockhash)
 }
 
 /// Names a failed transaction's program error when there is one.

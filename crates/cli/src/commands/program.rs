@@ -145,8 +145,14 @@ fn progress(ctx: &Context) -> impl FnMut(&str) + '_ {
     }
 }
 
-fn report_json(report: &DeployReport, authority: &Pubkey, so: &[u8]) -> serde_json::Value {
-    json!({
+/// One deployment's or upgrade's result: a summary line, or the report as JSON.
+fn print_report(ctx: &Context, done: &str, report: &DeployReport, authority: &Pubkey, so: &[u8]) {
+    let sha256 = program::sha256_hex(so);
+    let text = format!(
+        "{done} {} ({} bytes, room for {}, sha256 {sha256}), upgrade authority {authority}\n{} chunks in {} write transactions ({} rounds), {} lamports spent",
+        report.program_id, report.program_bytes, report.max_program_len, report.chunks, report.write_transactions, report.rounds, report.lamports_spent
+    );
+    let value = json!({
         "programId": report.program_id.to_string(),
         "programData": program::programdata_address_of(&report.program_id).to_string(),
         "upgradeAuthority": authority.to_string(),
@@ -158,8 +164,9 @@ fn report_json(report: &DeployReport, authority: &Pubkey, so: &[u8]) -> serde_js
         "writeTransactions": report.write_transactions,
         "rounds": report.rounds,
         "lamportsSpent": report.lamports_spent,
-        "sha256": program::sha256_hex(so),
-    })
+        "sha256": sha256,
+    });
+    ctx.print(text, value);
 }
 
 fn deploy_program(ctx: &Context, a: DeployArgs) -> CliResult {
@@ -174,21 +181,7 @@ fn deploy_program(ctx: &Context, a: DeployArgs) -> CliResult {
     }
     let max_len = a.max_len.unwrap_or(so.len() * 2);
     let report = deploy::deploy(&ctx.rpc, &payer, &program_keypair, &authority, buffer.as_ref(), &so, max_len, &options, progress(ctx))?;
-    let value = report_json(&report, &authority.pubkey(), &so);
-    ctx.print(
-        format!(
-            "deployed {} ({} bytes, room for {}), upgrade authority {}\n{} chunks in {} write transactions ({} rounds), {} lamports spent",
-            report.program_id,
-            report.program_bytes,
-            report.max_program_len,
-            authority.pubkey(),
-            report.chunks,
-            report.write_transactions,
-            report.rounds,
-            report.lamports_spent
-        ),
-        value,
-    );
+    print_report(ctx, "deployed", &report, &authority.pubkey(), &so);
     Ok(())
 }
 
@@ -196,20 +189,7 @@ fn upgrade_program(ctx: &Context, a: UpgradeArgs) -> CliResult {
     let (payer, authority, buffer, options, so) = write_setup(ctx, &a.write)?;
     let id = program_id(&a.program_id)?;
     let report = deploy::upgrade(&ctx.rpc, &payer, &authority, &id, buffer.as_ref(), &so, &options, progress(ctx))?;
-    let value = report_json(&report, &authority.pubkey(), &so);
-    ctx.print(
-        format!(
-            "upgraded {id} to {} ({} bytes, sha256 {})\n{} chunks in {} write transactions ({} rounds), {} lamports spent",
-            a.write.so.display(),
-            report.program_bytes,
-            program::sha256_hex(&so),
-            report.chunks,
-            report.write_transactions,
-            report.rounds,
-            report.lamports_spent
-        ),
-        value,
-    );
+    print_report(ctx, "upgraded", &report, &authority.pubkey(), &so);
     Ok(())
 }
 
@@ -255,14 +235,9 @@ fn set_upgrade_authority(ctx: &Context, a: SetUpgradeAuthorityArgs) -> CliResult
 
 fn verify(ctx: &Context, a: VerifyArgs) -> CliResult {
     let local = std::fs::read(&a.so).map_err(|e| format!("{}: {e} (build it with scripts/build-sbf.sh)", a.so.display()))?;
-    let id = a.program_id.as_deref().map(Pubkey::from_str).transpose()?.unwrap_or(liquid_staking_sdk::PROGRAM_ID);
-    let account = ctx.rpc.get_account(&id)?;
-    if account.owner != program::UPGRADEABLE_LOADER_ID {
-        return Err(format!("{id} is not a program of the upgradeable loader (its owner is {})", account.owner).into());
-    }
-    let programdata_address = program::programdata_address(&account.data)?;
-    let programdata_account = ctx.rpc.get_account(&programdata_address)?;
-    let deployed = program::programdata(&programdata_account.data)?;
+    let id = program_id(&a.program_id)?;
+    let (programdata_address, programdata_account) = deploy::read_programdata(&ctx.rpc, &id)?;
+    let deployed = program::programdata(&programdata_account)?;
     let local_hash = program::sha256_hex(&local);
     let deployed_hash = program::sha256_hex(&deployed.bytes[..local.len().min(deployed.bytes.len())]);
     let verdict = program::compare(&local, deployed.bytes);

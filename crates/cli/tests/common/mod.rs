@@ -117,6 +117,25 @@ impl Cli {
         self.dir.join(name).to_string_lossy().to_string()
     }
 
+    /// `claim --wait` as `holder`, with `cranker` running the crank every 2 s meanwhile (tickets
+    /// come due only once the crank has brought the stake back).
+    pub fn claim_while_cranking(&self, holder: &str, cranker: &str) -> Value {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let crank = {
+            let (cli, stop, cranker) = (self.clone(), stop.clone(), cranker.to_string());
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let _ = cli.run(&cranker, &["crank"]);
+                    std::thread::sleep(std::time::Duration::from_secs(2));
+                }
+            })
+        };
+        let claimed = self.ok(holder, &["claim", "--wait"]);
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        crank.join().unwrap();
+        claimed
+    }
+
     /// Deploys `so` through the upgradeable loader at the local program id, `keypair` paying and
     /// holding the upgrade authority.
     pub fn deploy(&self, keypair: &str, so: &str) -> Value {

@@ -16,7 +16,6 @@ use solana_rpc_client::rpc_client::RpcClient;
 use solana_rpc_client_api::config::RpcSendTransactionConfig;
 use solana_signature::Signature;
 use solana_signer::Signer;
-use solana_transaction::Transaction;
 use std::time::Duration;
 
 /// How buffer writes are sent.
@@ -66,26 +65,11 @@ fn compute_budget(priority_fee: u64) -> Vec<Instruction> {
     vec![ComputeBudgetInstruction::set_compute_unit_limit(WRITE_COMPUTE_UNITS), ComputeBudgetInstruction::set_compute_unit_price(priority_fee)]
 }
 
-fn sign(rpc_hash: solana_hash::Hash, instructions: &[Instruction], payer: &Keypair, extra: &[&Keypair]) -> Transaction {
-    let mut signers: Vec<&Keypair> = vec![payer];
-    for signer in extra {
-        if signer.pubkey() != payer.pubkey() {
-            signers.push(signer);
-        }
-    }
-    Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &signers, rpc_hash)
-}
-
-fn send_and_confirm(rpc: &RpcClient, instructions: &[Instruction], payer: &Keypair, extra: &[&Keypair]) -> RpcResult<Signature> {
-    let blockhash = rpc.get_latest_blockhash().map_err(|e| explain(&e))?;
-    rpc.send_and_confirm_transaction(&sign(blockhash, instructions, payer, extra)).map_err(|e| explain(&e))
-}
-
 /// The most program bytes one Write transaction carries with these signers and fee.
 pub fn chunk_len(payer: &Keypair, authority: &Keypair, buffer: &Pubkey, priority_fee: u64) -> usize {
     let mut instructions = compute_budget(priority_fee);
     instructions.push(deployment::write_instruction(buffer, &authority.pubkey(), 0, &[]));
-    let tx = sign(solana_hash::Hash::default(), &instructions, payer, &[authority]);
+    let tx = super::sign(&instructions, payer, &[authority], solana_hash::Hash::default());
     let overhead = bincode::serialized_size(&tx).expect("a transaction serializes") as usize;
     debug_assert!(overhead < PACKET_DATA_SIZE);
     deployment::write_chunk_len(overhead)
@@ -119,7 +103,7 @@ pub fn write_buffer(
             let len = deployment::buffer_account_len(program.len());
             let lamports = rpc.get_minimum_balance_for_rent_exemption(len).map_err(|e| explain(&e))?;
             let instructions = deployment::create_buffer_instructions(&payer.pubkey(), &address, &authority.pubkey(), lamports, program.len());
-            send_and_confirm(rpc, &instructions, payer, &[buffer])?;
+            super::send(rpc, payer, &instructions, &[buffer])?;
             progress(&format!("buffer {address}: created ({len} bytes, {lamports} lamports of rent)"));
         }
     }
@@ -142,7 +126,7 @@ pub fn write_buffer(
             for &(offset, len) in wave {
                 let mut instructions = compute_budget(options.priority_fee);
                 instructions.push(deployment::write_instruction(&address, &authority.pubkey(), offset as u32, &program[offset..offset + len]));
-                let tx = sign(blockhash, &instructions, payer, &[authority]);
+                let tx = super::sign(&instructions, payer, &[authority], blockhash);
                 // No preflight: the read-back is the check, and a refused write is written again.
                 let config = RpcSendTransactionConfig { skip_preflight: true, ..RpcSendTransactionConfig::default() };
                 if let Ok(signature) = rpc.send_transaction_with_config(&tx, config) {
@@ -216,27 +200,18 @@ pub fn deploy(
     let lamports = rpc.get_minimum_balance_for_rent_exemption(deployment::PROGRAM_ACCOUNT_LEN).map_err(|e| explain(&e))?;
     let mut instructions = compute_budget_for_final(options.priority_fee);
     instructions.extend(deployment::deploy_instructions(&payer.pubkey(), &program_id, &buffer.pubkey(), &upgrade_authority.pubkey(), lamports, max_program_len));
-    let signature = send_and_confirm(rpc, &instructions, payer, &[program_keypair, upgrade_authority])?;
+    let signature = super::send(rpc, payer, &instructions, &[program_keypair, upgrade_authority])?;
     wait_until_usable(rpc, &program_id)?;
     progress(&format!("deployed {program_id} ({} bytes, room for {max_program_len}): {signature}", program.len()));
     let lamports_spent = before.saturating_sub(balance(rpc, &payer.pubkey())?);
-    Ok(DeployReport {
-        program_id,
-        buffer: buffer.pubkey(),
-        signature: Some(signature),
-        write_transactions,
-        chunks,
-        rounds,
-        program_bytes: program.len(),
-        max_program_len,
-        lamports_spent,
-    })
+    let (buffer, signature) = (buffer.pubkey(), Some(signature));
+    Ok(DeployReport { program_id, buffer, signature, write_transactions, chunks, rounds, program_bytes: program.len(), max_program_len, lamports_spent })
 }
 
 /// Waits until the program at `program_id` can be called: a program deployed or upgraded in slot N
 /// runs from slot N+1 (before that the runtime answers "Unsupported program id").
 pub fn wait_until_usable(rpc: &RpcClient, program_id: &Pubkey) -> RpcResult<()> {
-    let (_, _, _, data) = read_programdata(rpc, program_id)?;
+    let (_, data) = read_programdata(rpc, program_id)?;
     let deployed = deployment::programdata(&data)?.slot;
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while rpc.get_slot().map_err(|e| explain(&e))? <= deployed {
@@ -256,17 +231,17 @@ fn compute_budget_for_final(priority_fee: u64) -> Vec<Instruction> {
     vec![ComputeBudgetInstruction::set_compute_unit_price(priority_fee)]
 }
 
-/// The program's ProgramData: its address, upgrade authority and room, read from the chain.
-pub fn read_programdata(rpc: &RpcClient, program_id: &Pubkey) -> RpcResult<(Pubkey, Option<Pubkey>, usize, Vec<u8>)> {
+/// The program's ProgramData account, read from the chain: its address and data
+/// (`deployment::programdata` reads the slot, the upgrade authority and the bytes).
+pub fn read_programdata(rpc: &RpcClient, program_id: &Pubkey) -> RpcResult<(Pubkey, Vec<u8>)> {
     let account = rpc.get_account(program_id).map_err(|e| format!("{program_id}: {}", explain(&e)))?;
     if account.owner != deployment::UPGRADEABLE_LOADER_ID {
         return Err(format!("{program_id} is not a program of the upgradeable loader (its owner is {})", account.owner));
     }
     let address = deployment::programdata_address(&account.data)?;
     let data = rpc.get_account(&address).map_err(|e| explain(&e))?.data;
-    let programdata = deployment::programdata(&data)?;
-    let (authority, room) = (programdata.upgrade_authority, programdata.bytes.len());
-    Ok((address, authority, room, data))
+    deployment::programdata(&data)?;
+    Ok((address, data))
 }
 
 /// Upgrades the program at `program_id` to `program`: writes a buffer with the upgrade authority
@@ -283,7 +258,9 @@ pub fn upgrade(
     options: &WriteOptions,
     mut progress: impl FnMut(&str),
 ) -> RpcResult<DeployReport> {
-    let (_, current, room, _) = read_programdata(rpc, program_id)?;
+    let (_, data) = read_programdata(rpc, program_id)?;
+    let programdata = deployment::programdata(&data)?;
+    let (current, room) = (programdata.upgrade_authority, programdata.bytes.len());
     match current {
         None => return Err(format!("{program_id} is immutable: nobody can upgrade it")),
         Some(key) if key != authority.pubkey() => return Err(format!("the upgrade authority of {program_id} is {key}, not {}", authority.pubkey())),
@@ -302,21 +279,12 @@ pub fn upgrade(
     let (write_transactions, chunks, rounds) = write_buffer(rpc, payer, authority, buffer, program, options, &mut progress)?;
     let mut instructions = compute_budget_for_final(options.priority_fee);
     instructions.push(deployment::upgrade_instruction(program_id, &buffer.pubkey(), &authority.pubkey(), &payer.pubkey()));
-    let signature = send_and_confirm(rpc, &instructions, payer, &[authority])?;
+    let signature = super::send(rpc, payer, &instructions, &[authority])?;
     wait_until_usable(rpc, program_id)?;
     progress(&format!("upgraded {program_id} to {} bytes: {signature}", program.len()));
     let lamports_spent = before.saturating_sub(balance(rpc, &payer.pubkey())?);
-    Ok(DeployReport {
-        program_id: *program_id,
-        buffer: buffer.pubkey(),
-        signature: Some(signature),
-        write_transactions,
-        chunks,
-        rounds,
-        program_bytes: program.len(),
-        max_program_len: room,
-        lamports_spent,
-    })
+    let (program_id, buffer, signature, max_program_len) = (*program_id, buffer.pubkey(), Some(signature), room);
+    Ok(DeployReport { program_id, buffer, signature, write_transactions, chunks, rounds, program_bytes: program.len(), max_program_len, lamports_spent })
 }
 
 /// Hands the upgrade authority of `program_id` from `current` to `new` (None: immutable for good).
@@ -330,7 +298,8 @@ pub fn set_upgrade_authority(
     new: Option<&Pubkey>,
     new_signer: Option<&Keypair>,
 ) -> RpcResult<Signature> {
-    let (_, authority, _, _) = read_programdata(rpc, program_id)?;
+    let (_, data) = read_programdata(rpc, program_id)?;
+    let authority = deployment::programdata(&data)?.upgrade_authority;
     if authority != Some(current.pubkey()) {
         return Err(format!(
             "the upgrade authority of {program_id} is {}, not {}",
@@ -346,7 +315,7 @@ pub fn set_upgrade_authority(
     let instruction = deployment::set_upgrade_authority_instruction(program_id, &current.pubkey(), new, new_signer.is_some());
     let mut signers = vec![current];
     signers.extend(new_signer);
-    send_and_confirm(rpc, &[instruction], payer, &signers)
+    super::send(rpc, payer, &[instruction], &signers)
 }
 
 #[cfg(test)]
@@ -363,7 +332,7 @@ mod tests {
             let size = |bytes: usize| {
                 let mut instructions = compute_budget(fee);
                 instructions.push(deployment::write_instruction(&buffer, &authority.pubkey(), 0, &vec![7; bytes]));
-                bincode::serialized_size(&sign(solana_hash::Hash::default(), &instructions, &payer, &[authority])).unwrap() as usize
+                bincode::serialized_size(&crate::rpc::sign(&instructions, &payer, &[authority], solana_hash::Hash::default())).unwrap() as usize
             };
             assert!(size(len) <= PACKET_DATA_SIZE, "{len} bytes: {} > {PACKET_DATA_SIZE}", size(len));
             assert!(size(len + 2) > PACKET_DATA_SIZE, "{len} bytes leave room: {}", size(len + 2));
